@@ -1,0 +1,56 @@
+"""Roles and what each may do. One table, read by `can()`; views and services never test role names."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    ADMINISTRATOR = "administrator", _("Administrator")
+    STREET_OFFICE = "street_office", _("Street office")
+    COMMUNITY_LEADER = "community_leader", _("Community leader")
+    COMMITTEE_MEMBER = "committee_member", _("Committee member")
+    OFFICE_STAFF = "office_staff", _("Office staff")
+    GRID_WORKER = "grid_worker", _("Grid worker")
+    GUARD = "guard", _("Gate guard")
+    VOLUNTEER = "volunteer", _("Volunteer")
+
+
+class Perm(StrEnum):
+    VIEW_REGISTRY = "view_registry"
+    EDIT_REGISTRY = "edit_registry"
+    IMPORT_REGISTRY = "import_registry"
+    REVEAL_ID_NUMBER = "reveal_id_number"
+    REVEAL_PHONE = "reveal_phone"
+    VIEW_POLICY = "view_policy"
+    EDIT_POLICY = "edit_policy"
+    VIEW_AUDIT = "view_audit"
+    VIEW_WORKGROUP = "view_workgroup"
+    EDIT_WORKGROUP = "edit_workgroup"
+
+
+R = Role
+_ALL_DESK = {R.ADMINISTRATOR, R.COMMUNITY_LEADER, R.COMMITTEE_MEMBER, R.OFFICE_STAFF}
+
+# Street offices see their communities' registries masked and may not reveal: they need figures,
+# "nothing more personal than needed" (DESIGN.md §2). Grid workers reveal phones (they call
+# residents) but not ID numbers. Guards and volunteers work at the gate, not in the registry.
+PERMISSIONS: dict[Perm, set[Role]] = {
+    Perm.VIEW_REGISTRY: _ALL_DESK | {R.STREET_OFFICE, R.GRID_WORKER},
+    Perm.EDIT_REGISTRY: _ALL_DESK | {R.GRID_WORKER},
+    Perm.IMPORT_REGISTRY: {R.ADMINISTRATOR, R.COMMUNITY_LEADER, R.OFFICE_STAFF},
+    Perm.REVEAL_ID_NUMBER: {R.ADMINISTRATOR, R.COMMUNITY_LEADER, R.OFFICE_STAFF},
+    Perm.REVEAL_PHONE: _ALL_DESK | {R.GRID_WORKER},
+    Perm.VIEW_POLICY: _ALL_DESK | {R.STREET_OFFICE, R.GRID_WORKER, R.GUARD},
+    Perm.EDIT_POLICY: {R.ADMINISTRATOR, R.STREET_OFFICE, R.COMMUNITY_LEADER},
+    Perm.VIEW_AUDIT: {R.ADMINISTRATOR, R.COMMUNITY_LEADER},
+    Perm.VIEW_WORKGROUP: _ALL_DESK | {R.STREET_OFFICE, R.GRID_WORKER, R.GUARD, R.VOLUNTEER},
+    Perm.EDIT_WORKGROUP: {R.ADMINISTRATOR, R.COMMUNITY_LEADER, R.OFFICE_STAFF},
+}
+
+
+def role_can(role: str, perm: Perm) -> bool:
+    return role in PERMISSIONS[perm]

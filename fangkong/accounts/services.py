@@ -1,0 +1,90 @@
+"""Writes for accounts: users and grants, API tokens, audit entries, reveals."""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Iterable
+
+from django.db import transaction
+from django.utils.translation import gettext_lazy as _
+
+from fangkong.accounts.models import ApiToken, AuditEntry, ScopeGrant, User
+from fangkong.accounts.roles import Perm, Role, role_can
+from fangkong.core import crypto
+from fangkong.core.errors import PermissionDenied
+
+
+def audit_record(
+    *,
+    actor: User | None,
+    action: str,
+    object_type: str,
+    object_id: object = "",
+    community_id: int | None = None,
+    fields: Iterable[str] = (),
+    count: int = 1,
+    via: str = "web",
+) -> AuditEntry:
+    """Write one audit entry. Call it inside the service's transaction so both land or neither."""
+    return AuditEntry.objects.create(
+        actor=actor if actor is not None and actor.pk else None,
+        actor_username=actor.username if actor is not None else "system",
+        action=action,
+        object_type=object_type,
+        object_id=str(object_id),
+        community_id=community_id,
+        fields=sorted(fields),
+        count=count,
+        via=via,
+    )
+
+
+def require(actor: User, perm: Perm) -> None:
+    if not actor.is_authenticated or not role_can(actor.role, perm):
+        raise PermissionDenied(_("Your role does not allow this"))
+
+
+@transaction.atomic
+def user_create(
+    *,
+    username: str,
+    password: str,
+    role: Role | str,
+    display_name: str = "",
+    streets: Iterable = (),
+    communities: Iterable = (),
+    grids: Iterable = (),
+    is_staff: bool = False,
+) -> User:
+    user = User(username=username, role=role, display_name=display_name, is_staff=is_staff)
+    user.is_superuser = role == Role.ADMINISTRATOR
+    user.set_password(password)
+    user.save()
+    ScopeGrant.objects.bulk_create(
+        [ScopeGrant(user=user, street=s) for s in streets]
+        + [ScopeGrant(user=user, community=c) for c in communities]
+        + [ScopeGrant(user=user, grid=g) for g in grids]
+    )
+    return user
+
+
+def token_get_or_create(*, user: User) -> str:
+    """Return the user's active API token, creating one if there is none."""
+    existing = user.api_tokens.filter(revoked_at__isnull=True).order_by("id").first()
+    if existing is not None:
+        return crypto.decrypt(existing.key_encrypted)
+    key = "fk_" + secrets.token_urlsafe(32)
+    ApiToken.objects.create(user=user, key_hash=ApiToken.hash_key(key), key_encrypted=crypto.encrypt(key))
+    return key
+
+
+def token_authenticate(key: str) -> User | None:
+    """One query: the token row joined with its user."""
+    if not key or len(key) > 200:
+        return None
+    token = (
+        ApiToken.objects.select_related("user")
+        .filter(key_hash=ApiToken.hash_key(key), revoked_at__isnull=True, user__is_active=True)
+        .first()
+    )
+    return token.user if token else None

@@ -1,0 +1,80 @@
+"""REST API v1: token auth (`Authorization: Bearer TOKEN`), OpenAPI schema at /api/v1/openapi.json.
+
+Domain errors map to HTTP here, once: FieldError/ValidationErrors → 400 with field errors,
+NotFound → 404, PermissionDenied → 403. Malformed input is 400 (not Ninja's default 422).
+"""
+
+from __future__ import annotations
+
+from django.http import HttpRequest
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError
+from ninja.errors import ValidationError as NinjaValidationError
+from ninja.security import HttpBearer
+
+from fangkong.accounts.services import token_authenticate
+from fangkong.core.errors import DomainError, FieldError
+from fangkong.registry.validation import ValidationErrors
+
+
+class BearerToken(HttpBearer):
+    openapi_scheme = "bearer"
+
+    def authenticate(self, request: HttpRequest, token: str):
+        user = token_authenticate(token)
+        if user is not None:
+            request.user = user
+        return user
+
+
+api = NinjaAPI(
+    title="Fangkong API",
+    version="1",
+    description="Community epidemic prevention and control. Every response is scoped to the token's user; "
+    "ID numbers and phones are masked unless revealed (audited).",
+    auth=BearerToken(),
+    urls_namespace="api-v1",
+    docs_url="/docs",
+)
+
+
+def _fields(errors: list[FieldError]) -> list[dict]:
+    return [{"field": e.field, "code": e.code, "message": e.message} for e in errors]
+
+
+@api.exception_handler(ValidationErrors)
+def _validation_errors(request, exc: ValidationErrors):
+    return api.create_response(request, {"code": "invalid", "errors": _fields(exc.errors)}, status=400)
+
+
+@api.exception_handler(FieldError)
+def _field_error(request, exc: FieldError):
+    return api.create_response(request, {"code": exc.code, "errors": _fields([exc])}, status=400)
+
+
+@api.exception_handler(DomainError)
+def _domain_error(request, exc: DomainError):
+    return api.create_response(request, {"code": exc.code, "message": exc.message}, status=exc.status)
+
+
+@api.exception_handler(NinjaValidationError)
+def _malformed(request, exc: NinjaValidationError):
+    errors = [
+        {"field": ".".join(str(p) for p in e.get("loc", [])[1:]) or "body", "code": e.get("type", "invalid"),
+         "message": e.get("msg", "")}
+        for e in exc.errors
+    ]
+    return api.create_response(request, {"code": "invalid", "errors": errors}, status=400)
+
+
+@api.exception_handler(AuthenticationError)
+def _unauthenticated(request, exc):
+    return api.create_response(request, {"code": "unauthenticated", "message": "A valid Bearer token is required"},
+                               status=401)
+
+
+from fangkong.policy.api import router as policy_router  # noqa: E402
+from fangkong.registry.api import router as registry_router  # noqa: E402
+
+api.add_router("", registry_router)
+api.add_router("", policy_router)

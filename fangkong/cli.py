@@ -1,0 +1,218 @@
+"""`fangkong` command: demo, serve, worker, token, import, seed, purge, and Django's manage commands.
+
+Every subcommand takes --data-dir (default ./fangkong-data): the folder with the SQLite database,
+generated keys and uploads when DATABASE_URL is not set.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+
+def _setup(data_dir: str) -> None:
+    os.environ["FANGKONG_DATA_DIR"] = str(Path(data_dir).resolve())
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "fangkong.settings")
+    import django
+
+    django.setup()
+
+
+def _migrate() -> None:
+    from django.core.management import call_command
+
+    call_command("migrate", interactive=False, verbosity=0)
+    call_command("createcachetable", verbosity=0)
+
+
+def _progress(phase: str, done: int, total: int) -> None:
+    if total:
+        sys.stderr.write(f"\r{phase}: {done}/{total} ({100 * done // total}%)   ")
+    else:
+        sys.stderr.write(f"\r{phase}: {done}   ")
+    sys.stderr.flush()
+    if phase == "done":
+        sys.stderr.write("\n")
+
+
+def _gunicorn(bind: str, workers: int, data_dir: str) -> subprocess.Popen:
+    env = dict(os.environ, FANGKONG_DATA_DIR=str(Path(data_dir).resolve()))
+    return subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "fangkong.wsgi:application", "--bind", bind, "--workers", str(workers),
+         "--access-logfile", "-", "--access-logformat", '%(t)s "%(m)s %(U)s" %(s)s %(M)sms'],
+        env=env,
+    )
+
+
+def _worker(data_dir: str) -> subprocess.Popen:
+    env = dict(os.environ, FANGKONG_DATA_DIR=str(Path(data_dir).resolve()))
+    return subprocess.Popen([sys.executable, "-m", "fangkong", "--data-dir", data_dir, "worker"], env=env)
+
+
+def _serve_until_interrupted(procs: list[subprocess.Popen]) -> int:
+    try:
+        return procs[0].wait()
+    except KeyboardInterrupt:
+        return 0
+    finally:
+        for p in procs:
+            p.terminate()
+        for p in procs:
+            p.wait(timeout=10)
+
+
+def cmd_demo(args) -> int:
+    _setup(args.data_dir)
+    _migrate()
+    from fangkong.registry.demo import DEMO_PASSWORD, demo_loaded, load_demo
+
+    if not demo_loaded():
+        print("Loading the demo community 孙家下庄社区 (about 3,500 synthetic people)…", file=sys.stderr)
+        logins = load_demo(progress=_progress)
+    else:
+        from fangkong.accounts.models import User
+
+        logins = {u: DEMO_PASSWORD for u in User.objects.order_by("id").values_list("username", flat=True)}
+    url = f"http://127.0.0.1:{args.port}/"
+    print(f"\nFangkong demo: {url}")
+    print(f"Data dir: {Path(args.data_dir).resolve()}")
+    print(f"Logins (password for all: {DEMO_PASSWORD}):")
+    print("  " + ", ".join(logins))
+    sys.stdout.flush()
+    if args.no_serve:
+        return 0
+    return _serve_until_interrupted([_gunicorn(f"127.0.0.1:{args.port}", 2, args.data_dir), _worker(args.data_dir)])
+
+
+def cmd_serve(args) -> int:
+    _setup(args.data_dir)
+    if args.migrate:
+        _migrate()
+    procs = [_gunicorn(args.bind, args.workers, args.data_dir)]
+    if args.with_worker:
+        procs.append(_worker(args.data_dir))
+    return _serve_until_interrupted(procs)
+
+
+def cmd_worker(args) -> int:
+    _setup(args.data_dir)
+    from django.core.management import call_command
+
+    call_command("db_worker", interval=1.0, no_startup_delay=True)
+    return 0
+
+
+def cmd_token(args) -> int:
+    _setup(args.data_dir)
+    from fangkong.accounts.models import User
+    from fangkong.accounts.services import token_get_or_create
+
+    user = User.objects.filter(username=args.username).first()
+    if user is None:
+        print(f"No such user: {args.username}", file=sys.stderr)
+        return 2
+    print(token_get_or_create(user=user))
+    return 0
+
+
+def cmd_import(args) -> int:
+    _setup(args.data_dir)
+    from fangkong.accounts.models import User
+    from fangkong.accounts.roles import Role
+    from fangkong.registry.importing import ImportFileError, import_people
+    from fangkong.registry.models import Community
+
+    community = Community.objects.filter(code=args.community).first()
+    if community is None:
+        print(f"No such community: {args.community}", file=sys.stderr)
+        return 2
+    actor = (User.objects.filter(username=args.as_user).first() if args.as_user
+             else User.objects.filter(role=Role.ADMINISTRATOR).order_by("id").first())
+    if actor is None:
+        print("No administrator account: create one first (fangkong manage createsuperuser)", file=sys.stderr)
+        return 2
+    try:
+        result = import_people(actor=actor, community=community, path=Path(args.file), progress=_progress,
+                               via="command")
+    except ImportFileError as exc:
+        print(f"\n{exc.code}: {exc}", file=sys.stderr)
+        return 1
+    if not result.ok:
+        print(f"\nNothing imported: {len(result.errors)} problem(s) in {result.rows} valid row(s) checked.",
+              file=sys.stderr)
+        print("row\tcolumn\tvalue\tcode\treason")
+        for e in result.errors:
+            print(f"{e.row}\t{e.column}\t{e.value}\t{e.code}\t{e.reason}")
+        return 1
+    print(f"\nImported {result.people_created} people, {result.households_created} new households, "
+          f"{result.tenancies_created} tenancies.")
+    return 0
+
+
+def cmd_seed(args) -> int:
+    _setup(args.data_dir)
+    _migrate()
+    from fangkong.registry.seed import seed_district
+
+    seed_district(communities=args.communities, people=args.people, progress=_progress)
+    return 0
+
+
+def cmd_purge(args) -> int:
+    _setup(args.data_dir)
+    from fangkong.registry.services import purge_expired
+
+    result = purge_expired(dry_run=args.dry_run)
+    verb = "would anonymise" if args.dry_run else "anonymised"
+    print(f"{verb} {result['people']} people whose retention date has passed")
+    return 0
+
+
+def cmd_manage(args) -> int:
+    _setup(args.data_dir)
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(["fangkong manage", *args.rest])
+    return 0
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="fangkong", description="Fangkong (防控) community prevention and control")
+    parser.add_argument("--data-dir", default=os.environ.get("FANGKONG_DATA_DIR", "fangkong-data"))
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    def add(name, fn, help_):
+        p = sub.add_parser(name, help=help_)
+        p.add_argument("--data-dir", default=argparse.SUPPRESS)
+        p.set_defaults(fn=fn)
+        return p
+
+    p = add("demo", cmd_demo, "create or reuse the demo data and serve it on 127.0.0.1")
+    p.add_argument("--port", type=int, default=8000)
+    p.add_argument("--no-serve", action="store_true", help="load the demo and print the logins, then exit")
+    p = add("serve", cmd_serve, "production server (gunicorn) for DATABASE_URL")
+    p.add_argument("--bind", default=os.environ.get("FANGKONG_BIND", "127.0.0.1:8000"))
+    p.add_argument("--workers", type=int, default=int(os.environ.get("FANGKONG_WORKERS", "2")))
+    p.add_argument("--migrate", action="store_true", help="apply migrations first")
+    p.add_argument("--with-worker", action="store_true", help="also run a background task worker")
+    add("worker", cmd_worker, "run background jobs (imports)")
+    p = add("token", cmd_token, "print an API token for a user, creating it if missing")
+    p.add_argument("username")
+    p = add("import", cmd_import, "import households and people from xlsx or csv")
+    p.add_argument("what", choices=["people"])
+    p.add_argument("file")
+    p.add_argument("--community", required=True, help="community code, e.g. SJXZ")
+    p.add_argument("--as-user", help="account the import is recorded under (default: first administrator)")
+    p = add("seed", cmd_seed, "build a synthetic district for benchmarks")
+    p.add_argument("--communities", type=int, default=50)
+    p.add_argument("--people", type=int, default=4000, help="people per community")
+    p = add("purge", cmd_purge, "anonymise people whose retention date has passed")
+    p.add_argument("--dry-run", action="store_true")
+    p = add("manage", cmd_manage, "run a Django management command (migrate, createsuperuser, …)")
+    p.add_argument("rest", nargs=argparse.REMAINDER)
+
+    args = parser.parse_args(argv)
+    sys.exit(args.fn(args))

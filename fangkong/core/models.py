@@ -1,0 +1,48 @@
+"""Shared model pieces: timestamps, and protected (encrypted + blind-indexed + masked) identifiers."""
+
+from __future__ import annotations
+
+from django.db import models
+
+from fangkong.core import crypto
+
+
+class TimeStamped(models.Model):
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        abstract = True
+
+
+def protect(kind: str, value: str | None) -> tuple[str, str | None, str]:
+    """Return (ciphertext, blind index, masked) for a normalised identifier, or empties for None."""
+    from fangkong.core.identifiers import mask_id_number, mask_phone
+
+    if not value:
+        return "", None, ""
+    masked = mask_id_number(value) if kind == "id" else mask_phone(value)
+    return crypto.encrypt(value), crypto.blind_index(kind, value), masked
+
+
+class ScopedQuerySet(models.QuerySet):
+    """Community data is read through `for_scope`; see fangkong/accounts/scope.py for the Scope type."""
+
+    community_field = "community_id"
+    grid_field: str | None = "grid_id"
+
+    def for_scope(self, scope) -> ScopedQuerySet:
+        if scope.is_all:
+            return self
+        q = models.Q(**{f"{self.community_field}__in": scope.community_ids})
+        if self.grid_field and scope.grid_ids:
+            q |= models.Q(**{f"{self.grid_field}__in": scope.grid_ids})
+        elif not self.grid_field and scope.grid_ids:
+            q |= models.Q(**{f"{self.community_field}__in": scope.grid_community_ids})
+        return self.filter(q)
+
+
+class CommunityScopedQuerySet(ScopedQuerySet):
+    """For rows that belong to a community as a whole: a grid worker sees those of their grid's community."""
+
+    grid_field = None

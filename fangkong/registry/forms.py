@@ -1,0 +1,54 @@
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from fangkong.registry.models import Membership, Person
+
+
+class PersonSearchForm(forms.Form):
+    q = forms.CharField(label=_("Search"), required=False, max_length=64)
+    grid = forms.TypedChoiceField(label=_("Grid"), required=False, coerce=int, empty_value=None)
+    category = forms.ChoiceField(label=_("Category"), required=False,
+                                 choices=[("", _("All categories")), *Person.Category.choices])
+    tag = forms.ChoiceField(label=_("Tag"), required=False)
+
+    def __init__(self, *args, grids=(), tags=(), **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["grid"].choices = [("", _("All grids"))] + [(g.id, f"{g.community.name} {g.name}") for g in grids]
+        self.fields["tag"].choices = [("", _("All tags"))] + [(t.code, t.name) for t in tags]
+
+
+class PersonForm(forms.Form):
+    """Raw fields only; registry.validation does the checking so every edge checks alike."""
+
+    name = forms.CharField(label=_("Name"), max_length=64)
+    id_type = forms.ChoiceField(label=_("ID type"), choices=Person.IdType.choices)
+    id_number = forms.CharField(label=_("ID number"), max_length=32)
+    sex = forms.ChoiceField(label=_("Sex"), choices=[("", "—"), *Person.Sex.choices], required=False)
+    phone = forms.CharField(label=_("Phone"), max_length=20, required=False)
+    category = forms.ChoiceField(label=_("Residence category"), choices=Person.Category.choices)
+    workplace = forms.CharField(label=_("Workplace"), max_length=128, required=False)
+    relation = forms.ChoiceField(label=_("Relation"), choices=Membership.Relation.choices)
+    tags = forms.MultipleChoiceField(label=_("Tags"), required=False, widget=forms.CheckboxSelectMultiple)
+
+    def __init__(self, *args, tags=(), **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["tags"].choices = [(t.code, t.name) for t in tags]
+
+
+class ImportForm(forms.Form):
+    community = forms.ChoiceField(label=_("Community"))
+    file = forms.FileField(label=_("File (.xlsx or .csv)"))
+
+    def __init__(self, *args, communities=(), **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["community"].choices = [(c.code, c.name) for c in communities]
+
+    def clean_file(self):
+        f = self.cleaned_data["file"]
+        if not f.name.lower().endswith((".xlsx", ".csv")):
+            raise forms.ValidationError(_("Upload an .xlsx or .csv file"), code="unsupported_type")
+        if f.size > 30 * 1024 * 1024:
+            raise forms.ValidationError(_("A file is at most 30 MB"), code="too_large")
+        return f

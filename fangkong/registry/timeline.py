@@ -1,0 +1,55 @@
+"""The dossier timeline: one list of dated events about a person, newest first.
+
+Each feature contributes events through a provider registered here, so later apps (screening,
+observation, passes) add to the dossier without the registry importing them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from django.utils.translation import gettext as _
+
+from fangkong.registry.models import Person
+
+
+@dataclass(frozen=True)
+class Event:
+    when: date | datetime
+    kind: str
+    title: str
+    detail: str = ""
+
+
+Provider = Callable[[Person], list[Event]]
+_providers: list[Provider] = []
+
+
+def register(provider: Provider) -> Provider:
+    _providers.append(provider)
+    return provider
+
+
+@register
+def _memberships(person: Person) -> list[Event]:
+    events = []
+    for m in person.memberships.select_related("household"):
+        events.append(Event(m.start_date, "membership", _("Moved into %(a)s") % {"a": m.household.address},
+                            m.get_relation_display()))
+        if m.end_date:
+            events.append(Event(m.end_date, "membership", _("Left %(a)s") % {"a": m.household.address}))
+    for t in person.tenancies_as_tenant.select_related("household"):
+        events.append(Event(t.start_date, "tenancy", _("Tenant at %(a)s") % {"a": t.household.address}))
+    return events
+
+
+def timeline(person: Person) -> list[Event]:
+    events = [e for p in _providers for e in p(person)]
+
+    def key(e: Event):
+        w = e.when
+        return w if isinstance(w, datetime) else datetime(w.year, w.month, w.day)
+
+    return sorted(events, key=lambda e: key(e).replace(tzinfo=None), reverse=True)

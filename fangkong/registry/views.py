@@ -1,0 +1,144 @@
+from __future__ import annotations
+
+import uuid
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from fangkong.accounts.roles import Perm, role_can
+from fangkong.accounts.services import require
+from fangkong.core.paging import page_of
+from fangkong.registry import selectors, services
+from fangkong.registry.forms import ImportForm, PersonForm, PersonSearchForm
+from fangkong.registry.importing import template_xlsx
+from fangkong.registry.models import ImportJob, Tag
+from fangkong.registry.tasks import run_import_job
+from fangkong.registry.timeline import timeline
+from fangkong.registry.validation import ValidationErrors, person_data_from
+
+
+@login_required
+def home(request):
+    if role_can(request.user.role, Perm.VIEW_REGISTRY):
+        return redirect("registry:person_list")
+    return redirect("workgroup:org_chart_home")
+
+
+@login_required
+def person_list(request):
+    require(request.user, Perm.VIEW_REGISTRY)
+    grids = selectors.grid_list(actor=request.user)
+    form = PersonSearchForm(request.GET or None, grids=grids, tags=Tag.objects.all())
+    params = form.cleaned_data if form.is_valid() else {}
+    people = selectors.person_list(
+        actor=request.user, q=params.get("q") or "", grid=params.get("grid"),
+        category=params.get("category") or "", tag=params.get("tag") or "",
+    )
+    template = "registry/_person_rows.html" if request.htmx else "registry/person_list.html"
+    return render(request, template, {"form": form, "page": page_of(request, people)})
+
+
+@login_required
+def person_detail(request, pk: int):
+    person = selectors.person_get(actor=request.user, pk=pk)
+    return render(request, "registry/person_detail.html", {
+        "person": person,
+        "memberships": selectors.person_memberships(person=person),
+        "events": timeline(person),
+        "can_reveal_id": role_can(request.user.role, Perm.REVEAL_ID_NUMBER),
+        "can_reveal_phone": role_can(request.user.role, Perm.REVEAL_PHONE),
+    })
+
+
+@login_required
+@require_POST
+def person_reveal(request, pk: int, field: str):
+    person = selectors.person_get(actor=request.user, pk=pk)
+    value = services.person_reveal(actor=request.user, person=person, field=field)
+    return render(request, "registry/_revealed.html", {"value": value, "field": field})
+
+
+@login_required
+def household_list(request):
+    households = selectors.household_list(actor=request.user, q=request.GET.get("q", ""))
+    return render(request, "registry/household_list.html", {"page": page_of(request, households),
+                                                            "q": request.GET.get("q", "")})
+
+
+@login_required
+def household_detail(request, pk: int):
+    household = selectors.household_get(actor=request.user, pk=pk)
+    tags = Tag.objects.all()
+    form = PersonForm(request.POST or None, tags=tags, initial={"relation": "other", "category": "registered"})
+    errors = []
+    if request.method == "POST" and form.is_valid():
+        require(request.user, Perm.EDIT_REGISTRY)
+        try:
+            data = person_data_from(form.cleaned_data)
+            services.person_register(
+                actor=request.user, data=data, community=household.community, household=household,
+                relation=form.cleaned_data["relation"],
+            )
+        except ValidationErrors as exc:
+            errors = exc.errors
+        except services.FieldError as exc:
+            errors = [exc]
+        else:
+            messages.success(request, _("Person registered"))
+            return redirect("registry:household_detail", pk=household.pk)
+    liaison = getattr(household, "liaison", None)
+    return render(request, "registry/household_detail.html", {
+        "household": household, "members": selectors.household_members(household=household),
+        "form": form, "errors": errors, "liaison": liaison,
+        "can_edit": role_can(request.user.role, Perm.EDIT_REGISTRY),
+    })
+
+
+@login_required
+def import_template(request):
+    require(request.user, Perm.IMPORT_REGISTRY)
+    response = HttpResponse(
+        template_xlsx(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    response["Content-Disposition"] = "attachment; filename*=UTF-8''%E4%BA%BA%E5%8F%A3%E5%AF%BC%E5%85%A5%E6%A8%A1%E6%9D%BF.xlsx"
+    return response
+
+
+@login_required
+def import_start(request):
+    require(request.user, Perm.IMPORT_REGISTRY)
+    communities = [c for c in selectors.community_list(actor=request.user)
+                   if services.scope_of(request.user).covers_whole_community(c.id)]
+    form = ImportForm(request.POST or None, request.FILES or None, communities=communities)
+    if request.method == "POST" and form.is_valid():
+        community = selectors.community_get(actor=request.user, code=form.cleaned_data["community"])
+        upload = form.cleaned_data["file"]
+        folder = settings.MEDIA_ROOT / "imports"
+        folder.mkdir(parents=True, exist_ok=True)
+        suffix = ".xlsx" if upload.name.lower().endswith(".xlsx") else ".csv"
+        path = folder / f"{uuid.uuid4().hex}{suffix}"
+        with path.open("wb") as out:
+            for chunk in upload.chunks():
+                out.write(chunk)
+        job = ImportJob.objects.create(
+            community=community, created_by=request.user, filename=upload.name[:200], stored_path=str(path)
+        )
+        run_import_job.enqueue(job.pk)
+        return redirect("registry:import_job", pk=job.pk)
+    jobs = ImportJob.objects.for_scope(services.scope_of(request.user)).filter(created_by=request.user)[:10]
+    return render(request, "registry/import_start.html", {"form": form, "jobs": jobs})
+
+
+@login_required
+def import_job(request, pk: int):
+    require(request.user, Perm.IMPORT_REGISTRY)
+    job = ImportJob.objects.for_scope(services.scope_of(request.user)).filter(pk=pk).first()
+    if job is None:
+        raise services.NotFound(_("No such import"))
+    template = "registry/_import_status.html" if request.htmx else "registry/import_job.html"
+    return render(request, template, {"job": job})
