@@ -4,7 +4,6 @@ Domain errors map to HTTP here, once: FieldError/ValidationErrors → 400 with f
 NotFound → 404, PermissionDenied → 403. Malformed input is 400 (not Ninja's default 422).
 """
 
-from __future__ import annotations
 
 from django.http import HttpRequest
 from ninja import NinjaAPI

@@ -1,6 +1,5 @@
 """Registry endpoints: places and people, scoped to the token's user, masked unless revealed."""
 
-from __future__ import annotations
 
 from datetime import date
 from typing import Literal

@@ -85,7 +85,7 @@ def household_list(*, actor: User, q: str = "", grid: int | None = None) -> Quer
         households = households.filter(grid_id=grid)
     return households.select_related("grid", "building", "community").annotate(
         member_count=Count("current_members", filter=Q(current_members__purged_at__isnull=True))
-    )
+    ).order_by("building__grid_id", "building__name", "unit", "room", "id")
 
 
 def household_get(*, actor: User, pk: int) -> Household:

@@ -91,7 +91,8 @@ def community_rows(
                 "category": "户籍人口" if row["id_number"].startswith(LOCAL_COUNTY) else "人户分离",
                 "tags": "、".join(row_tags), "since": f"{rng.randrange(1990, 2019)}-0{rng.randrange(1, 10)}-1{rng.randrange(0, 9)}",
             })
-            if member == 0 and len(landlord_ids) < landlords and size >= 2 and not elder_alone:
+            if (member == 0 and len(landlord_ids) < landlords and size >= 2 and not elder_alone
+                    and rng.random() < 1.6 * landlords / households):
                 landlord_ids.append((grid, row["id_number"]))
             made += 1
             yield row

@@ -1,0 +1,93 @@
+"""Personas for access tests (after healthchecks' Alice/Bob): two grid workers of one community,
+its leader and office, a street office, a guard, and an outsider from another street."""
+
+from __future__ import annotations
+
+import os
+from datetime import date
+
+import pytest
+
+os.environ.setdefault("FANGKONG_TASKS", "immediate")
+
+
+@pytest.fixture(autouse=True)
+def _fast_passwords(settings):
+    # PBKDF2 at production strength costs ~0.5 s per user; tests make many users.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def places(db):
+    from fangkong.registry.demo import ensure_places, ensure_tags
+    from fangkong.registry.models import District, Street
+
+    ensure_tags()
+    home = ensure_places(community_code="C1", community_name="一号社区", grids=2)
+    neighbour = ensure_places(community_code="C2", community_name="二号社区", grids=1, street=home.street)
+    district = District.objects.get(code="370212")
+    other_street = Street.objects.create(district=district, code="370212009", name="沙子口街道")
+    far = ensure_places(community_code="C9", community_name="九号社区", grids=1, street=other_street)
+    return {"home": home, "neighbour": neighbour, "far": far,
+            "grid1": home.grids.get(number=1), "grid2": home.grids.get(number=2)}
+
+
+@pytest.fixture
+def personas(places):
+    from fangkong.accounts.roles import Role
+    from fangkong.accounts.services import user_create
+
+    home, far = places["home"], places["far"]
+
+    def mk(name, role, **scope):
+        return user_create(username=name, password="pw-" + name, role=role, **scope)
+
+    return {
+        "admin": mk("admin", Role.ADMINISTRATOR),
+        "leader": mk("leader", Role.COMMUNITY_LEADER, communities=[home]),
+        "office": mk("office", Role.OFFICE_STAFF, communities=[home]),
+        "grid1": mk("grid1", Role.GRID_WORKER, grids=[places["grid1"]]),
+        "grid2": mk("grid2", Role.GRID_WORKER, grids=[places["grid2"]]),
+        "street": mk("street", Role.STREET_OFFICE, streets=[home.street]),
+        "guard": mk("guard", Role.GUARD, communities=[home]),
+        "outsider": mk("outsider", Role.COMMUNITY_LEADER, communities=[far]),
+    }
+
+
+@pytest.fixture
+def make_person(personas):
+    """Register a person through the real services, in a new household of the given grid."""
+    from fangkong.core.identifiers import id_check_char
+    from fangkong.registry.services import household_create, person_register
+    from fangkong.registry.validation import person_data_from
+
+    counter = {"n": 0}
+
+    def make(grid, *, name="测试居民", phone="", category="registered", tags=(), household=None, **extra):
+        counter["n"] += 1
+        first17 = f"370212199001{counter['n'] % 28 + 1:02d}{counter['n']:03d}"
+        number = first17 + id_check_char(first17)
+        admin = personas["admin"]
+        hh = household or household_create(actor=admin, community=grid.community, grid=grid,
+                                           building_name=f"{grid.number}号楼", unit="1单元",
+                                           room=f"{counter['n']:03d}")
+        data = person_data_from({"name": name, "id_number": extra.pop("id_number", number), "phone": phone,
+                                 "category": category, "tags": list(tags)})
+        return person_register(actor=admin, data=data, community=grid.community, household=hh, **extra)
+
+    return make
+
+
+@pytest.fixture
+def api_client(personas):
+    from django.test import Client
+
+    from fangkong.accounts.services import token_get_or_create
+
+    def client_for(persona: str) -> Client:
+        return Client(HTTP_AUTHORIZATION=f"Bearer {token_get_or_create(user=personas[persona])}")
+
+    return client_for
+
+
+TODAY = date(2026, 11, 29)
