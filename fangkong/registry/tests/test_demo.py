@@ -1,0 +1,47 @@
+"""The demo community is what the issue promises: 孙家下庄社区 with its people, grids, landlords and gates."""
+
+from __future__ import annotations
+
+import pytest
+from django.db.models import Count
+
+from fangkong.accounts.models import User
+from fangkong.gates.models import Gate
+from fangkong.registry.demo import load_demo
+from fangkong.registry.models import Community, Household, Merchant, Person, Tenancy
+from fangkong.workgroup.models import HouseholdLiaison, Member
+
+
+@pytest.fixture
+def demo(db, settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    return load_demo()
+
+
+def test_demo_community_matches_the_report(demo):
+    c = Community.objects.get(code="SJXZ")
+    assert (c.name, c.street.name, c.street.district.name) == ("孙家下庄社区", "中韩街道", "崂山区")
+    assert c.grids.count() == 6
+    assert 950 <= Household.objects.filter(community=c).count() <= 1050
+    assert Person.objects.filter(community=c).exclude(category="floating").count() == 3000
+    assert Person.objects.filter(community=c, category="floating").count() == 490
+    assert Tenancy.objects.filter(community=c).count() == 490
+    landlords = Tenancy.objects.values("landlord").distinct().count()
+    assert 100 <= landlords <= 130
+    assert Merchant.objects.filter(kind="vegetables").count() == 3
+    assert Merchant.objects.filter(kind="water").count() == 3
+    assert Gate.objects.filter(community=c).count() == 4
+    assert Gate.objects.filter(name="辽阳东路门岗").exists()
+    assert HouseholdLiaison.objects.filter(community=c).count() == Household.objects.filter(community=c).count()
+    positions = set(Member.objects.values_list("position", flat=True))
+    assert {"secretary", "director", "committee", "office", "grid_worker", "safety"} <= positions
+    per_grid = Person.objects.values("grid").annotate(n=Count("id"))
+    assert all(n["n"] > 300 for n in per_grid)
+
+
+def test_demo_logins_cover_every_role(demo):
+    assert {"admin", "secretary", "grid1", "guard1", "street"} <= set(demo)
+    roles = set(User.objects.values_list("role", flat=True))
+    assert roles == {"administrator", "street_office", "community_leader", "committee_member", "office_staff",
+                     "grid_worker", "guard", "volunteer"}
+    assert User.objects.get(username="grid1").check_password("fangkong2020")
