@@ -60,7 +60,8 @@ def _comparison(v: Any) -> str:
 
 def _quota(v: Any) -> dict[str, int | None]:
     if not isinstance(v, dict) or set(v) - set(PASS_KINDS):
-        raise FieldError("value", "invalid_quota", _("Give exits per day for: %(kinds)s") % {"kinds": ", ".join(PASS_KINDS)})
+        message = _("Give exits per day for: %(kinds)s") % {"kinds": ", ".join(PASS_KINDS)}
+        raise FieldError("value", "invalid_quota", message)
     out: dict[str, int | None] = {}
     for kind in PASS_KINDS:
         n = v.get(kind)

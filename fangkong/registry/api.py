@@ -14,7 +14,7 @@ from fangkong.core.dates import local_today
 from fangkong.core.errors import NotFound
 from fangkong.registry import selectors, services
 from fangkong.registry.models import Person
-from fangkong.registry.validation import person_data_from, parse_relation
+from fangkong.registry.validation import parse_relation, person_data_from
 
 router = Router(tags=["registry"])
 PK = Path(..., ge=1, le=2**62)

@@ -24,7 +24,7 @@ from fangkong.workgroup.models import Member
 from fangkong.workgroup.services import liaison_assign, member_add, working_group_create
 
 DEMO_CODE = "SJXZ"
-DEMO_PASSWORD = "fangkong2020"
+DEMO_PASSWORD = "fangkong2020"  # noqa: S105 -- printed by `fangkong demo` on purpose
 GRID_NAMES = ["第一网格", "第二网格", "第三网格", "第四网格", "第五网格", "第六网格"]
 TAGS = [
     ("party_member", "党员", "Party member"),
@@ -47,7 +47,8 @@ def ensure_places(*, community_code: str = DEMO_CODE, community_name: str = "孙
     if street is None:
         street, _ = Street.objects.get_or_create(code="370212005", defaults={"district": district, "name": "中韩街道"})
     community, _ = Community.objects.get_or_create(
-        code=community_code, defaults={"street": street, "name": community_name, "address": f"青岛市崂山区{street.name}{community_name}"}
+        code=community_code,
+        defaults={"street": street, "name": community_name, "address": f"青岛市崂山区{street.name}{community_name}"},
     )
     for n in range(1, grids + 1):
         Grid.objects.get_or_create(community=community, number=n,

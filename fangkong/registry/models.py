@@ -228,7 +228,8 @@ class Membership(models.Model):
                 fields=["person"], condition=Q(end_date__isnull=True), name="one_open_membership_per_person"
             ),
             models.CheckConstraint(
-                name="membership_dates_ordered", condition=Q(end_date__isnull=True) | Q(end_date__gte=models.F("start_date"))
+                name="membership_dates_ordered",
+                condition=Q(end_date__isnull=True) | Q(end_date__gte=models.F("start_date")),
             ),
         ]
 

@@ -24,8 +24,9 @@ def seed_district(*, communities: int, people: int, progress=None) -> list[Commu
     gen = Generator(seed=4242 + Community.objects.count())
     existing = Community.objects.filter(code__startswith="SEED").count()
     for i in range(existing, existing + communities):
-        street, _ = Street.objects.get_or_create(code=f"379999{i // 10:03d}", defaults={"district": district,
-                                                                                         "name": f"合成街道{i // 10 + 1}"})
+        street, _ = Street.objects.get_or_create(
+            code=f"379999{i // 10:03d}", defaults={"district": district, "name": f"合成街道{i // 10 + 1}"}
+        )
         community = ensure_places(community_code=f"SEED{i + 1:04d}", community_name=f"合成社区{i + 1}", grids=6,
                                   street=street)
         rows = community_rows(gen=gen, community_name=community.name, grids=6, households=max(1, people * 10 // 35),
