@@ -1,0 +1,46 @@
+"""The `fangkong` command, run as a user would, against one --data-dir."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+
+def fk(data_dir: Path, *args: str, check: bool = True) -> subprocess.CompletedProcess:
+    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "FANGKONG_DATA_DIR")}
+    env["FANGKONG_TASKS"] = "immediate"
+    return subprocess.run([sys.executable, "-m", "fangkong", "--data-dir", str(data_dir), *args],
+                          capture_output=True, text=True, env=env, check=check, timeout=300)
+
+
+@pytest.fixture(scope="module")
+def data_dir(tmp_path_factory) -> Path:
+    d = tmp_path_factory.mktemp("fk")
+    fk(d, "seed", "--communities", "1", "--people", "120")
+    return d
+
+
+def test_seed_token_and_purge_share_the_data_dir(data_dir):
+    first = fk(data_dir, "token", "seed-admin").stdout.strip()
+    assert first.startswith("fk_") and fk(data_dir, "token", "seed-admin").stdout.strip() == first
+    assert fk(data_dir, "token", "nobody", check=False).returncode == 2
+    assert "would anonymise 0 people" in fk(data_dir, "purge", "--dry-run").stdout
+    assert (data_dir / "fangkong.sqlite3").exists() and (data_dir / "data_key").exists()
+
+
+def test_import_command_reports_rows_and_imports_nothing_on_error(data_dir, tmp_path):
+    bad = tmp_path / "bad.csv"
+    bad.write_text("网格,楼栋,房号,姓名,证件号码,与户主关系\n1,9号楼,101,甲,11010519491231002X,户主\n"
+                   "1,9号楼,102,乙,110105194912310021,户主\n", encoding="utf-8")
+    r = fk(data_dir, "import", "people", str(bad), "--community", "SEED0001", check=False)
+    assert r.returncode == 1
+    assert "3\t证件号码" in r.stdout and "id_checksum" in r.stdout
+    assert "110105194912310021" not in r.stdout  # the value is masked in the report
+    good = tmp_path / "good.csv"
+    good.write_text("网格,楼栋,房号,姓名,证件号码,与户主关系\n1,9号楼,101,甲,11010519491231002X,户主\n", encoding="utf-8")
+    r = fk(data_dir, "import", "people", str(good), "--community", "SEED0001")
+    assert "Imported 1 people" in r.stdout
