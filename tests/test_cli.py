@@ -41,6 +41,7 @@ def test_import_command_reports_rows_and_imports_nothing_on_error(data_dir, tmp_
     assert "3\t证件号码" in r.stdout and "id_checksum" in r.stdout
     assert "110105194912310021" not in r.stdout  # the value is masked in the report
     good = tmp_path / "good.csv"
-    good.write_text("网格,楼栋,房号,姓名,证件号码,与户主关系\n1,9号楼,101,甲,11010519491231002X,户主\n", encoding="utf-8")
+    good.write_text("网格,楼栋,房号,姓名,证件号码,与户主关系\n1,9号楼,101,甲,11010519491231002X,户主\n",
+                    encoding="utf-8")
     r = fk(data_dir, "import", "people", str(good), "--community", "SEED0001")
     assert "Imported 1 people" in r.stdout
