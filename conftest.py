@@ -12,6 +12,15 @@ os.environ.setdefault("FANGKONG_TASKS", "immediate")
 
 
 @pytest.fixture(autouse=True)
+def _fresh_process_caches():
+    from fangkong.core.localcache import clear_all
+
+    clear_all()
+    yield
+    clear_all()
+
+
+@pytest.fixture(autouse=True)
 def _fast_passwords(settings):
     # PBKDF2 at production strength costs ~0.5 s per user; tests make many users.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -72,8 +72,12 @@ def _unauthenticated(request, exc):
                                status=401)
 
 
+from fangkong.gates.api import router as gates_router  # noqa: E402
+from fangkong.passes.api import router as passes_router  # noqa: E402
 from fangkong.policy.api import router as policy_router  # noqa: E402
 from fangkong.registry.api import router as registry_router  # noqa: E402
 
 api.add_router("", registry_router)
 api.add_router("", policy_router)
+api.add_router("", gates_router)
+api.add_router("", passes_router)

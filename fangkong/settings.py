@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "fangkong.policy",
     "fangkong.workgroup",
     "fangkong.gates",
+    "fangkong.passes",
 ]
 
 MIDDLEWARE = [

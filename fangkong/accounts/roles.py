@@ -30,6 +30,12 @@ class Perm(StrEnum):
     VIEW_AUDIT = "view_audit"
     VIEW_WORKGROUP = "view_workgroup"
     EDIT_WORKGROUP = "edit_workgroup"
+    ISSUE_PASSES = "issue_passes"
+    PRINT_PASSES = "print_passes"
+    REVOKE_PASSES = "revoke_passes"
+    SCAN = "scan"
+    VIEW_PASSES = "view_passes"
+    MANAGE_ROSTER = "manage_roster"
 
 
 R = Role
@@ -49,6 +55,13 @@ PERMISSIONS: dict[Perm, set[Role]] = {
     Perm.VIEW_AUDIT: {R.ADMINISTRATOR, R.COMMUNITY_LEADER},
     Perm.VIEW_WORKGROUP: _ALL_DESK | {R.STREET_OFFICE, R.GRID_WORKER, R.GUARD, R.VOLUNTEER},
     Perm.EDIT_WORKGROUP: {R.ADMINISTRATOR, R.COMMUNITY_LEADER, R.OFFICE_STAFF},
+    Perm.ISSUE_PASSES: {R.ADMINISTRATOR, R.COMMUNITY_LEADER, R.OFFICE_STAFF},
+    Perm.PRINT_PASSES: {R.ADMINISTRATOR, R.COMMUNITY_LEADER, R.OFFICE_STAFF},
+    # The guard on duty may revoke a pass and bar a person from an incident (the seed's 1 Feb case).
+    Perm.REVOKE_PASSES: _ALL_DESK | {R.GUARD},
+    Perm.SCAN: {R.ADMINISTRATOR, R.COMMUNITY_LEADER, R.COMMITTEE_MEMBER, R.GUARD, R.VOLUNTEER},
+    Perm.VIEW_PASSES: _ALL_DESK | {R.GUARD, R.VOLUNTEER, R.STREET_OFFICE},
+    Perm.MANAGE_ROSTER: {R.ADMINISTRATOR, R.COMMUNITY_LEADER, R.COMMITTEE_MEMBER, R.OFFICE_STAFF},
 }
 
 

@@ -106,3 +106,37 @@ def mask_phone(phone: str) -> str:
     if len(digits) < 7:
         return "*" * len(digits)
     return digits[:3] + "*" * (len(digits) - 7) + digits[-4:]
+
+
+_PROVINCES = "京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂甘晋蒙陕吉闽贵粤青藏川宁琼"
+_PLATE_ORDINARY = re.compile(rf"^[{_PROVINCES}][A-HJ-NP-Z][A-HJ-NP-Z0-9]{{4}}[A-HJ-NP-Z0-9挂学警港澳]$")
+_PLATE_NEV = re.compile(rf"^[{_PROVINCES}][A-HJ-NP-Z](?:[DABCEFGHJK][A-HJ-NP-Z0-9]\d{{4}}|\d{{5}}[DABCEFGHJK])$")
+
+
+def normalise_plate(raw: str) -> str:
+    """GA 36-2018 ordinary (7) and new-energy (8) plates; spaces and the "·" separator removed."""
+    plate = re.sub(r"[\s·.\-]+", "", raw or "").upper()
+    if _PLATE_ORDINARY.match(plate) or _PLATE_NEV.match(plate):
+        return plate
+    raise FieldError("plate", "plate_format", _("Not a plate number such as 鲁B12345 or 鲁BD12345"))
+
+
+def luhn_digit(digits: str) -> str:
+    total = 0
+    for i, ch in enumerate(reversed(digits)):
+        d = int(ch) * (2 if i % 2 == 0 else 1)
+        total += d - 9 if d > 9 else d
+    return str((10 - total % 10) % 10)
+
+
+def luhn_valid(number: str) -> bool:
+    return number.isdigit() and len(number) >= 2 and luhn_digit(number[:-1]) == number[-1]
+
+
+def mask_name(name: str) -> str:
+    """张*, 王*明, J*** — enough for a guard to greet, not enough to look someone up."""
+    if len(name) <= 1:
+        return name
+    if len(name) == 2:
+        return name[0] + "*"
+    return name[0] + "*" * (len(name) - 2) + name[-1]

@@ -24,6 +24,7 @@ from fangkong.accounts.scope import scope_of
 from fangkong.accounts.services import audit_record, require
 from fangkong.core.dates import local_today
 from fangkong.core.errors import FieldError, NotFound
+from fangkong.core.localcache import TTLCache
 from fangkong.policy.models import PolicyValue
 from fangkong.registry.models import Community, District, Street
 
@@ -203,4 +204,25 @@ def policy_set(
     )
     audit_record(actor=actor, action="create", object_type="policy", object_id=rec.pk,
                  community_id=community.id if community else None, fields=[key])
+    transaction.on_commit(policy_cache_clear)
     return rec
+
+
+_cache: TTLCache[dict[str, Any]] = TTLCache(30.0)
+
+
+def policy_values_cached(*, community_id: int, on: date) -> dict[str, Any]:
+    """Policy values for the hot paths (the gate scan), cached per process for 30 seconds.
+
+    A change made on the policy page reaches every gate within that time.
+    """
+
+    def load() -> dict[str, Any]:
+        community = Community.objects.select_related("street").get(pk=community_id)
+        return {k: e.value for k, e in policy_in_force(community=community, on=on).items()}
+
+    return _cache.get_or_set((community_id, on), load)
+
+
+def policy_cache_clear() -> None:
+    _cache.clear()

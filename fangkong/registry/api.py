@@ -5,7 +5,7 @@ from datetime import date
 from typing import Literal
 
 from django.shortcuts import get_object_or_404
-from ninja import Field, Path, Query, Router, Schema
+from ninja import Field, Path, Query, Router, Schema, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from fangkong.accounts.roles import Perm
@@ -18,7 +18,19 @@ from fangkong.registry.validation import parse_relation, person_data_from
 
 router = Router(tags=["registry"])
 PK = Path(..., ge=1, le=2**62)
-SafeText = Field("", max_length=64, pattern=r"^[^\x00]*$")
+NO_NUL = r"^[^\x00]*$"  # PostgreSQL text cannot hold NUL: refuse it at the edge (400), not at INSERT (500)
+SafeText = Field("", max_length=64, pattern=NO_NUL)  # a field of a Schema
+# The same for a view's own parameter: Ninja reads only Query()/Path() there, and would take a bare
+# Field() as the parameter's *default value* (a FieldInfo reaching the selector, and an unencodable schema).
+SafeQuery = Query("", max_length=64, pattern=NO_NUL)
+
+
+class Paging(LimitOffsetPagination):
+    """Ninja's limit/offset, bounded: it takes any integer, and one past 2**63 breaks the SQL (500)."""
+
+    class Input(Schema):
+        limit: int = Field(100, ge=1, le=2**62)
+        offset: int = Field(0, ge=0, le=2**62)
 
 
 class CommunityOut(Schema):
@@ -63,13 +75,13 @@ class PersonOut(Schema):
 
 
 class PersonIn(Schema):
-    name: str = Field(..., min_length=1, max_length=64)
+    name: str = Field(..., min_length=1, max_length=64, pattern=NO_NUL)
     id_type: Literal["resident_id", "hmt_permit", "passport", "other"] = "resident_id"
     id_number: str = Field(..., max_length=32)
     sex: Literal["", "M", "F"] = ""
     phone: str = Field("", max_length=20)
     category: Literal["registered", "unregistered", "floating", "tenant"] = "registered"
-    workplace: str = Field("", max_length=128)
+    workplace: str = Field("", max_length=128, pattern=NO_NUL)
     tags: list[str] = Field(default_factory=list, max_length=20)
     household: int = Field(..., ge=1, le=2**62)
     relation: str = Field("head", max_length=16)
@@ -111,8 +123,8 @@ def grids(request):
 
 
 @router.get("/households", response=list[HouseholdOut], summary="Households in scope")
-@paginate(LimitOffsetPagination)
-def households(request, q: str = SafeText, grid: int | None = Query(None, ge=1, le=2**62)):
+@paginate(Paging)
+def households(request, q: str = SafeQuery, grid: int | None = Query(None, ge=1, le=2**62)):
     return selectors.household_list(actor=request.user, q=q, grid=grid).order_by("id")
 
 
@@ -123,7 +135,7 @@ def household(request, pk: int = PK):
 
 @router.get("/people", response=list[PersonOut], summary="People in scope (masked); q is a name, address, "
             "exact ID number or exact phone")
-@paginate(LimitOffsetPagination)
+@paginate(Paging)
 def people(request, filters: PeopleFilter = Query(...)):
     qs = selectors.person_list(actor=request.user, q=filters.q, grid=filters.grid, category=filters.category,
                                tag=filters.tag)
@@ -148,7 +160,8 @@ def person_create(request, body: PersonIn):
         hh = None
     if hh is None:
         raise services.FieldError("household", "unknown_household", "No such household in your scope")
-    data = person_data_from(body.dict())
+    # Unknown tags are a 400 here, as in the import; person_register looks every tag up and expects it known.
+    data = person_data_from(body.dict(), known_tags=set(services.tags_by_word()))
     p = services.person_register(actor=request.user, data=data, community=hh.community, household=hh,
                                  relation=parse_relation(body.relation))
-    return 201, person_out(get_object_or_404(selectors.person_list(actor=request.user), pk=p.pk))
+    return Status(201, person_out(get_object_or_404(selectors.person_list(actor=request.user), pk=p.pk)))

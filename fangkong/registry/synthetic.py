@@ -15,8 +15,15 @@ from pathlib import Path
 from fangkong.core.identifiers import id_check_char
 from fangkong.registry.importing import COLUMNS
 
-SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤"
-GIVEN = "伟芳娜秀英敏静丽强磊军洋勇艳杰娟涛明超秀兰霞平刚桂英华玉萍红娥玲芬建国建华志强海燕晓东春梅德胜宏伟文博子涵浩然欣怡梓萱雨泽思远嘉怡一鸣俊杰宇航"
+SURNAMES = (
+    "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡"
+    "余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯"
+    "龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤"
+)
+GIVEN = (
+    "伟芳娜秀英敏静丽强磊军洋勇艳杰娟涛明超秀兰霞平刚桂英华玉萍红娥玲芬建国建华志强海"
+    "燕晓东春梅德胜宏伟文博子涵浩然欣怡梓萱雨泽思远嘉怡一鸣俊杰宇航"
+)
 LOCAL_COUNTY = "370212"  # 崂山区
 ELSEWHERE = ["420102", "420106", "420111", "371302", "370725", "410102", "341202", "230102", "130102", "511002",
              "371102", "370283", "370681", "220102", "610102"]
@@ -89,7 +96,8 @@ def community_rows(
                 "grid": str(grid), "building": building, "unit": unit, "room": room,
                 "address": f"{community_name}{building}{unit}{room}室", "relation": relation,
                 "category": "户籍人口" if row["id_number"].startswith(LOCAL_COUNTY) else "人户分离",
-                "tags": "、".join(row_tags), "since": f"{rng.randrange(1990, 2019)}-0{rng.randrange(1, 10)}-1{rng.randrange(0, 9)}",
+                "tags": "、".join(row_tags),
+                "since": f"{rng.randrange(1990, 2019)}-0{rng.randrange(1, 10)}-1{rng.randrange(0, 9)}",
             })
             if (member == 0 and len(landlord_ids) < landlords and size >= 2 and not elder_alone
                     and rng.random() < 1.6 * landlords / households):
@@ -104,7 +112,8 @@ def community_rows(
         row.update({
             "grid": str(grid), "building": building, "unit": "", "room": f"{i // len(landlord_ids) // 2 + 1:02d}",
             "address": f"{community_name}{building}{i // len(landlord_ids) // 2 + 1:02d}间", "relation": "租户",
-            "category": "流动人口", "workplace": rng.choice(["建筑工地", "物流公司", "餐饮店", "快递网点", "装修队", "工厂"]),
+            "category": "流动人口",
+            "workplace": rng.choice(["建筑工地", "物流公司", "餐饮店", "快递网点", "装修队", "工厂"]),
             "since": f"2019-{rng.randrange(3, 13):02d}-01", "landlord_id_number": landlord, "tags": "",
         })
         yield row

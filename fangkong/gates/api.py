@@ -1,0 +1,196 @@
+"""Gate endpoints: scans (single, offline batch, history), gates, and the offline sync feed."""
+
+from datetime import datetime
+from decimal import Decimal
+from typing import Literal
+
+from django.utils import timezone
+from ninja import Field, Path, Query, Router, Schema
+
+from fangkong.accounts.scope import scope_of
+from fangkong.core.errors import FieldError
+from fangkong.core.identifiers import mask_name, normalise_plate
+from fangkong.gates.models import Gate, Scan
+from fangkong.gates.scanning import ScanOutcome, ScanRequest, gate_for_scan, scan_record
+from fangkong.passes import keys
+from fangkong.passes.errors import REASONS
+from fangkong.passes.models import SyncEvent
+
+router = Router(tags=["gates"])
+Text = Field(pattern=r"^[^\x00]*$")
+
+
+class ScanIn(Schema):
+    gate: str = Field(..., min_length=1, max_length=32, pattern=r"^[^\x00]*$")
+    direction: Literal["in", "out"]
+    code: str = Field(..., min_length=1, max_length=200, pattern=r"^[^\x00]*$")
+    id_number: str | None = Field(None, max_length=32, pattern=r"^[^\x00]*$")
+    temperature: Decimal | None = Field(None, ge=30, le=45, decimal_places=1)
+    plate: str | None = Field(None, max_length=16, pattern=r"^[^\x00]*$")
+    client_id: str | None = Field(None, min_length=1, max_length=64, pattern=r"^[^\x00]*$")
+    scanned_at: datetime | None = None
+    device: str | None = Field(None, max_length=64, pattern=r"^[^\x00]*$")
+
+
+class PassBrief(Schema):
+    number: str
+    kind: str
+    valid_until: str
+
+
+class PersonBrief(Schema):
+    name: str
+    id_number: str
+
+
+class ScanOut(Schema):
+    decision: Literal["allow", "deny"]
+    reasons: list[str]
+    messages: list[str]
+    scan: int
+    at: datetime
+    replayed: bool
+    conflict: bool
+    pass_: PassBrief | None = Field(None, alias="pass")
+    person: PersonBrief | None
+
+
+class BatchIn(Schema):
+    scans: list[ScanIn] = Field(..., min_length=1, max_length=1000)
+
+
+class BatchItemOut(ScanOut):
+    client_id: str | None
+
+
+class BatchOut(Schema):
+    results: list[BatchItemOut]
+    conflicts: int
+
+
+class ScanRecordOut(Schema):
+    id: int
+    gate: str
+    direction: str
+    decision: str
+    reasons: list[str]
+    at: datetime
+    scanned_at: datetime | None
+    temperature: Decimal | None
+    plate: str
+    pass_number: str | None
+    client_id: str | None
+    conflict: bool
+
+
+class GateOut(Schema):
+    code: str
+    name: str
+    kind: str
+    community: str = Field(..., alias="community.code")
+
+
+class SyncEventOut(Schema):
+    seq: int
+    kind: str
+    pass_number: str
+    pass_version: int | None
+    id_number_hash: str
+    at: datetime
+
+
+class PublicKeyOut(Schema):
+    kid: int
+    public_key: str
+
+
+class SyncOut(Schema):
+    version: int
+    events: list[SyncEventOut]
+    keys: list[PublicKeyOut]
+
+
+def _request(body: ScanIn) -> ScanRequest:
+    plate = normalise_plate(body.plate) if body.plate else ""
+    scanned_at = body.scanned_at
+    if scanned_at is not None and timezone.is_naive(scanned_at):
+        scanned_at = timezone.make_aware(scanned_at)
+    if scanned_at is not None and scanned_at > timezone.now() + timezone.timedelta(minutes=5):
+        raise FieldError("scanned_at", "future_time", "scanned_at lies in the future")
+    return ScanRequest(gate=body.gate, direction=body.direction, code=body.code, id_number=body.id_number or None,
+                       temperature=body.temperature, plate=plate, client_id=body.client_id,
+                       scanned_at=scanned_at, device=body.device or "")
+
+
+def _out(o: ScanOutcome) -> dict:
+    p = o.pass_
+    return {
+        "decision": o.scan.decision, "reasons": o.scan.reasons, "messages": [str(REASONS[r]) for r in o.scan.reasons],
+        "scan": o.scan.pk, "at": o.scan.at, "replayed": o.replayed, "conflict": o.scan.conflict,
+        "pass": {"number": p.number, "kind": p.kind, "valid_until": p.valid_until.isoformat()} if p else None,
+        "person": {"name": mask_name(p.person.name), "id_number": p.person.id_number_masked} if p else None,
+    }
+
+
+@router.post("/scans", response=ScanOut, by_alias=True, summary="Scan a pass at a gate: allow or deny, recorded")
+def scan(request, body: ScanIn):
+    return _out(scan_record(actor=request.user, req=_request(body)))
+
+
+@router.post("/scans/batch", response=BatchOut, by_alias=True,
+             summary="Scans made offline (each with client_id and scanned_at): idempotent, conflicts flagged")
+def scan_batch(request, body: BatchIn):
+    results = []
+    for i, item in enumerate(body.scans):
+        if not item.client_id or item.scanned_at is None:
+            raise FieldError(f"scans.{i}", "client_id_required", "Offline scans need client_id and scanned_at")
+    for item in sorted(body.scans, key=lambda s: s.scanned_at):
+        out = _out(scan_record(actor=request.user, req=_request(item)))
+        out["client_id"] = item.client_id
+        results.append(out)
+    return {"results": results, "conflicts": sum(1 for r in results if r["conflict"])}
+
+
+@router.get("/scans", response=list[ScanRecordOut], summary="Recorded scans, newest first")
+def scans(
+    request,
+    pass_number: str | None = Query(None, alias="pass", max_length=24, pattern=r"^[0-9]*$"),
+    gate: str | None = Query(None, max_length=32, pattern=r"^[^\x00]*$"),
+    since: datetime | None = None,
+    until: datetime | None = None,
+    limit: int = Query(100, ge=1, le=1000),
+):
+    qs = Scan.objects.for_scope(scope_of(request.user)).select_related("gate", "pass_ref")
+    if pass_number:
+        qs = qs.filter(pass_ref__number=pass_number)
+    if gate:
+        qs = qs.filter(gate__code=gate)
+    if since:
+        qs = qs.filter(at__gte=since)
+    if until:
+        qs = qs.filter(at__lt=until)
+    return [
+        {"id": s.id, "gate": s.gate.code, "direction": s.direction, "decision": s.decision, "reasons": s.reasons,
+         "at": s.at, "scanned_at": s.scanned_at, "temperature": s.temperature, "plate": s.plate,
+         "pass_number": s.pass_ref.number if s.pass_ref else None, "client_id": s.client_id, "conflict": s.conflict}
+        for s in qs.order_by("-at", "-id")[:limit]
+    ]
+
+
+@router.get("/gates", response=list[GateOut], summary="Gates in scope")
+def gates(request):
+    return list(Gate.objects.for_scope(scope_of(request.user)).select_related("community"))
+
+
+@router.get("/gates/{code}/sync", response=SyncOut,
+            summary="Revocations, bans and suspensions since version N, with the public keys, for offline gates")
+def gate_sync(request, code: str = Path(..., max_length=32, pattern=r"^[^\x00/]+$"), since: int = Query(0, ge=0,
+              le=2**62)):
+    gate = gate_for_scan(actor=request.user, code=code)
+    events = list(SyncEvent.objects.filter(community_id=gate.community_id, id__gt=since).order_by("id")[:5000])
+    return {
+        "version": events[-1].id if events else since,
+        "events": [{"seq": e.id, "kind": e.kind, "pass_number": e.pass_number, "pass_version": e.pass_version,
+                    "id_number_hash": e.id_number_hash, "at": e.at} for e in events],
+        "keys": keys.public_keys_export(),
+    }

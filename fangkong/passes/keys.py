@@ -1,0 +1,66 @@
+"""Signing keys: one current key signs; every key not retired verifies. Rotation adds a key and
+keeps the old one verifying until it is retired, so printed cards stay good meanwhile."""
+
+from __future__ import annotations
+
+import base64
+
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+
+from fangkong.core import crypto
+from fangkong.core.localcache import TTLCache
+from fangkong.passes.models import SigningKey
+
+_public: TTLCache[dict[int, Ed25519PublicKey]] = TTLCache(30.0)
+_private: TTLCache[tuple[int, Ed25519PrivateKey]] = TTLCache(30.0)
+
+
+def _invalidate() -> None:
+    _public.clear()
+    _private.clear()
+
+
+@transaction.atomic
+def key_rotate() -> SigningKey:
+    """Make a new current key (the highest kid); older keys keep verifying until retired."""
+    private = Ed25519PrivateKey.generate()
+    raw_private = private.private_bytes(serialization.Encoding.Raw, serialization.PrivateFormat.Raw,
+                                        serialization.NoEncryption())
+    raw_public = private.public_key().public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
+    kid = (SigningKey.objects.aggregate(m=Max("kid"))["m"] or 0) + 1
+    key = SigningKey.objects.create(kid=kid, public_key=raw_public,
+                                    private_key_encrypted=crypto.encrypt(base64.b64encode(raw_private).decode()))
+    _invalidate()
+    return key
+
+
+def key_retire(*, kid: int) -> None:
+    SigningKey.objects.filter(kid=kid, retired_at__isnull=True).update(retired_at=timezone.now())
+    _invalidate()
+
+
+def current_signing_key() -> tuple[int, Ed25519PrivateKey]:
+    def load() -> tuple[int, Ed25519PrivateKey]:
+        key = SigningKey.objects.filter(retired_at__isnull=True).order_by("-kid").first() or key_rotate()
+        raw = base64.b64decode(crypto.decrypt(key.private_key_encrypted))
+        return key.kid, Ed25519PrivateKey.from_private_bytes(raw)
+
+    return _private.get_or_set("current", load)
+
+
+def public_keys() -> dict[int, Ed25519PublicKey]:
+    """Keys in service, cached for 30 s per process (a retirement reaches other processes within that)."""
+    return _public.get_or_set("all", lambda: {
+        k.kid: Ed25519PublicKey.from_public_bytes(bytes(k.public_key))
+        for k in SigningKey.objects.filter(retired_at__isnull=True)
+    })
+
+
+def public_keys_export() -> list[dict]:
+    return [{"kid": kid, "public_key": base64.b64encode(
+        k.public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)).decode()}
+        for kid, k in sorted(public_keys().items())]

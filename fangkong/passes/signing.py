@@ -1,0 +1,82 @@
+"""Signed pass QR codes: compact, Ed25519, verifiable offline.
+
+Payload (17 bytes, big-endian): format version (1) | key id (2) | pass id (4) | pass version (2) |
+valid from, days since 2000-01-01 (2) | valid until, same (2) | community id (4).
+QR text: "FK1" + base64url(payload + 64-byte signature), no padding: 111 characters, which fits
+a version-6 QR at error correction M. A gate with the public keys verifies without the server.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import re
+import struct
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+
+PREFIX = "FK1"
+FORMAT = 1
+_STRUCT = struct.Struct(">BHIHHHI")
+PAYLOAD_LEN = _STRUCT.size
+SIG_LEN = 64
+EPOCH = date(2000, 1, 1)
+_BODY = re.compile(r"[A-Za-z0-9_-]{108}")  # 81 bytes in base64url, no padding
+
+
+class BadSignature(Exception):
+    """The text is not a pass QR we issued with a key still in service."""
+
+
+@dataclass(frozen=True)
+class PassClaim:
+    kid: int
+    pass_id: int
+    version: int
+    valid_from: date
+    valid_until: date
+    community_id: int
+
+
+def _days(d: date) -> int:
+    return (d - EPOCH).days
+
+
+def encode(claim: PassClaim, private_key: Ed25519PrivateKey) -> str:
+    payload = _STRUCT.pack(FORMAT, claim.kid, claim.pass_id, claim.version, _days(claim.valid_from),
+                           _days(claim.valid_until), claim.community_id)
+    raw = payload + private_key.sign(payload)
+    return PREFIX + base64.urlsafe_b64encode(raw).rstrip(b"=").decode("ascii")
+
+
+def looks_signed(text: str) -> bool:
+    return text.startswith(PREFIX)
+
+
+def decode(text: str, public_keys: dict[int, Ed25519PublicKey]) -> PassClaim:
+    """Verify and decode; `public_keys` holds only keys in service (retired keys are left out)."""
+    if not text.startswith(PREFIX):
+        raise BadSignature("prefix")
+    body = text[len(PREFIX):]
+    # Strict alphabet and length: the decoder would otherwise skip stray characters or take "+" for "-".
+    if not _BODY.fullmatch(body):
+        raise BadSignature("encoding")
+    try:
+        raw = base64.urlsafe_b64decode(body)
+    except (binascii.Error, ValueError):
+        raise BadSignature("encoding") from None
+    if len(raw) != PAYLOAD_LEN + SIG_LEN:
+        raise BadSignature("length")
+    payload, sig = raw[:PAYLOAD_LEN], raw[PAYLOAD_LEN:]
+    fmt, kid, pass_id, version, vf, vu, community_id = _STRUCT.unpack(payload)
+    key = public_keys.get(kid)
+    if fmt != FORMAT or key is None:
+        raise BadSignature("key")
+    try:
+        key.verify(sig, payload)
+    except InvalidSignature:
+        raise BadSignature("signature") from None
+    return PassClaim(kid, pass_id, version, EPOCH + timedelta(days=vf), EPOCH + timedelta(days=vu), community_id)
