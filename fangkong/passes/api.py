@@ -4,6 +4,7 @@ from datetime import date
 from typing import Literal
 
 from ninja import Field, Path, Query, Router, Schema
+from ninja.responses import Status
 
 from fangkong.accounts.roles import Perm, role_can
 from fangkong.accounts.scope import scope_of
@@ -120,4 +121,4 @@ def ban(request, body: BanIn):
     if community is None:
         raise NotFound("No such community in your scope")
     b = services.ban_create(actor=request.user, community=community, id_number=body.id_number, reason=body.reason)
-    return 201, {"id": b.id, "community": community.code, "id_number": b.id_number_masked, "reason": b.reason}
+    return Status(201, {"id": b.id, "community": community.code, "id_number": b.id_number_masked, "reason": b.reason})
