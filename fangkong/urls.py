@@ -10,5 +10,7 @@ urlpatterns = [
     path("accounts/", include("fangkong.accounts.urls")),
     path("policy/", include("fangkong.policy.urls")),
     path("workgroup/", include("fangkong.workgroup.urls")),
+    path("passes/", include("fangkong.passes.urls")),
+    path("gate/", include("fangkong.gates.urls")),
     path("", include("fangkong.registry.urls")),
 ]

@@ -63,3 +63,79 @@ class Scan(models.Model):
     class Meta:
         ordering = ["-at", "-id"]
         indexes = [models.Index(fields=["pass_ref", "-at"]), models.Index(fields=["gate", "-at"])]
+
+
+class Shift(models.Model):
+    """A duty shift at a gate (值班): a committee member leads (带班), staff or volunteers guard."""
+
+    community = models.ForeignKey("registry.Community", on_delete=models.CASCADE, related_name="+")
+    gate = models.ForeignKey(Gate, on_delete=models.CASCADE, related_name="shifts")
+    starts_at = models.DateTimeField(_("starts"))
+    ends_at = models.DateTimeField(_("ends"))
+    leader = models.ForeignKey("workgroup.Member", on_delete=models.PROTECT, related_name="led_shifts")
+    staff = models.ManyToManyField("accounts.User", blank=True, related_name="shifts")
+
+    objects = CommunityScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("shift")
+        ordering = ["gate_id", "starts_at"]
+        constraints = [
+            models.CheckConstraint(name="shift_ends_after_start", condition=models.Q(ends_at__gt=models.F("starts_at")))
+        ]
+
+
+class Visitor(models.Model):
+    """An outsider without a pass, registered at the gate (外来人员登记)."""
+
+    community = models.ForeignKey("registry.Community", on_delete=models.PROTECT, related_name="+")
+    gate = models.ForeignKey(Gate, on_delete=models.PROTECT, related_name="visitors")
+    guard = models.ForeignKey("accounts.User", null=True, on_delete=models.SET_NULL, related_name="+")
+    at = models.DateTimeField(auto_now_add=True, db_index=True)
+    name = models.CharField(_("name"), max_length=64)
+    id_number_encrypted = models.TextField()
+    id_number_hash = models.CharField(max_length=64, db_index=True)
+    id_number_masked = models.CharField(max_length=24)
+    phone_encrypted = models.TextField(blank=True)
+    phone_masked = models.CharField(max_length=20, blank=True)
+    household = models.ForeignKey("registry.Household", null=True, blank=True, on_delete=models.SET_NULL,
+                                  related_name="+")
+    household_text = models.CharField(_("household visited"), max_length=200, blank=True)
+    reason = models.CharField(_("reason"), max_length=200)
+    temperature = models.DecimalField(max_digits=3, decimal_places=1)
+    plate = models.CharField(max_length=12, blank=True)
+    decision = models.CharField(max_length=5, choices=Scan.Decision.choices)
+    reasons = models.JSONField(default=list)
+
+    objects = CommunityScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("visitor")
+        ordering = ["-at"]
+
+
+class Incident(models.Model):
+    class Kind(models.TextChoices):
+        REFUSED_CHECK = "refused_check", _("refused the check")
+        FORCED_ENTRY = "forced_entry", _("forced entry")
+        ABUSE = "abuse", _("abuse of staff")
+        FORGED_PASS = "forged_pass", _("forged pass")
+        FEVER = "fever", _("fever")
+        OTHER = "other", _("other")
+
+    community = models.ForeignKey("registry.Community", on_delete=models.PROTECT, related_name="+")
+    gate = models.ForeignKey(Gate, on_delete=models.PROTECT, related_name="incidents")
+    reported_by = models.ForeignKey("accounts.User", null=True, on_delete=models.SET_NULL, related_name="+")
+    at = models.DateTimeField(db_index=True)
+    kinds = models.JSONField(_("kinds"), default=list)
+    description = models.TextField(_("description"), max_length=2000)
+    passes = models.ManyToManyField("passes.Pass", blank=True, related_name="incidents")
+    people = models.ManyToManyField("registry.Person", blank=True, related_name="incidents")
+    revoked_passes = models.JSONField(default=list)
+    banned = models.BooleanField(default=False)
+
+    objects = CommunityScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("incident")
+        ordering = ["-at"]

@@ -130,7 +130,8 @@ def pass_revoke(*, actor: User, number: str, reason: str) -> Pass:
         raise FieldError("reason", "required", _("Say why the pass is revoked"))
     p = _locked(actor, number)
     if p.status != Pass.Status.REVOKED:
-        p.status, p.revoked_at, p.revoked_by, p.revoked_reason = Pass.Status.REVOKED, timezone.now(), actor, reason[:200]
+        p.status, p.revoked_at, p.revoked_by = Pass.Status.REVOKED, timezone.now(), actor
+        p.revoked_reason = reason[:200]
         p.save(update_fields=["status", "revoked_at", "revoked_by", "revoked_reason"])
         SyncEvent.objects.create(community_id=p.community_id, kind=SyncEvent.Kind.REVOKED, pass_number=p.number,
                                  pass_version=p.version)

@@ -13,10 +13,12 @@ the rest of the import together.
 from __future__ import annotations
 
 import csv
+import gc
 import io
 import posixpath
 import zipfile
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -494,6 +496,20 @@ def _row_error(errors: list[RowError], row: int, key: str, value: str, code: str
     errors.append(RowError(row, col.header if col else key, masked[:60], code, reason, reason_en))
 
 
+@contextmanager
+def _cyclic_gc_paused():
+    """An import makes millions of small objects and keeps most of them until it ends, so the cyclic
+    garbage collector rescans an ever larger heap for nothing (~15% of an import). Reference counting
+    still frees everything as usual; the collector is back, as it was, when the import ends."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
 def import_people(
     *, actor: User, community: Community, path: Path, progress: Progress | None = None, via: str = "web"
 ) -> ImportResult:
@@ -501,6 +517,11 @@ def import_people(
     require(actor, Perm.IMPORT_REGISTRY)
     if not scope_of(actor).covers_whole_community(community.id):
         raise NotFound(_("No such community in your scope"))
+    with _cyclic_gc_paused():
+        return _import(actor, community, path, progress, via)
+
+
+def _import(actor: User, community: Community, path: Path, progress: Progress | None, via: str) -> ImportResult:
     report = progress or (lambda phase, done, total: None)
     columns, rows_iter = read_rows(path)
 
