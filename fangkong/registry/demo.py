@@ -85,6 +85,9 @@ def load_demo(*, progress=None) -> dict[str, str]:
                    effective_from=date(2020, 1, 28), note="街道通知：企业不早于2月24日复工")
         policy_set(actor=admin, key="observation_days", value=14, community=community,
                    effective_from=date(2020, 1, 25), note="返青人员居家或集中隔离医学观察14天")
+    from fangkong.registry.demo_gates import load_gate_demo
+
+    load_gate_demo(admin=admin, community=community)
     return {name: DEMO_PASSWORD for name in ["admin", *logins]}
 
 

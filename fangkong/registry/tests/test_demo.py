@@ -24,7 +24,8 @@ def test_demo_community_matches_the_report(demo):
     assert c.grids.count() == 6
     assert 950 <= Household.objects.filter(community=c).count() <= 1050
     assert Person.objects.filter(community=c).exclude(category="floating").count() == 3000
-    assert Person.objects.filter(community=c, category="floating").count() == 490
+    floating_tenants = Person.objects.filter(community=c, category="floating", tenancies_as_tenant__isnull=False)
+    assert floating_tenants.count() == 490
     assert Tenancy.objects.filter(community=c).count() == 490
     landlords = Tenancy.objects.values("landlord").distinct().count()
     assert 100 <= landlords <= 130
@@ -35,8 +36,29 @@ def test_demo_community_matches_the_report(demo):
     assert HouseholdLiaison.objects.filter(community=c).count() == Household.objects.filter(community=c).count()
     positions = set(Member.objects.values_list("position", flat=True))
     assert {"secretary", "director", "committee", "office", "grid_worker", "safety"} <= positions
-    per_grid = Person.objects.values("grid").annotate(n=Count("id"))
+    per_grid = Person.objects.filter(grid__isnull=False).values("grid").annotate(n=Count("id"))
     assert all(n["n"] > 300 for n in per_grid)
+
+
+def test_demo_gates_passes_roster_scans_and_the_incident(demo):
+    from fangkong.gates.models import Incident, Scan, Shift
+    from fangkong.passes.models import Ban, Pass
+
+    c = Community.objects.get(code="SJXZ")
+    temporary = Pass.objects.filter(community=c, kind="temporary")
+    assert temporary.count() == 490
+    assert set(temporary.values_list("person__category", flat=True)) == {"floating"}
+    assert Pass.objects.filter(kind="resident").count() == 3000
+    blue = Pass.objects.filter(kind="service")
+    assert blue.count() == 6 and set(blue.values_list("person__workplace", flat=True)) == {
+        "崂山矿泉水配送站", "清源桶装水", "山泉送水服务部"}
+    assert Shift.objects.filter(community=c).count() == 7 * 4 * 3
+    assert Scan.objects.filter(community=c).count() >= 600
+    incident = Incident.objects.get()
+    assert incident.gate.name == "辽阳东路门岗" and incident.banned
+    revoked = Pass.objects.get(number=incident.revoked_passes[0])
+    assert revoked.kind == "service" and revoked.status == "revoked"
+    assert Ban.objects.filter(person=revoked.person).exists()
 
 
 def test_demo_logins_cover_every_role(demo):
