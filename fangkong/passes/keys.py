@@ -6,7 +6,7 @@ from __future__ import annotations
 import base64
 
 from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
@@ -15,7 +15,7 @@ from fangkong.core import crypto
 from fangkong.core.localcache import TTLCache
 from fangkong.passes.models import SigningKey
 
-_public: TTLCache[dict[int, Ed25519PublicKey]] = TTLCache(30.0)
+_public: TTLCache[dict[int, bytes]] = TTLCache(30.0)
 _private: TTLCache[tuple[int, Ed25519PrivateKey]] = TTLCache(30.0)
 
 
@@ -52,15 +52,12 @@ def current_signing_key() -> tuple[int, Ed25519PrivateKey]:
     return _private.get_or_set("current", load)
 
 
-def public_keys() -> dict[int, Ed25519PublicKey]:
-    """Keys in service, cached for 30 s per process (a retirement reaches other processes within that)."""
+def public_keys() -> dict[int, bytes]:
+    """Raw public keys in service, cached 30 s per process (a retirement reaches other processes within that)."""
     return _public.get_or_set("all", lambda: {
-        k.kid: Ed25519PublicKey.from_public_bytes(bytes(k.public_key))
-        for k in SigningKey.objects.filter(retired_at__isnull=True)
+        k.kid: bytes(k.public_key) for k in SigningKey.objects.filter(retired_at__isnull=True)
     })
 
 
 def public_keys_export() -> list[dict]:
-    return [{"kid": kid, "public_key": base64.b64encode(
-        k.public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)).decode()}
-        for kid, k in sorted(public_keys().items())]
+    return [{"kid": kid, "public_key": base64.b64encode(raw).decode()} for kid, raw in sorted(public_keys().items())]

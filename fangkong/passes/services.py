@@ -202,3 +202,32 @@ def ban_create(*, actor: User, community: Community, id_number: str, reason: str
     audit_record(actor=actor, action="create", object_type="ban", object_id=ban.pk, community_id=community.id,
                  fields=["id_number", "reason"])
     return ban
+
+
+MAX_CARDS_PER_PDF = 1000
+
+
+def pass_cards_export(*, actor: User, passes: list[Pass]) -> bytes:
+    """The printable cards of `passes` as one PDF, audited as an export: the cards carry names, masked
+    ID numbers and working QR codes. Revoked passes are not printed (a card looks valid to the eye)."""
+    require(actor, Perm.PRINT_PASSES)
+    scope = scope_of(actor)
+    if any(not scope.covers_whole_community(p.community_id) for p in passes):
+        raise NotFound(_("No such pass in your scope"))
+    if not passes:
+        raise FieldError("number", "nothing_to_print", _("No pass matches: nothing to print"))
+    if len(passes) > MAX_CARDS_PER_PDF:
+        raise FieldError("number", "too_many", _("At most 1000 cards in one PDF: narrow the filter"))
+    if any(p.status == Pass.Status.REVOKED for p in passes):
+        raise FieldError("status", "pass_revoked", _("A revoked pass cannot be printed"))
+    from fangkong.passes.printing import pass_cards_pdf
+
+    pdf = pass_cards_pdf(passes)
+    per_community: dict[int, int] = {}
+    for p in passes:
+        per_community[p.community_id] = per_community.get(p.community_id, 0) + 1
+    with transaction.atomic():
+        for community_id, count in sorted(per_community.items()):
+            audit_record(actor=actor, action="export", object_type="pass", community_id=community_id, count=count,
+                         fields=["name", "id_number", "qr"])
+    return pdf

@@ -4,6 +4,9 @@ Payload (17 bytes, big-endian): format version (1) | key id (2) | pass id (4) | 
 valid from, days since 2000-01-01 (2) | valid until, same (2) | community id (4).
 QR text: "FK1" + base64url(payload + 64-byte signature), no padding: 111 characters, which fits
 a version-6 QR at error correction M. A gate with the public keys verifies without the server.
+
+Verification uses libsodium (PyNaCl): about twice as fast as OpenSSL's Ed25519 here, and the gate's
+offline budget is 10,000 verifications a second on one core (bench/verify_signed_passes.py).
 """
 
 from __future__ import annotations
@@ -15,8 +18,9 @@ import struct
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from cryptography.exceptions import InvalidSignature
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from nacl.bindings import crypto_sign_open
+from nacl.exceptions import BadSignatureError
 
 PREFIX = "FK1"
 FORMAT = 1
@@ -56,8 +60,8 @@ def looks_signed(text: str) -> bool:
     return text.startswith(PREFIX)
 
 
-def decode(text: str, public_keys: dict[int, Ed25519PublicKey]) -> PassClaim:
-    """Verify and decode; `public_keys` holds only keys in service (retired keys are left out)."""
+def decode(text: str, public_keys: dict[int, bytes]) -> PassClaim:
+    """Verify and decode; `public_keys` maps key id → raw 32-byte public key, only keys in service."""
     if not text.startswith(PREFIX):
         raise BadSignature("prefix")
     body = text[len(PREFIX):]
@@ -76,7 +80,7 @@ def decode(text: str, public_keys: dict[int, Ed25519PublicKey]) -> PassClaim:
     if fmt != FORMAT or key is None:
         raise BadSignature("key")
     try:
-        key.verify(sig, payload)
-    except InvalidSignature:
+        crypto_sign_open(sig + payload, key)  # libsodium's signed-message form: signature ‖ message
+    except BadSignatureError:
         raise BadSignature("signature") from None
     return PassClaim(kid, pass_id, version, EPOCH + timedelta(days=vf), EPOCH + timedelta(days=vu), community_id)

@@ -14,7 +14,7 @@ from fangkong.passes import signing
 
 KEY = Ed25519PrivateKey.generate()
 OTHER = Ed25519PrivateKey.generate()
-PUBLIC = {7: KEY.public_key()}
+PUBLIC = {7: KEY.public_key().public_bytes_raw()}
 
 claims = st.builds(
     signing.PassClaim,
