@@ -14,12 +14,12 @@ Races (see docs/concurrency.md):
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -32,7 +32,7 @@ from fangkong.core.identifiers import normalise_id_number
 from fangkong.core.localcache import TTLCache
 from fangkong.gates.models import Gate, Scan
 from fangkong.passes import keys, signing
-from fangkong.passes.models import Ban, ExitCount, Pass
+from fangkong.passes.models import ExitCount, Pass
 from fangkong.policy.services import policy_values_cached
 
 
@@ -60,7 +60,7 @@ class ScanRequest:
 @dataclass
 class ScanOutcome:
     scan: Scan
-    pass_: Pass | None
+    pass_: PassRow | None
     replayed: bool = False
     reasons: list[str] = field(default_factory=list)
 
@@ -87,17 +87,87 @@ def gate_for_scan(*, actor: User, code: str) -> GateInfo:
     return gate
 
 
-def _load_pass(*, gate: GateInfo, pass_id: int | None = None, number: str | None = None) -> Pass | None:
-    through = Pass.gates.through
-    bans = Ban.objects.filter(community_id=gate.community_id, id_number_hash=OuterRef("person__id_number_hash"),
-                              lifted_at__isnull=True)
-    qs = Pass.objects.select_related("person").annotate(
-        restricted=Exists(through.objects.filter(pass_id=OuterRef("pk"))),
-        at_gate=Exists(through.objects.filter(pass_id=OuterRef("pk"), gate_id=gate.id)),
-        banned=Exists(bans),
+@dataclass(frozen=True)
+class Holder:
+    id: int
+    name: str
+    id_number_hash: str | None
+    id_number_masked: str
+
+
+@dataclass(frozen=True)
+class PassRow:
+    """What a scan needs of a pass, read in one statement (the ORM's query compiler costs more than
+    the query itself on this path: see docs/decisions/0006-raw-sql-on-the-scan-path.md)."""
+
+    id: int
+    community_id: int
+    number: str
+    kind: str
+    status: str
+    version: int
+    valid_from: date
+    valid_until: date
+    person_id: int
+    person: Holder
+    restricted: bool = False
+    at_gate: bool = False
+    banned: bool = False
+
+
+_PASS_SQL = """
+SELECT p.id, p.community_id, p.number, p.kind, p.status, p.version, p.valid_from, p.valid_until, p.person_id,
+       h.name, h.id_number_hash, h.id_number_masked,
+       EXISTS (SELECT 1 FROM passes_pass_gates g WHERE g.pass_id = p.id),
+       EXISTS (SELECT 1 FROM passes_pass_gates g WHERE g.pass_id = p.id AND g.gate_id = %s),
+       EXISTS (SELECT 1 FROM passes_ban b WHERE b.community_id = %s AND b.id_number_hash = h.id_number_hash
+               AND b.lifted_at IS NULL)
+FROM passes_pass p JOIN registry_person h ON h.id = p.person_id
+WHERE p.{column} = %s
+"""
+_PASS_BY_ID = _PASS_SQL.format(column="id")  # noqa: S608 -- constant SQL, parameters bound
+_PASS_BY_NUMBER = _PASS_SQL.format(column="number")  # noqa: S608
+
+
+def _as_date(value) -> date:
+    return value if isinstance(value, date) else date.fromisoformat(value)
+
+
+def _load_pass(*, gate: GateInfo, pass_id: int | None = None, number: str | None = None) -> PassRow | None:
+    sql, key = (_PASS_BY_ID, pass_id) if pass_id is not None else (_PASS_BY_NUMBER, number)
+    with connection.cursor() as cur:
+        cur.execute(sql, [gate.id, gate.community_id, key])
+        row = cur.fetchone()
+    if row is None:
+        return None
+    return PassRow(
+        id=row[0], community_id=row[1], number=row[2], kind=row[3], status=row[4], version=row[5],
+        valid_from=_as_date(row[6]), valid_until=_as_date(row[7]), person_id=row[8],
+        person=Holder(row[8], row[9], row[10], row[11]),
+        restricted=bool(row[12]), at_gate=bool(row[13]), banned=bool(row[14]),
     )
-    qs = qs.filter(pk=pass_id) if pass_id is not None else qs.filter(number=number)
-    return qs.first()
+
+
+def pass_row(p: Pass) -> PassRow:
+    return PassRow(p.id, p.community_id, p.number, p.kind, p.status, p.version, p.valid_from, p.valid_until,
+                   p.person_id, Holder(p.person_id, p.person.name, p.person.id_number_hash, p.person.id_number_masked))
+
+
+_SCAN_COLUMNS = ("community_id", "gate_id", "pass_id", "person_id", "guard_id", "device", "at", "scanned_at",
+                 "direction", "temperature", "plate", "decision", "reasons", "client_id", "conflict")
+_INSERT_SCAN = (f"INSERT INTO gates_scan ({', '.join(_SCAN_COLUMNS)}) "  # noqa: S608 -- constant column names
+                f"VALUES ({', '.join(['%s'] * len(_SCAN_COLUMNS))}) RETURNING id")
+
+
+def _insert_scan(**values) -> int:
+    ops = connection.ops
+    values["at"] = ops.adapt_datetimefield_value(values["at"])
+    values["scanned_at"] = ops.adapt_datetimefield_value(values["scanned_at"])
+    values["temperature"] = ops.adapt_decimalfield_value(values["temperature"], 3, 1)
+    values["reasons"] = json.dumps(values["reasons"])
+    with connection.cursor() as cur:
+        cur.execute(_INSERT_SCAN, [values[c] for c in _SCAN_COLUMNS])
+        return cur.fetchone()[0]
 
 
 def _is_fever(temperature: Decimal, policy: dict) -> bool:
@@ -105,7 +175,7 @@ def _is_fever(temperature: Decimal, policy: dict) -> bool:
     return temperature >= threshold if policy["fever_comparison"] == ">=" else temperature > threshold
 
 
-def _rules(req: ScanRequest, gate: GateInfo, p: Pass, version: int | None, day: date, policy: dict) -> list[str]:
+def _rules(req: ScanRequest, gate: GateInfo, p: PassRow, version: int | None, day: date, policy: dict) -> list[str]:
     """The rules in order; every reason that applies is returned (the guard sees them all)."""
     reasons = []
     if p.status == Pass.Status.REVOKED or (version is not None and version != p.version):
@@ -153,7 +223,7 @@ def scan_record(*, actor: User, req: ScanRequest) -> ScanOutcome:
     day = timezone.localdate(when)
     policy = policy_values_cached(community_id=gate.community_id, on=day)
 
-    p: Pass | None = None
+    p: PassRow | None = None
     version: int | None = None
     reasons: list[str] = []
     code = (req.code or "").strip()
@@ -182,15 +252,19 @@ def scan_record(*, actor: User, req: ScanRequest) -> ScanOutcome:
                     reasons = ["exit_quota_reached"]
                     # An offline device already let the person out: record it, flagged for the office.
                     conflict = req.scanned_at is not None
-            scan = Scan.objects.create(
-                community_id=gate.community_id, gate_id=gate.id, pass_ref=p, person_id=p.person_id if p else None,
-                guard=actor, device=req.device[:64], at=now, scanned_at=req.scanned_at, direction=req.direction,
-                temperature=req.temperature, plate=req.plate, decision="deny" if reasons else "allow",
-                reasons=reasons, client_id=req.client_id or None, conflict=conflict,
+            values = dict(
+                community_id=gate.community_id, gate_id=gate.id, pass_id=p.id if p else None,
+                person_id=p.person_id if p else None, guard_id=actor.pk, device=req.device[:64], at=now,
+                scanned_at=req.scanned_at, direction=req.direction, temperature=req.temperature, plate=req.plate,
+                decision="deny" if reasons else "allow", reasons=reasons, client_id=req.client_id or None,
+                conflict=conflict,
             )
+            scan_id = _insert_scan(**values)
     except IntegrityError:
         if not req.client_id:
             raise
         first = Scan.objects.select_related("pass_ref__person").get(client_id=req.client_id)
-        return ScanOutcome(scan=first, pass_=first.pass_ref, replayed=True, reasons=first.reasons)
+        row = pass_row(first.pass_ref) if first.pass_ref else None
+        return ScanOutcome(scan=first, pass_=row, replayed=True, reasons=first.reasons)
+    scan = Scan(id=scan_id, **{k: v for k, v in values.items() if k not in ("pass_id",)}, pass_ref_id=values["pass_id"])
     return ScanOutcome(scan=scan, pass_=p, reasons=reasons)
