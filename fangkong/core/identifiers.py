@@ -9,6 +9,7 @@ residence permits of Hong Kong, Macau and Taiwan residents and counties newer th
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from datetime import date
 
@@ -18,9 +19,9 @@ from fangkong.core.errors import FieldError
 
 _WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _CHECK_CHARS = "10X98765432"
-_ID_RE = re.compile(r"^\d{17}[\dX]$")
-_MOBILE_RE = re.compile(r"^1[3-9]\d{9}$")
-_LANDLINE_RE = re.compile(r"^0\d{2,3}-?\d{7,8}$")
+_ID_RE = re.compile(r"^[0-9]{17}[0-9X]$")
+_MOBILE_RE = re.compile(r"^1[3-9][0-9]{9}$")
+_LANDLINE_RE = re.compile(r"^0[0-9]{2,3}-?[0-9]{7,8}$")
 PERMIT_PREFIXES = {"810000": "HK", "820000": "MO", "830000": "TW"}
 
 
@@ -37,8 +38,13 @@ def id_check_char(first17: str) -> str:
     return _CHECK_CHARS[total % 11]
 
 
+def _ascii(raw: str) -> str:
+    """Full-width digits and letters (１２３ＡＢＣ) typed on Chinese keyboards become ASCII."""
+    return unicodedata.normalize("NFKC", raw or "")
+
+
 def normalise_id_number(raw: str) -> str:
-    return re.sub(r"\s+", "", raw or "").upper()
+    return re.sub(r"\s+", "", _ascii(raw)).upper()
 
 
 def parse_resident_id(raw: str, *, today: date | None = None) -> ResidentId:
@@ -67,7 +73,7 @@ def parse_resident_id(raw: str, *, today: date | None = None) -> ResidentId:
 
 
 def normalise_other_document(raw: str) -> str:
-    number = re.sub(r"[\s-]+", "", raw or "").upper()
+    number = re.sub(r"[\s-]+", "", _ascii(raw)).upper()
     if not number:
         raise FieldError("id_number", "required", _("Document number is required"))
     if not re.fullmatch(r"[A-Z0-9]{5,20}", number):
@@ -79,7 +85,7 @@ def normalise_other_document(raw: str) -> str:
 
 def normalise_phone(raw: str) -> str:
     """Mobile numbers (11 digits, 1[3-9]…) or landlines with area code; +86 and separators removed."""
-    phone = re.sub(r"[\s()（）]+", "", raw or "")
+    phone = re.sub(r"[\s()]+", "", _ascii(raw))
     if phone.startswith("+86"):
         phone = phone[3:]
     elif phone.startswith("0086"):

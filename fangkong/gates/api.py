@@ -1,11 +1,12 @@
 """Gate endpoints: scans (single, offline batch, history), gates, and the offline sync feed."""
 
-from datetime import datetime
+from datetime import UTC, datetime
 from decimal import Decimal
-from typing import Literal
+from typing import Annotated, Literal
 
 from django.utils import timezone
 from ninja import Field, Path, Query, Router, Schema
+from pydantic import AfterValidator
 
 from fangkong.accounts.scope import scope_of
 from fangkong.core.errors import FieldError
@@ -17,7 +18,19 @@ from fangkong.passes.errors import REASONS
 from fangkong.passes.models import SyncEvent
 
 router = Router(tags=["gates"])
-Text = Field(pattern=r"^[^\x00]*$")
+
+
+def _utc(value: datetime) -> datetime:
+    """Aware and in UTC; offsets PostgreSQL cannot store and dates out of range become a 400."""
+    if timezone.is_naive(value):
+        value = timezone.make_aware(value)
+    try:
+        return value.astimezone(UTC)
+    except OverflowError:
+        raise ValueError("date out of range") from None
+
+
+Instant = Annotated[datetime, AfterValidator(_utc)]
 
 
 class ScanIn(Schema):
@@ -28,7 +41,7 @@ class ScanIn(Schema):
     temperature: Decimal | None = Field(None, ge=30, le=45, decimal_places=1)
     plate: str | None = Field(None, max_length=16, pattern=r"^[^\x00]*$")
     client_id: str | None = Field(None, min_length=1, max_length=64, pattern=r"^[^\x00]*$")
-    scanned_at: datetime | None = None
+    scanned_at: Instant | None = None
     device: str | None = Field(None, max_length=64, pattern=r"^[^\x00]*$")
 
 
@@ -156,8 +169,8 @@ def scans(
     request,
     pass_number: str | None = Query(None, alias="pass", max_length=24, pattern=r"^[0-9]*$"),
     gate: str | None = Query(None, max_length=32, pattern=r"^[^\x00]*$"),
-    since: datetime | None = None,
-    until: datetime | None = None,
+    since: Instant | None = None,
+    until: Instant | None = None,
     limit: int = Query(100, ge=1, le=1000),
 ):
     qs = Scan.objects.for_scope(scope_of(request.user)).select_related("gate", "pass_ref")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 
 from django.db.models import Count, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
@@ -15,8 +16,8 @@ from fangkong.core.errors import FieldError, NotFound
 from fangkong.core.identifiers import normalise_id_number, normalise_phone
 from fangkong.registry.models import Community, Grid, Household, Person
 
-_LOOKS_LIKE_ID = re.compile(r"^\d{17}[\dXx]$|^\d{15}$|^[A-Za-z]\d{7,9}$")
-_LOOKS_LIKE_PHONE = re.compile(r"^(\+?86)?[\d\- ]{7,14}$")
+_LOOKS_LIKE_ID = re.compile(r"^[0-9]{17}[0-9Xx]$|^[0-9]{15}$|^[A-Za-z][0-9]{7,9}$")
+_LOOKS_LIKE_PHONE = re.compile(r"^(\+?86)?[0-9\- ]{7,14}$")
 
 
 def community_list(*, actor: User) -> QuerySet[Community]:
@@ -41,7 +42,7 @@ def person_list(
     """People the actor may see, searched by exact ID number, exact phone, name or address."""
     require(actor, Perm.VIEW_REGISTRY)
     people = Person.objects.for_scope(scope_of(actor)).filter(purged_at__isnull=True)
-    q = (q or "").strip()
+    q = unicodedata.normalize("NFKC", q or "").strip()
     if q:
         if _LOOKS_LIKE_ID.match(q):
             people = people.by_id_number(normalise_id_number(q))

@@ -74,3 +74,8 @@ def test_phone_rules():
 def test_masks_keep_only_the_ends():
     assert mask_id_number("37021219900101123X") == "3702**********123X"
     assert mask_phone("13812345678") == "138****5678"
+
+
+def test_full_width_digits_are_the_same_number():
+    assert parse_resident_id("１１０１０５１９４９１２３１００２Ｘ").number == "11010519491231002X"
+    assert normalise_phone("１３８１２３４５６７８") == "13812345678"
