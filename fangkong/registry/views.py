@@ -27,6 +27,8 @@ from fangkong.registry.validation import ValidationErrors, person_data_from
 def home(request):
     if role_can(request.user.role, Perm.VIEW_REGISTRY):
         return redirect("registry:person_list")
+    if role_can(request.user.role, Perm.SCAN):
+        return redirect("gates:index")  # guards and volunteers land on their gates
     return redirect("workgroup:org_chart_home")
 
 
