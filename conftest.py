@@ -12,6 +12,13 @@ os.environ.setdefault("FANGKONG_TASKS", "immediate")
 
 
 @pytest.fixture(autouse=True)
+def _immediate_tasks(settings):
+    # Background jobs run inline in tests, whatever the environment says (django-tasks resets its
+    # backends on setting_changed).
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+
+
+@pytest.fixture(autouse=True)
 def _fresh_process_caches():
     from fangkong.core.localcache import clear_all
 
