@@ -132,7 +132,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "accounts:login"
-LOGIN_REDIRECT_URL = "registry:person_list"
+LOGIN_REDIRECT_URL = "registry:home"  # role-aware: guards land on their gates
 LOGOUT_REDIRECT_URL = "accounts:login"
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -168,6 +168,7 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATIC_ROOT = None  # served from the apps by WhiteNoise's finders: nothing to collect
 STATICFILES_DIRS = [BASE_DIR / "static"]
+STATICFILES_DIRS += [("vendor/jsqr", d) for d in [BASE_DIR.parent / "node_modules/jsqr/dist"] if d.is_dir()]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},

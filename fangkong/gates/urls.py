@@ -1,6 +1,14 @@
 from django.urls import path
 
+from fangkong.gates import views
+
 app_name = "gates"
-urlpatterns: list = [
-    # Filled by the gate console, roster and incident views (fangkong/gates/views.py).
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("roster/", views.roster, name="roster"),  # before <code>/: a gate coded "roster" has no console
+    path("<slug:code>/", views.console, name="console"),
+    path("<slug:code>/scan", views.scan, name="scan"),
+    path("<slug:code>/visitor", views.visitor, name="visitor"),
+    path("<slug:code>/visitor/households", views.household_options, name="household_options"),
+    path("<slug:code>/incident", views.incident, name="incident"),
 ]

@@ -1,0 +1,329 @@
+"""Gate pages: the guard's console (scan, vehicle, camera), visitors, incidents, and the roster.
+
+The console posts to `scan`, which calls scan_record once per person and answers with a full-screen
+ALLOW/DENY fragment (htmx) or the whole console page with the answer on it (no JavaScript). Bad input
+is answered with 422 and the errors, and nothing is recorded.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections import defaultdict
+from datetime import timedelta
+from functools import lru_cache
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.contrib.staticfiles import finders
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from fangkong.accounts.models import ScopeGrant, User
+from fangkong.accounts.roles import PERMISSIONS, Perm, Role, role_can
+from fangkong.accounts.scope import scope_of
+from fangkong.accounts.services import require
+from fangkong.core.errors import FieldError, NotFound
+from fangkong.core.identifiers import mask_name
+from fangkong.gates.forms import MAX_OCCUPANTS, IncidentForm, ScanForm, ShiftForm, VisitorForm, occupant_forms
+from fangkong.gates.models import Gate, Incident, Scan, Shift, Visitor
+from fangkong.gates.scanning import ScanOutcome, ScanRequest, gate_for_scan, scan_record
+from fangkong.gates.services import incident_report, roster_gaps, shift_add, visitor_register
+from fangkong.passes.errors import REASONS
+from fangkong.passes.models import Pass
+from fangkong.registry.models import Household
+from fangkong.registry.validation import ValidationErrors
+from fangkong.workgroup.models import Member
+
+CAMERA_LIBRARY = "vendor/jsqr/jsQR.js"  # node_modules/jsqr/dist, served when `npm ci` has run (see settings)
+ROSTER_HOURS = 48
+
+
+@lru_cache(maxsize=1)
+def _camera_library() -> str | None:
+    return CAMERA_LIBRARY if finders.find(CAMERA_LIBRARY) else None
+
+
+def _gate(request, code: str) -> Gate:
+    """The gate the user may scan at: 403 without Perm.SCAN or outside the scope, 404 if unknown."""
+    require(request.user, Perm.SCAN)
+    try:
+        info = gate_for_scan(actor=request.user, code=code)
+    except FieldError as exc:
+        raise NotFound(_("No such gate")) from exc
+    gate = Gate.objects.select_related("community").filter(pk=info.id).first()
+    if gate is None:
+        raise NotFound(_("No such gate"))
+    return gate
+
+
+def _client_id(request, raw: str | None) -> str | None:
+    """Namespaced by user, so a client_id can only ever replay the user's own scan."""
+    return f"web:{request.user.pk}:{raw}" if raw else None
+
+
+# --- the console ---------------------------------------------------------------------------------------
+
+
+_KIND_LABELS = dict(Pass.Kind.choices)
+
+
+def _reason_texts(codes: list[str]) -> list[tuple[str, str]]:
+    return [(c, str(REASONS.get(c, c))) for c in codes]
+
+
+def _result(o: ScanOutcome) -> dict:
+    p = o.pass_
+    return {
+        "decision": o.scan.decision, "reasons": _reason_texts(o.scan.reasons), "replayed": o.replayed,
+        "pass": p, "kind": _KIND_LABELS.get(p.kind, p.kind) if p else "",
+        "holder": mask_name(p.person.name) if p else "", "id_masked": p.person.id_number_masked if p else "",
+        "temperature": o.scan.temperature, "unknown": "unknown_pass" in o.scan.reasons,
+    }
+
+
+def _console_context(request, gate: Gate, **extra) -> dict:
+    direction = request.POST.get("direction") or request.GET.get("direction")
+    return {
+        "gate": gate, "client_id": uuid.uuid4(), "camera_library": _camera_library(),
+        "direction": direction if direction in Scan.Direction.values else Scan.Direction.IN,
+        "can_vehicle": gate.kind != Gate.Kind.PEDESTRIAN, "max_occupants": MAX_OCCUPANTS,
+        "directions": Scan.Direction, **extra,
+    }
+
+
+@login_required
+@require_GET
+def console(request, code: str):
+    gate = _gate(request, code)
+    return render(request, "gates/console.html", _console_context(request, gate))
+
+
+def _scan_errors(head: ScanForm, rows: list, vehicle: bool) -> list[dict]:
+    errors = [{"field": f, "row": "", "message": m} for f, msgs in head.errors.items() for m in msgs]
+    for i, row in enumerate(rows):
+        for f, msgs in row.errors.items():
+            for m in msgs:
+                text = _("Occupant %(n)s: %(error)s") % {"n": i + 1, "error": m} if vehicle else m
+                errors.append({"field": f, "row": i, "message": text})
+    return errors
+
+
+@login_required
+@require_POST
+def scan(request, code: str):
+    gate = _gate(request, code)
+    vehicle = bool(request.POST.get("vehicle")) and gate.kind != Gate.Kind.PEDESTRIAN
+    head = ScanForm(request.POST, vehicle=vehicle)
+    rows = occupant_forms(request.POST)
+    # A vehicle check takes every filled-in occupant row; a pedestrian check the first row only.
+    rows = ([r for r in rows if not r.is_blank] or rows[:1]) if vehicle else rows[:1]
+    head_ok = head.is_valid()
+    rows_ok = all([r.is_valid() for r in rows])  # a list: every row is validated, for all its errors
+    errors = _scan_errors(head, rows, vehicle)
+    if vehicle and len(rows) > MAX_OCCUPANTS:
+        errors.append({"field": "code", "row": MAX_OCCUPANTS,
+                       "message": _("At most %(n)s people in one vehicle check") % {"n": MAX_OCCUPANTS}})
+    if errors or not (head_ok and rows_ok):
+        template = "gates/_scan_errors.html" if request.htmx else "gates/console.html"
+        return render(request, template, _console_context(request, gate, errors=errors), status=422)
+
+    data = head.cleaned_data
+    client_id = _client_id(request, data["client_id"])
+    results = []
+    for i, row in enumerate(rows):
+        d = row.cleaned_data
+        outcome = scan_record(actor=request.user, req=ScanRequest(
+            gate=gate.code, direction=data["direction"], code=d["code"], id_number=d["id_number"].strip() or None,
+            temperature=d["temperature"], plate=data["plate"] if vehicle else "",
+            client_id=f"{client_id}:{i}" if client_id and vehicle else client_id, device="web console",
+        ))
+        results.append(_result(outcome))
+    answer = {
+        "decision": "allow" if all(r["decision"] == "allow" for r in results) else "deny",
+        "direction": Scan.Direction(data["direction"]), "vehicle": vehicle, "plate": data["plate"] if vehicle else "",
+        "results": results,
+    }
+    template = "gates/_answer.html" if request.htmx else "gates/console.html"
+    return render(request, template, _console_context(request, gate, answer=answer))
+
+
+# --- visitors -------------------------------------------------------------------------------------------
+
+
+def _household(gate: Gate, text: str) -> Household | None:
+    return Household.objects.filter(community_id=gate.community_id, address=text.strip()).first()
+
+
+def _visitor_answer(visitor: Visitor) -> dict:
+    return {
+        "decision": visitor.decision, "visitor": visitor, "holder": mask_name(visitor.name),
+        "id_masked": visitor.id_number_masked, "reasons": _reason_texts(visitor.reasons),
+        "household": visitor.household.address if visitor.household else visitor.household_text,
+    }
+
+
+@login_required
+def visitor(request, code: str):
+    gate = _gate(request, code)
+    form = VisitorForm(request.POST or None, initial={"plate": request.GET.get("plate", "")[:16]})
+    answer = None
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        household = _household(gate, d["household"])
+        try:
+            registered = visitor_register(
+                actor=request.user, gate_code=gate.code, name=d["name"], id_number=d["id_number"], phone=d["phone"],
+                reason=d["reason"], temperature=d["temperature"], household=household,
+                household_text="" if household else d["household"], plate=d["plate"],
+            )
+        except (ValidationErrors, FieldError) as exc:
+            for e in getattr(exc, "errors", [exc]):
+                form.add_error(e.field if e.field in form.fields else None, e.message)
+        else:
+            if not request.htmx:  # post/redirect/get: a reload does not register the visitor twice
+                return redirect(reverse("gates:visitor", args=[gate.code]) + f"?done={registered.pk}")
+            answer, form = _visitor_answer(registered), VisitorForm()
+    elif request.GET.get("done", "").isdigit():
+        done = (Visitor.objects.for_scope(scope_of(request.user))
+                .filter(pk=int(request.GET["done"]), gate=gate, guard=request.user).first())
+        answer = _visitor_answer(done) if done else None
+    status = 422 if request.method == "POST" and form.errors else 200
+    return render(request, "gates/visitor.html", {"gate": gate, "form": form, "answer": answer}, status=status)
+
+
+@login_required
+@require_GET
+def household_options(request, code: str):
+    """Addresses of the gate's community matching what the guard typed, for the visitor form's list."""
+    gate = _gate(request, code)
+    q = request.GET.get("household", "").strip()[:100]
+    addresses = []
+    if len(q) >= 2:
+        addresses = list(Household.objects.filter(community_id=gate.community_id, address__icontains=q)
+                         .order_by("address").values_list("address", flat=True)[:12])
+    return render(request, "gates/_household_options.html", {"addresses": addresses})
+
+
+# --- incidents ------------------------------------------------------------------------------------------
+
+
+@login_required
+def incident(request, code: str):
+    gate = _gate(request, code)
+    can_revoke = role_can(request.user.role, Perm.REVOKE_PASSES)
+    numbers = [n for n in request.GET.getlist("pass") if n.isdigit() and len(n) <= 24]
+    form = IncidentForm(request.POST or None, initial={"passes": " ".join(numbers)})
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        if d["revoke"] or d["ban"]:
+            require(request.user, Perm.REVOKE_PASSES)
+        try:
+            made = incident_report(actor=request.user, gate_code=gate.code, kinds=d["kinds"],
+                                   description=d["description"], pass_numbers=d["passes"], revoke=d["revoke"],
+                                   ban=d["ban"])
+        except FieldError as exc:
+            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+        else:
+            text = _("Incident #%(n)s recorded.") % {"n": made.pk}
+            if made.revoked_passes:
+                text += " " + _("Revoked at every gate: %(numbers)s.") % {"numbers": ", ".join(made.revoked_passes)}
+            if made.banned:
+                text += " " + _("The holder is barred from the community.")
+            messages.success(request, text)
+            return redirect("gates:incident", code=gate.code)
+    incidents = list(Incident.objects.for_scope(scope_of(request.user)).filter(community_id=gate.community_id)
+                     .select_related("gate", "reported_by").prefetch_related("passes")[:20])
+    labels = dict(Incident.Kind.choices)
+    for i in incidents:
+        i.kind_labels = [labels.get(k, k) for k in i.kinds]
+    status = 422 if request.method == "POST" and form.errors else 200
+    return render(request, "gates/incident.html", {
+        "gate": gate, "form": form, "incidents": incidents, "can_revoke": can_revoke,
+    }, status=status)
+
+
+# --- the roster and the index ---------------------------------------------------------------------------
+
+
+def _staff_communities(community_ids: list[int]) -> dict[int, set[int]]:
+    """Users who may stand a shift (they scan) by the communities granted to them."""
+    roles = [r for r in PERMISSIONS[Perm.SCAN] if r != Role.ADMINISTRATOR]
+    grants = ScopeGrant.objects.filter(community_id__in=community_ids, user__is_active=True, user__role__in=roles)
+    found: dict[int, set[int]] = defaultdict(set)
+    for user_id, community_id in grants.values_list("user_id", "community_id"):
+        found[user_id].add(community_id)
+    return found
+
+
+def _shift_form(request, scope, gates: list[Gate]) -> ShiftForm:
+    ids = [g.id for g in gates if scope.covers_whole_community(g.community_id)]
+    communities = sorted({g.community_id for g in gates if g.id in ids})
+    staff = _staff_communities(communities)
+    initial = {"gate": request.GET.get("gate"), "starts_at": request.GET.get("start"),
+               "ends_at": request.GET.get("end")}
+    if not initial["starts_at"]:
+        start = timezone.localtime().replace(minute=0, second=0, microsecond=0) + timedelta(hours=1)
+        initial.update(starts_at=start, ends_at=start + timedelta(hours=8))
+    return ShiftForm(
+        request.POST or None, initial=initial, staff_communities=staff,
+        gates=Gate.objects.filter(pk__in=ids).select_related("community"),
+        leaders=Member.objects.filter(community_id__in=communities).order_by("community_id", "order", "id"),
+        staff=User.objects.filter(pk__in=list(staff)).order_by("username"),
+    )
+
+
+@login_required
+def roster(request):
+    require(request.user, Perm.VIEW_WORKGROUP)
+    scope = scope_of(request.user)
+    gates = list(Gate.objects.for_scope(scope).select_related("community").order_by("community__code", "code"))
+    can_manage = role_can(request.user.role, Perm.MANAGE_ROSTER)
+    form = _shift_form(request, scope, gates) if can_manage else None
+    if request.method == "POST":
+        require(request.user, Perm.MANAGE_ROSTER)
+        if form.is_valid():
+            d = form.cleaned_data
+            try:
+                shift_add(actor=request.user, gate=d["gate"], starts_at=d["starts_at"], ends_at=d["ends_at"],
+                          leader=d["leader"], staff=list(d["staff"]))
+            except FieldError as exc:
+                form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+            else:
+                messages.success(request, _("Shift added at %(gate)s.") % {"gate": d["gate"].name})
+                return redirect("gates:roster")
+
+    now = timezone.now()
+    until = now + timedelta(hours=ROSTER_HOURS)
+    shifts: dict[int, list[Shift]] = defaultdict(list)
+    for s in (Shift.objects.filter(gate__in=gates, ends_at__gt=now, starts_at__lt=until)
+              .select_related("leader").prefetch_related("staff").order_by("starts_at")):
+        shifts[s.gate_id].append(s)
+    rows = [{
+        "gate": g,
+        "on_duty": [s for s in shifts[g.id] if s.starts_at <= now],
+        "upcoming": [s for s in shifts[g.id] if s.starts_at > now],
+        "gaps": roster_gaps(gate=g, start=now, hours=ROSTER_HOURS),
+        "can_manage": can_manage and scope.covers_whole_community(g.community_id),
+    } for g in gates]
+    status = 422 if request.method == "POST" and form.errors else 200
+    return render(request, "gates/roster.html", {
+        "rows": rows, "form": form, "hours": ROSTER_HOURS, "now": now,
+    }, status=status)
+
+
+@login_required
+@require_GET
+def index(request):
+    require(request.user, Perm.VIEW_WORKGROUP)
+    gates = list(Gate.objects.for_scope(scope_of(request.user)).select_related("community")
+                 .order_by("community__code", "code"))
+    now = timezone.now()
+    mine = set(Shift.objects.filter(staff=request.user, starts_at__lte=now, ends_at__gt=now)
+               .values_list("gate_id", flat=True))
+    gates.sort(key=lambda g: g.id not in mine)  # the gates where the user is on duty first
+    return render(request, "gates/index.html", {
+        "gates": gates, "on_duty": mine, "can_scan": role_can(request.user.role, Perm.SCAN),
+    })

@@ -1,0 +1,326 @@
+"""The gate console in a real browser at phone size: a guard checks a temporary pass out, is refused the
+second exit of the day, reports an incident that revokes the pass, and the next scan says it is revoked.
+A second test points a (fake) camera at the pass's QR code: getUserMedia + canvas + jsQR.
+
+Headless Debian Chromium against pytest-django's live server, SQLite; people come from the conftest
+fixtures and the guard logs in through the login form.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import tempfile
+from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
+
+import pytest
+from django.utils import translation
+
+# Playwright's sync API runs an event loop in this thread; Django's ORM would otherwise refuse to work here.
+os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+
+playwright_sync = pytest.importorskip("playwright.sync_api")
+expect = playwright_sync.expect
+
+pytestmark = [pytest.mark.browser]
+
+CHROMIUM = os.environ.get("FANGKONG_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync", "--no-first-run"]
+PHONE = {"viewport": {"width": 390, "height": 844}, "device_scale_factor": 2, "is_mobile": True, "has_touch": True,
+         "locale": "zh-CN", "timezone_id": "Asia/Shanghai"}
+SHOTS = Path(tempfile.gettempdir())  # /tmp/console-allow.png and /tmp/console-deny.png, to look at
+# Counts the oscillators started: the console beeps on DENY (WebAudio, no sound file).
+COUNT_BEEPS = """
+window.__beeps = 0;
+const start = OscillatorNode.prototype.start;
+OscillatorNode.prototype.start = function (...args) { window.__beeps += 1; return start.apply(this, args); };
+"""
+
+
+@pytest.fixture
+def gates(places):
+    from fangkong.gates.models import Gate
+
+    home = places["home"]
+    return {"east": Gate.objects.create(community=home, code="east", name="辽阳东路门岗"),
+            "far": Gate.objects.create(community=places["far"], code="far", name="外社区门岗")}
+
+
+@pytest.fixture
+def temp_pass(personas, places, make_person, gates):
+    from fangkong.passes.services import pass_issue
+
+    tenant = make_person(places["grid1"], name="外来务工", category="floating")
+    return pass_issue(actor=personas["office"], person=tenant, kind="temporary", valid_from=date(2020, 1, 1),
+                      valid_until=date(2099, 12, 31))
+
+
+def reason(code: str) -> str:
+    """The words the guard reads, in the page's language (Chinese: the browser asks for zh-CN)."""
+    from fangkong.passes.errors import REASONS
+
+    with translation.override("zh-hans"):
+        return str(REASONS[code])
+
+
+def launch(pw, *extra_args: str):
+    if not os.path.exists(CHROMIUM):
+        pytest.skip(f"no Chromium at {CHROMIUM}")
+    return pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS + list(extra_args))
+
+
+@pytest.fixture(scope="module")
+def pw() -> Iterator:
+    with playwright_sync.sync_playwright() as pw:
+        yield pw
+
+
+@pytest.fixture(scope="module")
+def browser(pw) -> Iterator:
+    browser = launch(pw)
+    yield browser
+    browser.close()
+
+
+def log_in(browser, live_server, username: str, **options):
+    context = browser.new_context(base_url=live_server.url, **{**PHONE, **options})
+    context.set_default_timeout(10_000)
+    page = context.new_page()
+    page.add_init_script(COUNT_BEEPS)
+    page.goto("/accounts/login/?next=/gate/")
+    page.locator("input[name=username]").fill(username)
+    page.locator("input[name=password]").fill("pw-" + username)
+    page.locator("form button[type=submit]").click()
+    expect(page).to_have_url(re.compile(r"/gate/$"))
+    return context, page
+
+
+def open_console(page, code: str) -> None:
+    page.locator(f"#gate-{code} a[href='/gate/{code}/']").click()
+    expect(page).to_have_url(re.compile(rf"/gate/{code}/$"))
+    expect(page.locator("input[name=code]")).to_be_focused()
+
+
+def check_out(page, number: str, id_number: str):
+    """Type the pass number into the focused pass field (as a guard or a scanner would), the ID number,
+    then Enter; returns the answer screen."""
+    expect(page.locator("input[name=code]")).to_be_focused()
+    page.keyboard.type(number)
+    page.locator("input[name=id_number]").fill(id_number)
+    page.locator("input[name=id_number]").press("Enter")
+    answer = page.locator(".answer")
+    expect(answer).to_be_visible()
+    return answer
+
+
+def covers_the_screen(page, locator) -> bool:
+    box = locator.bounding_box()
+    return box["x"] <= 0 and box["y"] <= 0 and box["width"] >= 390 and box["height"] >= 844
+
+
+def test_guard_checks_out_is_refused_the_second_exit_and_a_revoked_pass_stays_refused(
+    transactional_db, live_server, personas, temp_pass, browser
+):
+    from fangkong.gates.models import Scan
+    from fangkong.passes.models import Pass
+
+    holder = temp_pass.person
+    context, page = log_in(browser, live_server, "guard")
+    expect(page.locator("#gate-far")).to_have_count(0)  # another street's gate is not listed
+    open_console(page, "east")
+
+    page.locator("label.dir-out").click()
+    expect(page.locator("input[name=direction][value=out]")).to_be_checked()
+    page.locator("input[name=code]").focus()
+    answer = check_out(page, temp_pass.number, holder.id_number)
+    expect(answer).to_have_attribute("data-decision", "allow")
+    expect(answer.locator(".answer-word")).to_contain_text("✓")
+    expect(answer).to_contain_text(holder.id_number_masked)
+    expect(answer).to_contain_text(temp_pass.number)
+    expect(answer).to_contain_text("2099-12-31")
+    assert holder.name not in answer.inner_text() and holder.id_number not in page.content()
+    assert covers_the_screen(page, answer)
+    assert page.evaluate("window.__beeps") == 0
+    page.screenshot(path=SHOTS / "console-allow.png")
+    assert Scan.objects.filter(decision="allow").count() == 1
+
+    # Tap anywhere to go back: the form is empty, the pass field has the focus, the direction stays OUT.
+    answer.locator(".answer-sub").click()
+    expect(answer).to_have_count(0)
+    expect(page.locator("input[name=code]")).to_have_value("")
+    expect(page.locator("input[name=direction][value=out]")).to_be_checked()
+
+    answer = check_out(page, temp_pass.number, holder.id_number)
+    expect(answer).to_have_attribute("data-decision", "deny")
+    expect(answer.locator(".reasons")).to_contain_text(reason("exit_quota_reached"))
+    assert covers_the_screen(page, answer)
+    page.wait_for_function("window.__beeps > 0")  # the deny beep
+    page.screenshot(path=SHOTS / "console-deny.png")
+
+    # Report an incident for that pass, revoking it.
+    answer.locator(f"a.answer-action[href$='?pass={temp_pass.number}']").click()
+    expect(page).to_have_url(re.compile(r"/gate/east/incident\?pass=\d+$"))
+    expect(page.locator("input[name=passes]")).to_have_value(temp_pass.number)
+    page.locator("label.chip:has(input[value=refused_check])").click()
+    page.locator("textarea[name=description]").fill("第二次外出被拒后强行要求放行")
+    revoke = page.locator("input[name=revoke]")
+    page.locator("label.switch:has(input[name=revoke])").click()
+    expect(revoke).to_be_checked()
+    expect(page.locator("input[name=ban]")).not_to_be_checked()
+    page.locator("form.big-form button[type=submit]").click()
+    expect(page).to_have_url(re.compile(r"/gate/east/incident$"))
+    expect(page.locator(".flash")).to_contain_text(temp_pass.number)
+    expect(page.locator("article.incident").first).to_contain_text("第二次外出被拒后强行要求放行")
+    temp_pass.refresh_from_db()
+    assert temp_pass.status == Pass.Status.REVOKED
+
+    # Back at the console, the next scan of the pass is refused as revoked.
+    page.locator(".gate-links a[href='/gate/east/']").click()
+    expect(page.locator("input[name=direction][value=out]")).to_be_checked()  # remembered for this gate
+    answer = check_out(page, temp_pass.number, holder.id_number)
+    expect(answer).to_have_attribute("data-decision", "deny")
+    expect(answer.locator(".reasons")).to_contain_text(reason("pass_revoked"))
+    page.wait_for_timeout(400)
+    page.keyboard.press("Enter")  # Enter goes back to scanning too
+    expect(answer).to_have_count(0)
+    expect(page.locator("input[name=code]")).to_be_focused()
+    assert list(Scan.objects.order_by("id").values_list("decision", flat=True)) == ["allow", "deny", "deny"]
+    context.close()
+
+
+def test_bad_input_is_shown_on_the_page_and_nothing_is_recorded(
+    transactional_db, live_server, personas, temp_pass, browser
+):
+    from fangkong.gates.models import Scan
+
+    context, page = log_in(browser, live_server, "guard")
+    open_console(page, "east")
+    page.keyboard.type(temp_pass.number)
+    page.locator("input[name=temperature]").fill("63.5")
+    page.locator("button.check").click()
+    errors = page.locator("#scan-answer .scan-errors")
+    expect(errors).to_contain_text("45.0")
+    expect(page.locator("input[name=temperature]")).to_be_focused()
+    expect(page.locator(".answer")).to_have_count(0)
+    assert not Scan.objects.exists()
+
+    # Vehicle mode: the plate is checked before anyone is scanned.
+    page.locator("label.vehicle-switch").click()
+    page.locator("input[name=plate]").fill("ABC")
+    page.locator("input[name=temperature]").fill("36.5")
+    page.locator("button.check").click()
+    expect(errors).to_have_attribute("data-field", "plate")
+    expect(page.locator("input[name=plate]")).to_be_focused()
+    assert not Scan.objects.exists()
+    context.close()
+
+
+def test_a_double_tap_records_one_scan(transactional_db, live_server, personas, temp_pass, browser):
+    from fangkong.gates.models import Scan
+
+    context, page = log_in(browser, live_server, "guard")
+    open_console(page, "east")
+    page.locator("label.dir-out").click()
+    page.locator("input[name=code]").fill(temp_pass.number)
+    page.locator("input[name=id_number]").fill(temp_pass.person.id_number)
+    page.locator("button.check").dblclick()
+    expect(page.locator(".answer")).to_have_attribute("data-decision", "allow")
+    page.wait_for_timeout(500)
+    assert Scan.objects.count() == 1
+
+    # The next pass typed (or scanned) while the answer shows goes back to scanning, into the pass field.
+    page.keyboard.type(temp_pass.number)
+    expect(page.locator(".answer")).to_have_count(0)
+    expect(page.locator("input[name=code]")).to_have_value(temp_pass.number)
+    expect(page.locator("input[name=code]")).to_be_focused()
+    context.close()
+
+
+def test_a_feverish_visitor_is_refused_then_back_to_scanning(
+    transactional_db, live_server, personas, places, make_person, gates, browser
+):
+    from fangkong.gates.models import Visitor
+
+    resident = make_person(places["grid1"], name="李四")
+    context, page = log_in(browser, live_server, "guard")
+    open_console(page, "east")
+    page.locator(".gate-links a[href='/gate/east/visitor']").click()
+    page.locator("input[name=name]").fill("来访者")
+    page.locator("input[name=id_number]").fill("11010519491231002X")
+    page.locator("input[name=phone]").fill("13800138000")
+    household = page.locator("input[name=household]")
+    with page.expect_response(lambda r: "/visitor/households?" in r.url):
+        household.fill(resident.household.address[:4])
+    expect(page.locator(f"#household-options option[value='{resident.household.address}']")).to_have_count(1)
+    household.fill(resident.household.address)
+    page.locator("input[name=reason]").fill("看望父母")
+    page.locator("input[name=temperature]").fill("38.1")
+    page.locator("button.check").click()
+    answer = page.locator(".answer")
+    expect(answer).to_have_attribute("data-decision", "deny")
+    expect(answer.locator(".reasons")).to_contain_text(reason("fever"))
+    assert covers_the_screen(page, answer)
+    page.wait_for_function("window.__beeps > 0")
+    v = Visitor.objects.get()
+    assert (v.decision, v.household_id) == ("deny", resident.household_id)
+    answer.locator(".answer-word").click()
+    expect(page).to_have_url(re.compile(r"/gate/east/$"))
+    context.close()
+
+
+def _qr_video(text: str, path: Path, width: int = 640, height: int = 480) -> Path:
+    """A still Y4M video of `text` as a QR code, for Chromium's fake camera."""
+    import segno
+
+    matrix = segno.make(text, error="m").matrix
+    size = len(matrix) + 8  # with the quiet zone
+    module = min(width, height) * 9 // 10 // size
+    left, top = (width - size * module) // 2, (height - size * module) // 2
+    luma = bytearray(b"\xeb" * (width * height))
+    for r, row in enumerate(matrix):
+        for c, dark in enumerate(row):
+            if dark:
+                y0, x0 = top + (r + 4) * module, left + (c + 4) * module
+                for y in range(y0, y0 + module):
+                    luma[y * width + x0 : y * width + x0 + module] = b"\x10" * module
+    chroma = b"\x80" * (width * height // 2)
+    frame = b"FRAME\n" + bytes(luma) + chroma
+    path.write_bytes(f"YUV4MPEG2 W{width} H{height} F10:1 Ip A1:1 C420jpeg\n".encode() + frame * 10)
+    return path
+
+
+def test_the_camera_reads_the_qr_code_and_submits_it(
+    transactional_db, live_server, personas, temp_pass, tmp_path, pw
+):
+    from django.contrib.staticfiles import finders
+
+    from fangkong.gates.models import Scan
+    from fangkong.passes.services import pass_qr
+
+    if not finders.find("vendor/jsqr/jsQR.js"):
+        pytest.skip("jsQR is not installed (npm ci): the console has no camera scanning")
+    video = _qr_video(pass_qr(temp_pass), tmp_path / "qr.y4m")
+    camera_browser = launch(pw, "--use-fake-ui-for-media-stream", "--use-fake-device-for-media-stream",
+                            f"--use-file-for-fake-video-capture={video}")
+    try:
+        context, page = log_in(camera_browser, live_server, "guard")
+        context.grant_permissions(["camera"])
+        open_console(page, "east")
+        page.locator("label.dir-out").click()
+        page.locator("input[name=id_number]").fill(temp_pass.person.id_number)
+        camera = page.locator("#camera-button")
+        expect(camera).to_be_visible()
+        camera.click()
+        answer = page.locator(".answer")
+        expect(answer).to_have_attribute("data-decision", "allow", timeout=15_000)
+        expect(answer).to_contain_text(temp_pass.number)
+        expect(page.locator("#camera")).to_be_hidden()
+        assert page.evaluate("document.querySelector('#camera video').srcObject") is None  # camera released
+        scan = Scan.objects.get()
+        assert (scan.pass_ref_id, scan.decision) == (temp_pass.pk, "allow")
+        context.close()
+    finally:
+        camera_browser.close()
