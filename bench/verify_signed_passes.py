@@ -13,9 +13,9 @@ from datetime import date
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), ".."))
 
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey  # noqa: E402
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from fangkong.passes import signing  # noqa: E402
+from fangkong.passes import signing
 
 BUDGET_PER_SECOND = 10_000
 

@@ -78,7 +78,7 @@ def token_get_or_create(*, user: User) -> str:
     return key
 
 
-_TOKEN_SQL = (
+_USER_BY_KEY_SQL = (
     "SELECT u.* FROM accounts_user u JOIN accounts_apitoken t ON t.user_id = u.id "
     "WHERE t.key_hash = %s AND t.revoked_at IS NULL AND u.is_active = %s"
 )
@@ -88,5 +88,5 @@ def token_authenticate(key: str) -> User | None:
     """One statement: the user behind an active token (raw SQL: it runs on every gate scan)."""
     if not key or len(key) > 200:
         return None
-    users = list(User.objects.raw(_TOKEN_SQL, [ApiToken.hash_key(key), True]))
+    users = list(User.objects.raw(_USER_BY_KEY_SQL, [ApiToken.hash_key(key), True]))
     return users[0] if users else None
