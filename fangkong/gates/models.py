@@ -92,7 +92,7 @@ class Visitor(models.Model):
     gate = models.ForeignKey(Gate, on_delete=models.PROTECT, related_name="visitors")
     guard = models.ForeignKey("accounts.User", null=True, on_delete=models.SET_NULL, related_name="+")
     at = models.DateTimeField(auto_now_add=True, db_index=True)
-    name = models.CharField(_("name"), max_length=64)
+    name = models.CharField(_("full name"), max_length=64)
     id_number_encrypted = models.TextField()
     id_number_hash = models.CharField(max_length=64, db_index=True)
     id_number_masked = models.CharField(max_length=24)

@@ -163,7 +163,7 @@ class Person(TimeStamped):
     household = models.ForeignKey(
         Household, null=True, blank=True, on_delete=models.SET_NULL, related_name="current_members"
     )
-    name = models.CharField(_("name"), max_length=64, db_index=True)
+    name = models.CharField(_("full name"), max_length=64, db_index=True)
     sex = models.CharField(_("sex"), max_length=1, choices=Sex.choices, blank=True)
     birth_date = models.DateField(_("birth date"), null=True, blank=True)
     id_type = models.CharField(_("ID type"), max_length=16, choices=IdType.choices, default=IdType.RESIDENT_ID)

@@ -36,7 +36,7 @@ class Member(models.Model):
     group = models.ForeignKey(WorkingGroup, on_delete=models.CASCADE, related_name="members")
     community = models.ForeignKey("registry.Community", on_delete=models.CASCADE, related_name="+")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
-    name = models.CharField(_("name"), max_length=64)
+    name = models.CharField(_("full name"), max_length=64)
     position = models.CharField(_("position"), max_length=16, choices=Position.choices)
     duties = models.CharField(_("duties"), max_length=200, blank=True)
     reports_to = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="reports")
