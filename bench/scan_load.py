@@ -140,20 +140,28 @@ def run_fangkong(args, levels: list[int]) -> tuple[dict, dict]:
 
 
 def run_pretix(args, levels: list[int]) -> dict | None:
+    """pretix's check-in redeem endpoint under the same wrk load (bench/pretix/README.md sets it up)."""
     serve = PRETIX / "serve.sh"
     script = ROOT / "bench" / "wrk" / "redeem_pretix.lua"
-    if args.skip_pretix or not serve.exists() or not script.exists() or not (PRETIX / ".venv").exists():
-        print("pretix not set up (see bench/pretix/README.md): skipped", file=sys.stderr)
+    if args.skip_pretix or not (PRETIX / ".venv").exists() or not (PRETIX / "secrets.txt").exists():
+        print("pretix not set up (bash bench/pretix/setup.sh): skipped", file=sys.stderr)
         return None
+    offset_file = PRETIX / "data" / "offset"
+    offset = int(offset_file.read_text().strip()) if offset_file.exists() else 0
     sh(["bash", str(serve)])
     results = {}
     try:
-        wait_port(8001, 60)
+        wait_port(8001, 120)
         for c in levels:
-            out = sh(["wrk", f"-t{1 if c == 1 else 2}", f"-c{c}", f"-d{args.duration}s", "--timeout", "10s",
-                      "-s", str(script), "http://127.0.0.1:8001"], env={**os.environ, "WRK_THREADS": "2"}).stdout
-            line = next((ln for ln in out.splitlines() if ln.startswith("RESULT ")), None)
-            results[c] = json.loads(line[len("RESULT "):]) if line else {"raw": out}
+            threads = 1 if c == 1 else 2
+            out = sh(["wrk", f"-t{threads}", f"-c{c}", f"-d{args.duration}s", "--timeout", "30s", "-s", str(script),
+                      "http://127.0.0.1:8001"],
+                     env={**os.environ, "PRETIX_DIR": str(PRETIX), "PRETIX_OFFSET": str(offset),
+                          "PRETIX_THREADS": str(threads)}).stdout
+            line = next(ln for ln in out.splitlines() if ln.startswith("RESULT "))
+            results[c] = json.loads(line[len("RESULT "):])
+            offset = results[c]["next_offset"]  # every request a ticket's first entry today
+            offset_file.write_text(str(offset))
             print(f"pretix c={c}: {results[c]}", file=sys.stderr)
     finally:
         sh(["bash", str(serve), "stop"])
