@@ -17,17 +17,24 @@ from decimal import Decimal
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "pretix.settings")
 
-import django  # noqa: E402
+import django
 
 django.setup()
 
 from django.db import transaction  # noqa: E402
 from django.utils.timezone import now  # noqa: E402
 from django_scopes import scopes_disabled  # noqa: E402
-
 from pretix.base.models import (  # noqa: E402
-    CheckinList, Event, Item, Order, OrderPosition, Organizer, Quota, Team,
-    TeamAPIToken, Transaction,
+    CheckinList,
+    Event,
+    Item,
+    Order,
+    OrderPosition,
+    Organizer,
+    Quota,
+    Team,
+    TeamAPIToken,
+    Transaction,
 )
 
 # The once-a-day rule, in pretix's JSON-logic dialect: entry only if this ticket has no
