@@ -42,6 +42,7 @@ def _gunicorn(bind: str, workers: int, data_dir: str) -> subprocess.Popen:
     env = dict(os.environ, FANGKONG_DATA_DIR=str(Path(data_dir).resolve()))
     return subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "fangkong.wsgi:application", "--bind", bind, "--workers", str(workers),
+         "--timeout", "120",
          "--access-logfile", "-", "--access-logformat", '%(t)s "%(m)s %(U)s" %(s)s %(M)sms'],
         env=env,
     )
@@ -138,18 +139,21 @@ def cmd_import(args) -> int:
         result = import_people(actor=actor, community=community, path=Path(args.file), progress=_progress,
                                via="command")
     except ImportFileError as exc:
-        print(f"\n{exc.code}: {exc}", file=sys.stderr)
-        return 1
-    if not result.ok:
+        print(f"\nNothing imported: {exc.code}", file=sys.stderr)
+        errors = exc.errors()
+    else:
+        if result.ok:
+            print(f"\nImported {result.people_created} people, {result.households_created} new households, "
+                  f"{result.tenancies_created} tenancies.")
+            return 0
         print(f"\nNothing imported: {len(result.errors)} problem(s) in {result.rows} valid row(s) checked.",
               file=sys.stderr)
-        print("row\tcolumn\tvalue\tcode\treason")
-        for e in result.errors:
-            print(f"{e.row}\t{e.column}\t{e.value}\t{e.code}\t{e.reason}")
-        return 1
-    print(f"\nImported {result.people_created} people, {result.households_created} new households, "
-          f"{result.tenancies_created} tenancies.")
-    return 0
+        errors = result.errors
+    # One problem a line, tab-separated (reason in Chinese, then in English): paste into a spreadsheet.
+    print("row\tcolumn\tvalue\tcode\treason\treason_en")
+    for e in errors:
+        print(f"{'' if e.row is None else e.row}\t{e.column}\t{e.value}\t{e.code}\t{e.reason}\t{e.reason_en}")
+    return 1
 
 
 def cmd_seed(args) -> int:

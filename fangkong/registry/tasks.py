@@ -24,8 +24,7 @@ def run_import_job(job_id: int) -> str:
         result = import_people(actor=job.created_by, community=job.community, path=path, progress=progress)
     except ImportFileError as exc:
         ImportJob.objects.filter(pk=job_id).update(
-            status=ImportJob.Status.REJECTED, finished_at=timezone.now(),
-            errors=[{"row": 1, "column": "", "value": "", "code": exc.code, "reason": str(exc)}],
+            status=ImportJob.Status.REJECTED, finished_at=timezone.now(), errors=[e.as_dict() for e in exc.errors()],
         )
         return ImportJob.Status.REJECTED
     except Exception:
