@@ -108,6 +108,9 @@ def run_fangkong(args, levels: list[int]) -> tuple[dict, dict]:
     print(f"seeding {args.passes} passes…", file=sys.stderr)
     token = sh([sys.executable, str(ROOT / "bench" / "scan_seed.py"), str(args.passes), str(pass_file)],
                env=env).stdout.strip().splitlines()[-1]
+    with socket.socket() as s:
+        if s.connect_ex(("127.0.0.1", args.port)) == 0:
+            raise RuntimeError(f"port {args.port} is taken: a stale server would answer instead of this run's")
     server = subprocess.Popen([sys.executable, "-m", "fangkong", "--data-dir", str(data_dir), "serve",
                                "--workers", "2", "--bind", f"127.0.0.1:{args.port}"], env=env,
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
@@ -127,6 +130,9 @@ def run_fangkong(args, levels: list[int]) -> tuple[dict, dict]:
                 r["allowed"], r["denied"] = conn.execute(
                     "SELECT count(*) FILTER (WHERE decision='allow'), count(*) FILTER (WHERE decision='deny') "
                     "FROM (SELECT decision FROM gates_scan ORDER BY id OFFSET %s) s", [before]).fetchone()
+                r["reasons"] = dict(conn.execute(
+                    "SELECT reasons::text, count(*) FROM (SELECT reasons FROM gates_scan ORDER BY id OFFSET %s) s "
+                    "GROUP BY 1", [before]).fetchall())
             results[c] = r
             print(f"fangkong c={c}: {r}", file=sys.stderr)
     finally:

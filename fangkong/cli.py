@@ -54,15 +54,27 @@ def _worker(data_dir: str) -> subprocess.Popen:
 
 
 def _serve_until_interrupted(procs: list[subprocess.Popen]) -> int:
+    """Wait on the server; on Ctrl-C or SIGTERM (a service manager stopping us) stop every child too,
+    so no orphaned gunicorn keeps the port and serves stale settings."""
+    import signal
+
+    def stop(signum, _frame):
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGTERM, stop)
     try:
         return procs[0].wait()
     except KeyboardInterrupt:
         return 0
     finally:
+        signal.signal(signal.SIGTERM, previous)
         for p in procs:
             p.terminate()
         for p in procs:
-            p.wait(timeout=10)
+            try:
+                p.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                p.kill()
 
 
 def cmd_demo(args) -> int:

@@ -45,3 +45,32 @@ def test_import_command_reports_rows_and_imports_nothing_on_error(data_dir, tmp_
                     encoding="utf-8")
     r = fk(data_dir, "import", "people", str(good), "--community", "SEED0001")
     assert "Imported 1 people" in r.stdout
+
+
+def test_serve_stops_gunicorn_on_sigterm(data_dir):
+    """A service manager's SIGTERM must not leave an orphaned gunicorn holding the port."""
+    import signal
+    import socket
+    import time
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "FANGKONG_DATA_DIR")}
+    proc = subprocess.Popen([sys.executable, "-m", "fangkong", "--data-dir", str(data_dir), "serve", "--workers", "1",
+                             "--bind", f"127.0.0.1:{port}"], env=env)
+
+    def listening() -> bool:
+        with socket.socket() as s:
+            return s.connect_ex(("127.0.0.1", port)) == 0
+
+    deadline = time.monotonic() + 60
+    while not listening() and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert listening()
+    proc.send_signal(signal.SIGTERM)
+    proc.wait(timeout=60)
+    deadline = time.monotonic() + 30
+    while listening() and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert not listening()
