@@ -38,11 +38,15 @@ def _progress(phase: str, done: int, total: int) -> None:
         sys.stderr.write("\n")
 
 
-def _gunicorn(bind: str, workers: int, data_dir: str) -> subprocess.Popen:
+def _gunicorn(bind: str, workers: int, data_dir: str, threads: int = 1) -> subprocess.Popen:
     env = dict(os.environ, FANGKONG_DATA_DIR=str(Path(data_dir).resolve()))
     return subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "fangkong.wsgi:application", "--bind", bind, "--workers", str(workers),
          "--timeout", "120",
+         # With --threads > 1 (gthread) a worker overlaps one request's database waits (the commit's
+         # fsync above all) with another's work: more throughput at high concurrency, a longer tail
+         # at low concurrency (docs/performance.md). Sync workers are the default.
+         "--worker-class", "gthread" if threads > 1 else "sync", "--threads", str(threads),
          "--access-logfile", "-", "--access-logformat", '%(t)s "%(m)s %(U)s" %(s)s %(M)sms'],
         env=env,
     )
@@ -104,7 +108,7 @@ def cmd_serve(args) -> int:
     _setup(args.data_dir)
     if args.migrate:
         _migrate()
-    procs = [_gunicorn(args.bind, args.workers, args.data_dir)]
+    procs = [_gunicorn(args.bind, args.workers, args.data_dir, args.threads)]
     if args.with_worker:
         procs.append(_worker(args.data_dir))
     return _serve_until_interrupted(procs)
@@ -212,6 +216,8 @@ def main(argv: list[str] | None = None) -> None:
     p = add("serve", cmd_serve, "production server (gunicorn) for DATABASE_URL")
     p.add_argument("--bind", default=os.environ.get("FANGKONG_BIND", "127.0.0.1:8000"))
     p.add_argument("--workers", type=int, default=int(os.environ.get("FANGKONG_WORKERS", "2")))
+    p.add_argument("--threads", type=int, default=int(os.environ.get("FANGKONG_THREADS", "1")),
+                   help="threads per worker (gthread)")
     p.add_argument("--migrate", action="store_true", help="apply migrations first")
     p.add_argument("--with-worker", action="store_true", help="also run a background task worker")
     add("worker", cmd_worker, "run background jobs (imports)")
