@@ -8,29 +8,21 @@ fixtures and the guard logs in through the login form.
 
 from __future__ import annotations
 
-import os
 import re
 import tempfile
-from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 
 import pytest
 from django.utils import translation
 
-# Playwright's sync API runs an event loop in this thread; Django's ORM would otherwise refuse to work here.
-os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+from tests.e2e.conftest import PHONE, launch
 
 playwright_sync = pytest.importorskip("playwright.sync_api")
 expect = playwright_sync.expect
 
 pytestmark = [pytest.mark.browser]
 
-CHROMIUM = os.environ.get("FANGKONG_CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync", "--no-first-run"]
-PHONE = {"viewport": {"width": 390, "height": 844}, "device_scale_factor": 2, "is_mobile": True, "has_touch": True,
-         "locale": "zh-CN", "timezone_id": "Asia/Shanghai"}
 SHOTS = Path(tempfile.gettempdir())  # /tmp/console-allow.png and /tmp/console-deny.png, to look at
 # Counts the oscillators started: the console beeps on DENY (WebAudio, no sound file).
 COUNT_BEEPS = """
@@ -64,25 +56,6 @@ def reason(code: str) -> str:
 
     with translation.override("zh-hans"):
         return str(REASONS[code])
-
-
-def launch(pw, *extra_args: str):
-    if not os.path.exists(CHROMIUM):
-        pytest.skip(f"no Chromium at {CHROMIUM}")
-    return pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS + list(extra_args))
-
-
-@pytest.fixture(scope="module")
-def pw() -> Iterator:
-    with playwright_sync.sync_playwright() as pw:
-        yield pw
-
-
-@pytest.fixture(scope="module")
-def browser(pw) -> Iterator:
-    browser = launch(pw)
-    yield browser
-    browser.close()
 
 
 def log_in(browser, live_server, username: str, **options):
