@@ -11,7 +11,7 @@ from ninja.pagination import LimitOffsetPagination, paginate
 from fangkong.accounts.roles import Perm
 from fangkong.accounts.services import require
 from fangkong.core.dates import local_today
-from fangkong.core.errors import NotFound
+from fangkong.core.errors import FieldError, NotFound
 from fangkong.registry import selectors, services
 from fangkong.registry.models import Person
 from fangkong.registry.validation import parse_relation, person_data_from
@@ -159,7 +159,7 @@ def person_create(request, body: PersonIn):
     except NotFound:
         hh = None
     if hh is None:
-        raise services.FieldError("household", "unknown_household", "No such household in your scope")
+        raise FieldError("household", "unknown_household", "No such household in your scope")
     # Unknown tags are a 400 here, as in the import; person_register looks every tag up and expects it known.
     data = person_data_from(body.dict(), known_tags=set(services.tags_by_word()))
     p = services.person_register(actor=request.user, data=data, community=hh.community, household=hh,

@@ -12,7 +12,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from fangkong.accounts.roles import Perm, role_can
+from fangkong.accounts.scope import scope_of
 from fangkong.accounts.services import require
+from fangkong.core.errors import FieldError, NotFound
 from fangkong.core.paging import page_of
 from fangkong.registry import selectors, services
 from fangkong.registry.forms import ImportForm, PersonForm, PersonSearchForm
@@ -89,7 +91,7 @@ def household_detail(request, pk: int):
             )
         except ValidationErrors as exc:
             errors = exc.errors
-        except services.FieldError as exc:
+        except FieldError as exc:
             errors = [exc]
         else:
             messages.success(request, _("Person registered"))
@@ -116,7 +118,7 @@ def import_template(request):
 def import_start(request):
     require(request.user, Perm.IMPORT_REGISTRY)
     communities = [c for c in selectors.community_list(actor=request.user)
-                   if services.scope_of(request.user).covers_whole_community(c.id)]
+                   if scope_of(request.user).covers_whole_community(c.id)]
     form = ImportForm(request.POST or None, request.FILES or None, communities=communities)
     if request.method == "POST" and form.is_valid():
         community = selectors.community_get(actor=request.user, code=form.cleaned_data["community"])
@@ -133,15 +135,15 @@ def import_start(request):
         )
         run_import_job.enqueue(job.pk)
         return redirect("registry:import_job", pk=job.pk)
-    jobs = ImportJob.objects.for_scope(services.scope_of(request.user)).filter(created_by=request.user)[:10]
+    jobs = ImportJob.objects.for_scope(scope_of(request.user)).filter(created_by=request.user)[:10]
     return render(request, "registry/import_start.html", {"form": form, "jobs": jobs})
 
 
 @login_required
 def import_job(request, pk: int):
     require(request.user, Perm.IMPORT_REGISTRY)
-    job = ImportJob.objects.for_scope(services.scope_of(request.user)).filter(pk=pk).first()
+    job = ImportJob.objects.for_scope(scope_of(request.user)).filter(pk=pk).first()
     if job is None:
-        raise services.NotFound(_("No such import"))
+        raise NotFound(_("No such import"))
     template = "registry/_import_status.html" if request.htmx else "registry/import_job.html"
     return render(request, template, {"job": job})
