@@ -77,6 +77,8 @@ INSTALLED_APPS = [
     "fangkong.workgroup",
     "fangkong.gates",
     "fangkong.passes",
+    "fangkong.screening",
+    "fangkong.observation",
 ]
 
 MIDDLEWARE = [

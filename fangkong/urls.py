@@ -12,5 +12,7 @@ urlpatterns = [
     path("workgroup/", include("fangkong.workgroup.urls")),
     path("passes/", include("fangkong.passes.urls")),
     path("gate/", include("fangkong.gates.urls")),
+    path("screening/", include("fangkong.screening.urls")),
+    path("observation/", include("fangkong.observation.urls")),
     path("", include("fangkong.registry.urls")),
 ]

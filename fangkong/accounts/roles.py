@@ -36,6 +36,13 @@ class Perm(StrEnum):
     SCAN = "scan"
     VIEW_PASSES = "view_passes"
     MANAGE_ROSTER = "manage_roster"
+    VIEW_SCREENING = "view_screening"
+    SCREEN = "screen"
+    MANAGE_SCREENING = "manage_screening"
+    VIEW_OBSERVATION = "view_observation"
+    MANAGE_OBSERVATION = "manage_observation"
+    FOLLOW_UP = "follow_up"
+    CONFIRM_RETURNEES = "confirm_returnees"
 
 
 R = Role
@@ -62,6 +69,15 @@ PERMISSIONS: dict[Perm, set[Role]] = {
     Perm.SCAN: {R.ADMINISTRATOR, R.COMMUNITY_LEADER, R.COMMITTEE_MEMBER, R.GUARD, R.VOLUNTEER},
     Perm.VIEW_PASSES: _ALL_DESK | {R.GUARD, R.VOLUNTEER, R.STREET_OFFICE},
     Perm.MANAGE_ROSTER: {R.ADMINISTRATOR, R.COMMUNITY_LEADER, R.COMMITTEE_MEMBER, R.OFFICE_STAFF},
+    # Screening and observation: grid workers knock on doors and take temperatures; the office opens
+    # rounds, starts and ends observations and confirms returnees; the street office sees figures.
+    Perm.VIEW_SCREENING: _ALL_DESK | {R.STREET_OFFICE, R.GRID_WORKER},
+    Perm.SCREEN: _ALL_DESK | {R.GRID_WORKER},
+    Perm.MANAGE_SCREENING: {R.ADMINISTRATOR, R.COMMUNITY_LEADER, R.COMMITTEE_MEMBER, R.OFFICE_STAFF},
+    Perm.VIEW_OBSERVATION: _ALL_DESK | {R.STREET_OFFICE, R.GRID_WORKER},
+    Perm.MANAGE_OBSERVATION: {R.ADMINISTRATOR, R.COMMUNITY_LEADER, R.OFFICE_STAFF},
+    Perm.FOLLOW_UP: _ALL_DESK | {R.GRID_WORKER},
+    Perm.CONFIRM_RETURNEES: {R.ADMINISTRATOR, R.COMMUNITY_LEADER, R.OFFICE_STAFF},
 }
 
 

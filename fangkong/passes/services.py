@@ -21,6 +21,23 @@ from fangkong.passes import keys, signing
 from fangkong.passes.models import Ban, Pass, SyncEvent
 from fangkong.registry.models import Community, Person
 
+# Features that put a person's passes on hold (medical observation) say which people are held, so a
+# pass issued to one of them starts suspended. Each check takes person ids and returns the held ones.
+SuspensionCheck = Callable[[list[int]], set[int]]
+_suspension_checks: list[SuspensionCheck] = []
+
+
+def suspension_check_register(check: SuspensionCheck) -> None:
+    if check not in _suspension_checks:
+        _suspension_checks.append(check)
+
+
+def _held(person_ids: list[int]) -> set[int]:
+    held: set[int] = set()
+    for check in _suspension_checks:
+        held |= check(person_ids)
+    return held
+
 
 def _new_number() -> str:
     """8 digits, the last a Luhn check digit: typeable on a numeric keypad, typos caught."""
@@ -73,6 +90,9 @@ def pass_issue(
             continue
     else:
         raise FieldError("number", "no_number", _("Could not allocate a pass number"))
+    if _held([person.id]):
+        passes_suspend_for_person(person=person, suspended=True)
+        p.refresh_from_db(fields=["status"])
     if gates:
         p.gates.set(gates)
     audit_record(actor=actor, action="create", object_type="pass", object_id=p.pk, community_id=p.community_id,
@@ -96,6 +116,7 @@ def pass_issue_bulk(
                   .values_list("person_id", flat=True))
     todo = [p for p in people if p.id not in holders]
     taken = set(Pass.objects.values_list("number", flat=True))
+    held = _held([p.id for p in todo])
     made: list[Pass] = []
     with transaction.atomic():
         for i, person in enumerate(todo, start=1):
@@ -105,10 +126,15 @@ def pass_issue_bulk(
             taken.add(number)
             made.append(Pass(community=community, number=number, kind=kind, person=person,
                              household_id=person.household_id, valid_from=valid_from, valid_until=valid_until,
-                             issued_by=actor))
+                             issued_by=actor,
+                             status=Pass.Status.SUSPENDED if person.id in held else Pass.Status.ACTIVE))
             if progress and i % 100 == 0:
                 progress(i, len(todo))
         Pass.objects.bulk_create(made, batch_size=1000)
+        SyncEvent.objects.bulk_create([
+            SyncEvent(community=community, kind=SyncEvent.Kind.SUSPENDED, pass_number=p.number, pass_version=p.version)
+            for p in made if p.status == Pass.Status.SUSPENDED
+        ])
         audit_record(actor=actor, action="create", object_type="pass", community_id=community.id, count=len(made),
                      fields=["number", "kind", "person", "valid_from", "valid_until"])
     if progress:

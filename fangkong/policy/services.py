@@ -120,6 +120,8 @@ SETTINGS: dict[str, Setting] = {s.key: s for s in [
     Setting("id_required", _("Pass kinds that need the ID card shown"), ["temporary", "service"], _kinds),
     Setting("followups_per_day", _("Observation follow-ups per day"), 2, _int_range(1, 6)),
     Setting("key_areas", _("Key areas"), ["湖北省"], _areas),
+    Setting("key_area_window_days", _("Days a key-area stay or contact keeps a person flagged"), 14,
+            _int_range(1, 60)),
     Setting("returnee_observation", _("Returnees who start observation (key_areas, all, none)"), "key_areas", _mode),
     Setting("work_resumption_date", _("Work resumption date"), "2020-02-24", _date),
     Setting("report_cutoff", _("Daily report cut-off time"), "16:00", _time),

@@ -1,0 +1,313 @@
+"""Writes for medical observation: start, extend, end, follow-ups, alerts and the missed-follow-up sweep.
+
+While an observation is active the person's passes are suspended, so every gate denies exit with
+`under_observation`; ending it reactivates them. Both happen in the observation's own transaction.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from fangkong.accounts.models import User
+from fangkong.accounts.roles import Perm, Role
+from fangkong.accounts.scope import scope_of
+from fangkong.accounts.services import audit_record, require
+from fangkong.core.dates import local_today
+from fangkong.core.errors import FieldError, NotFound
+from fangkong.core.health import is_fever, parse_symptoms, parse_temperature
+from fangkong.observation.models import Alert, Extension, FollowUp, Observation, Site
+from fangkong.observation.slots import due_slots, slot_of
+from fangkong.passes.services import passes_suspend_for_person
+from fangkong.policy.services import policy_values_cached
+from fangkong.registry.models import Person
+from fangkong.workgroup.models import HouseholdLiaison
+
+# How far ahead an observation may be planned (a returnee announced for next week).
+MAX_START_AHEAD = timedelta(days=30)
+
+
+def observation_active_for(person_ids: list[int]) -> set[int]:
+    return set(Observation.objects.filter(person_id__in=person_ids, status=Observation.Status.ACTIVE)
+               .values_list("person_id", flat=True))
+
+
+def planned_end_for(*, community_id: int, start: date) -> date:
+    days = int(policy_values_cached(community_id=community_id, on=start)["observation_days"])
+    return start + timedelta(days=days)
+
+
+def default_responsible(person: Person) -> User | None:
+    """The household's liaison cadre if they have a login, else the grid worker of the person's grid."""
+    if person.household_id:
+        liaison = (HouseholdLiaison.objects.filter(household_id=person.household_id, member__user__is_active=True)
+                   .select_related("member__user").first())
+        if liaison is not None:
+            return liaison.member.user
+    if person.grid_id:
+        return (User.objects.filter(role=Role.GRID_WORKER, is_active=True, scope_grants__grid_id=person.grid_id)
+                .order_by("id").first())
+    return None
+
+
+def _check_person(actor: User, person: Person) -> None:
+    if not scope_of(actor).covers_grid(person.community_id, person.grid_id):
+        raise NotFound(_("No such person in your scope"))
+
+
+@transaction.atomic
+def observation_start(
+    *, actor: User, person: Person, kind: str, start: date, site: Site | None = None, room: str = "",
+    responsible: User | None = None, reason: str = "", via: str = "web",
+) -> Observation:
+    require(actor, Perm.MANAGE_OBSERVATION)
+    _check_person(actor, person)
+    if kind not in Observation.Kind.values:
+        raise FieldError("kind", "invalid_choice", _("Observation is home or centralised"))
+    if start > local_today() + MAX_START_AHEAD:
+        raise FieldError("start", "too_far_ahead", _("An observation starts at most 30 days ahead"))
+    room = (room or "").strip()[:16]
+    if kind == Observation.Kind.CENTRALISED:
+        if site is None:
+            raise FieldError("site", "required", _("Choose the observation site"))
+        if site.street_id != person.community.street_id:
+            raise FieldError("site", "site_outside_street", _("The site serves another street"))
+        site = Site.objects.select_for_update().get(pk=site.pk)  # one booking at a time per site
+        active = Observation.objects.filter(site=site, status=Observation.Status.ACTIVE)
+        if active.count() >= site.capacity:
+            raise FieldError("site", "site_full", _("The site is full"))
+        if site.rooms and room and room not in site.rooms:
+            raise FieldError("room", "unknown_room", _("The site has no such room"))
+        if room and active.filter(room=room).exists():
+            raise FieldError("room", "room_taken", _("Someone is already observed in this room"))
+    else:
+        site, room = None, ""
+    # Serialise observations of one person: the partial unique index is the last word.
+    Person.objects.select_for_update().filter(pk=person.pk).first()
+    if Observation.objects.filter(person=person, status=Observation.Status.ACTIVE).exists():
+        raise FieldError("id_number", "already_under_observation", _("The person is already under observation"))
+    try:
+        with transaction.atomic():
+            obs = Observation.objects.create(
+                community_id=person.community_id, grid_id=person.grid_id, person=person, kind=kind, site=site,
+                room=room, start=start, planned_end=planned_end_for(community_id=person.community_id, start=start),
+                opened_at=timezone.now(), responsible=responsible or default_responsible(person),
+                reason=(reason or "").strip()[:200], created_by=actor,
+            )
+    except IntegrityError:
+        raise FieldError("id_number", "already_under_observation",
+                         _("The person is already under observation")) from None
+    passes_suspend_for_person(person=person, suspended=True)
+    audit_record(actor=actor, action="create", object_type="observation", object_id=obs.pk,
+                 community_id=obs.community_id, fields=["person", "kind", "start", "planned_end"], via=via)
+    return obs
+
+
+def _locked(actor: User, obs: Observation) -> Observation:
+    obs = Observation.objects.select_for_update().select_related("person").get(pk=obs.pk)
+    _check_person(actor, obs.person)
+    return obs
+
+
+@transaction.atomic
+def observation_extend(*, actor: User, obs: Observation, new_end: date, reason: str) -> Observation:
+    """Move the planned end later, with a reason. Shortening is not an edit: end it early, with a reason."""
+    require(actor, Perm.MANAGE_OBSERVATION)
+    obs = _locked(actor, obs)
+    if obs.status != Observation.Status.ACTIVE:
+        raise FieldError("status", "observation_ended", _("The observation has ended"))
+    reason = (reason or "").strip()
+    if not reason:
+        raise FieldError("reason", "required", _("Say why the observation is extended"))
+    if new_end <= obs.planned_end:
+        raise FieldError("planned_end", "not_later",
+                         _("An observation can only be extended; to stop it sooner, end it early with a reason"))
+    Extension.objects.create(observation=obs, previous_end=obs.planned_end, new_end=new_end, reason=reason[:200],
+                             by=actor)
+    obs.planned_end = new_end
+    obs.save(update_fields=["planned_end"])
+    audit_record(actor=actor, action="update", object_type="observation", object_id=obs.pk,
+                 community_id=obs.community_id, fields=["planned_end"])
+    return obs
+
+
+@transaction.atomic
+def observation_end(*, actor: User, obs: Observation, status: str, reason: str = "", via: str = "web") -> Observation:
+    require(actor, Perm.MANAGE_OBSERVATION)
+    obs = _locked(actor, obs)
+    if obs.status != Observation.Status.ACTIVE:
+        raise FieldError("status", "observation_ended", _("The observation has already ended"))
+    ends = {Observation.Status.COMPLETED, Observation.Status.TRANSFERRED, Observation.Status.ENDED_EARLY}
+    if status not in ends:
+        raise FieldError("status", "invalid_choice", _("End as completed, transferred or ended_early"))
+    reason = (reason or "").strip()
+    if status == Observation.Status.COMPLETED and local_today() < obs.planned_end:
+        raise FieldError("status", "before_planned_end",
+                         _("The observation runs until %(day)s: to stop it sooner, end it early with a reason")
+                         % {"day": obs.planned_end.isoformat()})
+    if status == Observation.Status.ENDED_EARLY and not reason:
+        raise FieldError("reason", "required", _("Say why the observation ends early"))
+    obs.status, obs.ended_at, obs.end_reason = status, timezone.now(), reason[:200]
+    obs.save(update_fields=["status", "ended_at", "end_reason"])
+    passes_suspend_for_person(person=obs.person, suspended=False)
+    audit_record(actor=actor, action="update", object_type="observation", object_id=obs.pk,
+                 community_id=obs.community_id, fields=["status", "end_reason"], via=via)
+    return obs
+
+
+def _open_alert(obs: Observation, kind: str, *, day: date, slot: int | None, detail: str,
+                followup: FollowUp | None = None, at: datetime | None = None) -> Alert:
+    return Alert.objects.create(
+        community_id=obs.community_id, grid_id=obs.grid_id, observation=obs, person_id=obs.person_id, kind=kind,
+        responsible_id=obs.responsible_id, day=day, slot=slot, followup=followup, detail=detail[:200],
+        raised_at=at or timezone.now(),
+    )
+
+
+@transaction.atomic
+def followup_record(
+    *, actor: User | None, obs: Observation, temperature: object, symptoms: list | None = None,
+    at: datetime | None = None, source: str = FollowUp.Source.WORKER, client_id: str | None = None,
+    via: str = "web",
+) -> FollowUp:
+    """A temperature and symptom check. At or above the fever threshold it opens a fever alert.
+
+    `actor` is None for a self-report through the person's own link (the link was checked by the caller).
+    """
+    if actor is not None:
+        require(actor, Perm.FOLLOW_UP)
+    if client_id:
+        earlier = FollowUp.objects.filter(client_id=client_id).first()
+        if earlier is not None:
+            if earlier.observation_id != obs.pk:
+                raise FieldError("client_id", "client_id_taken", _("This client id belongs to another follow-up"))
+            return earlier
+    obs = Observation.objects.select_for_update().select_related("person").get(pk=obs.pk)
+    if actor is not None:
+        _check_person(actor, obs.person)
+    t = parse_temperature(temperature)
+    symptoms = parse_symptoms(symptoms)
+    now = timezone.now()
+    at = at or now
+    if at > now + timedelta(minutes=10):
+        raise FieldError("at", "in_future", _("A follow-up cannot be in the future"))
+    day = timezone.localtime(at).date()
+    if obs.status != Observation.Status.ACTIVE or day > obs.planned_end:
+        raise FieldError("observation", "observation_ended",
+                         _("The observation has ended: follow-ups are no longer taken"))
+    if day < obs.start:
+        raise FieldError("at", "before_start", _("The observation had not started then"))
+    policy = policy_values_cached(community_id=obs.community_id, on=day)
+    per_day = int(policy["followups_per_day"])
+    slot_day, slot = slot_of(at, per_day)
+    fever = is_fever(t, threshold=policy["fever_threshold"], comparison=policy["fever_comparison"])
+    try:
+        with transaction.atomic():
+            fu = FollowUp.objects.create(
+                observation=obs, at=at, day=slot_day, slot=slot, temperature=t, symptoms=symptoms, fever=fever,
+                source=source, recorded_by=actor, client_id=client_id or None,
+            )
+    except IntegrityError:
+        return FollowUp.objects.get(client_id=client_id)
+    if fever:
+        _open_alert(obs, Alert.Kind.FEVER, day=slot_day, slot=slot, followup=fu, at=at,
+                    detail=f"{t} °C" + (f" · {', '.join(symptoms)}" if symptoms else ""))
+    # A late follow-up answers the alert its slot raised.
+    Alert.objects.filter(observation=obs, kind=Alert.Kind.MISSED_FOLLOWUP, day=slot_day, slot=slot,
+                         status__in=[Alert.Status.OPEN, Alert.Status.ACKNOWLEDGED]).update(
+        status=Alert.Status.CLOSED, closed_at=now, action=str(_("Follow-up recorded late")))
+    audit_record(actor=actor, action="create", object_type="followup", object_id=fu.pk,
+                 community_id=obs.community_id, fields=["temperature", "symptoms"], via=via)
+    return fu
+
+
+def missed_followups_sweep(*, now: datetime | None = None, community_id: int | None = None) -> int:
+    """Raise one alert per follow-up slot that closed without a follow-up. Safe to run anywhere, any time:
+    the partial unique index keeps one alert per slot however many processes sweep at once."""
+    now = now or timezone.now()
+    active = Observation.objects.filter(status=Observation.Status.ACTIVE, start__lte=timezone.localtime(now).date())
+    if community_id is not None:
+        active = active.filter(community_id=community_id)
+    active = list(active)
+    if not active:
+        return 0
+    ids = [o.id for o in active]
+    done = set(FollowUp.objects.filter(observation_id__in=ids).values_list("observation_id", "day", "slot"))
+    raised = set(Alert.objects.filter(observation_id__in=ids, kind=Alert.Kind.MISSED_FOLLOWUP)
+                 .values_list("observation_id", "day", "slot"))
+    new: list[Alert] = []
+    for obs in active:
+        per_day = int(policy_values_cached(community_id=obs.community_id, on=timezone.localtime(now).date())
+                      ["followups_per_day"])
+        # Follow-ups are due on the days of observation, not on the day of release.
+        last_day = obs.planned_end - timedelta(days=1)
+        for day, slot, deadline in due_slots(start=obs.start, last_day=last_day, opened_at=obs.opened_at, now=now,
+                                             per_day=per_day):
+            key = (obs.id, day, slot)
+            if key in done or key in raised:
+                continue
+            new.append(Alert(community_id=obs.community_id, grid_id=obs.grid_id, observation=obs,
+                             person_id=obs.person_id, kind=Alert.Kind.MISSED_FOLLOWUP,
+                             responsible_id=obs.responsible_id, day=day, slot=slot, raised_at=deadline,
+                             detail=timezone.localtime(deadline).strftime("%Y-%m-%d %H:%M")))
+    if new:
+        Alert.objects.bulk_create(new, ignore_conflicts=True)
+    return len(new)
+
+
+def _alert_locked(actor: User, alert: Alert) -> Alert:
+    require(actor, Perm.FOLLOW_UP)
+    alert = Alert.objects.select_for_update().get(pk=alert.pk)
+    if not scope_of(actor).covers_grid(alert.community_id, alert.grid_id):
+        raise NotFound(_("No such alert in your scope"))
+    return alert
+
+
+@transaction.atomic
+def alert_acknowledge(*, actor: User, alert: Alert) -> Alert:
+    alert = _alert_locked(actor, alert)
+    if alert.status == Alert.Status.OPEN:
+        alert.status, alert.acknowledged_by, alert.acknowledged_at = Alert.Status.ACKNOWLEDGED, actor, timezone.now()
+        alert.save(update_fields=["status", "acknowledged_by", "acknowledged_at"])
+    return alert
+
+
+@transaction.atomic
+def alert_close(*, actor: User, alert: Alert, action: str) -> Alert:
+    alert = _alert_locked(actor, alert)
+    action = (action or "").strip()
+    if not action:
+        raise FieldError("action", "required", _("Say what was done"))
+    if alert.status == Alert.Status.CLOSED:
+        raise FieldError("status", "already_closed", _("The alert is already closed"))
+    now = timezone.now()
+    if alert.acknowledged_at is None:
+        alert.acknowledged_by, alert.acknowledged_at = actor, now
+    alert.status, alert.closed_by, alert.closed_at, alert.action = Alert.Status.CLOSED, actor, now, action[:200]
+    alert.save(update_fields=["status", "acknowledged_by", "acknowledged_at", "closed_by", "closed_at", "action"])
+    audit_record(actor=actor, action="update", object_type="alert", object_id=alert.pk,
+                 community_id=alert.community_id, fields=["status", "action"])
+    return alert
+
+
+@transaction.atomic
+def site_create(*, actor: User, street, name: str, capacity: int, address: str = "", rooms: list[str] | None = None
+                ) -> Site:
+    require(actor, Perm.MANAGE_OBSERVATION)
+    scope = scope_of(actor)
+    if not scope.is_all and not street.communities.filter(id__in=scope.community_ids).exists():
+        raise NotFound(_("No such street in your scope"))
+    name = (name or "").strip()
+    if not name:
+        raise FieldError("name", "required", _("Give the site a name"))
+    if not 1 <= int(capacity) <= 5000:
+        raise FieldError("capacity", "out_of_range", _("Capacity is from 1 to 5000"))
+    rooms = [r.strip()[:16] for r in (rooms or []) if r.strip()]
+    site = Site.objects.create(street=street, name=name[:64], address=(address or "").strip()[:200],
+                               capacity=int(capacity), rooms=rooms)
+    audit_record(actor=actor, action="create", object_type="observation_site", object_id=site.pk,
+                 fields=["name", "capacity", "rooms"])
+    return site

@@ -1,0 +1,184 @@
+"""Reads for screening: rounds in scope, coverage (who was seen, who is missing) and daily changes.
+
+Coverage counts households that have at least one current member; an empty flat has nobody to see.
+A household is *seen* once any visit of the round found people there, however many visits failed
+before or after; *unreachable* when it was visited but nobody was seen (nobody home, or refused);
+*remaining* when no one has called yet. People are counted where they live now, so someone seen in
+grid 1 who then moves to grid 2 stays seen (docs/decisions/0007).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from django.db.models import Q, QuerySet
+
+from fangkong.accounts.models import User
+from fangkong.accounts.roles import Perm
+from fangkong.accounts.scope import Scope, scope_of
+from fangkong.accounts.services import require
+from fangkong.core.dates import local_today
+from fangkong.core.errors import NotFound
+from fangkong.registry.flags import person_flags
+from fangkong.registry.models import Community, Grid, Household, Membership, Person
+from fangkong.screening.flags import key_area_flags
+from fangkong.screening.models import Round, TravelRecord, Visit, VisitPerson
+from fangkong.screening.services import round_grid_ids
+from fangkong.workgroup.models import HouseholdLiaison
+
+
+def round_list(*, actor: User) -> QuerySet[Round]:
+    require(actor, Perm.VIEW_SCREENING)
+    return Round.objects.for_scope(scope_of(actor)).select_related("community").prefetch_related("grids")
+
+
+def round_get(*, actor: User, pk: int) -> Round:
+    rnd = round_list(actor=actor).filter(pk=pk).first()
+    if rnd is None:
+        raise NotFound("No such screening round in your scope")
+    return rnd
+
+
+def _visible_grid_ids(scope: Scope, rnd: Round) -> list[int]:
+    ids = round_grid_ids(rnd)
+    if scope.covers_whole_community(rnd.community_id):
+        return ids
+    return [g for g in ids if g in scope.grid_ids]
+
+
+@dataclass
+class HouseholdRow:
+    id: int
+    address: str
+    grid: str
+    status: str  # seen | unreachable | remaining
+    last_outcome: str = ""
+    liaison: str = ""
+
+
+@dataclass
+class Tally:
+    households_total: int = 0
+    seen: int = 0
+    unreachable: int = 0
+    refused: int = 0
+    remaining: int = 0
+    people_total: int = 0
+    people_seen: int = 0
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.seen / self.households_total) if self.households_total else 100
+
+
+@dataclass
+class Coverage:
+    round: Round
+    total: Tally
+    by_grid: list[tuple[Grid, Tally]]
+    by_worker: list[tuple[str, Tally]]
+    households: list[HouseholdRow]
+    people_never_seen: list[Person] = field(default_factory=list)
+
+    @property
+    def remaining_households(self) -> list[HouseholdRow]:
+        return [h for h in self.households if h.status == "remaining"]
+
+    @property
+    def unreachable_households(self) -> list[HouseholdRow]:
+        return [h for h in self.households if h.status == "unreachable"]
+
+
+def round_coverage(*, actor: User, rnd: Round, grid_id: int | None = None) -> Coverage:
+    """Coverage of the part of the round the actor may see (a grid worker: their grid)."""
+    require(actor, Perm.VIEW_SCREENING)
+    grid_ids = _visible_grid_ids(scope_of(actor), rnd)
+    if grid_id is not None:
+        grid_ids = [g for g in grid_ids if g == grid_id]
+    grids = {g.id: g for g in Grid.objects.filter(id__in=grid_ids)}
+    occupied = (Household.objects.filter(community_id=rnd.community_id, grid_id__in=grid_ids,
+                                         current_members__isnull=False)
+                .distinct().select_related("grid").order_by("grid__number", "building_id", "unit", "room"))
+    outcomes: dict[int, set[str]] = {}
+    last: dict[int, str] = {}
+    for hh, outcome in (Visit.objects.filter(round=rnd, grid_id__in=grid_ids).order_by("at", "id")
+                        .values_list("household_id", "outcome")):
+        outcomes.setdefault(hh, set()).add(outcome)
+        last[hh] = outcome
+    liaisons = dict(HouseholdLiaison.objects.filter(household__grid_id__in=grid_ids)
+                    .values_list("household_id", "member__name"))
+    liaison_user = dict(HouseholdLiaison.objects.filter(household__grid_id__in=grid_ids)
+                        .values_list("household_id", "member__user__username"))
+
+    total = Tally()
+    per_grid: dict[int, Tally] = {g: Tally() for g in grid_ids}
+    per_worker: dict[str, Tally] = {}
+    rows: list[HouseholdRow] = []
+    for hh in occupied:
+        seen = outcomes.get(hh.id, set())
+        status = "seen" if Visit.Outcome.SEEN in seen else "unreachable" if seen else "remaining"
+        rows.append(HouseholdRow(hh.id, hh.address, hh.grid.name, status, last.get(hh.id, ""),
+                                 liaisons.get(hh.id, "")))
+        worker = liaison_user.get(hh.id) or liaisons.get(hh.id) or "—"
+        for t in (total, per_grid[hh.grid_id], per_worker.setdefault(worker, Tally())):
+            t.households_total += 1
+            setattr(t, status, getattr(t, status) + 1)
+            if Visit.Outcome.REFUSED in seen and status != "seen":
+                t.refused += 1
+
+    seen_people = set(VisitPerson.objects.filter(visit__round=rnd, present=True).values_list("person_id", flat=True))
+    residents = list(Person.objects.filter(community_id=rnd.community_id, grid_id__in=grid_ids,
+                                           household__isnull=False, purged_at__isnull=True)
+                     .select_related("household", "grid").order_by("grid__number", "household_id", "id"))
+    never = []
+    for p in residents:
+        is_seen = p.id in seen_people
+        for t in (total, per_grid[p.grid_id]):
+            t.people_total += 1
+            t.people_seen += is_seen
+        if not is_seen:
+            never.append(p)
+    return Coverage(
+        round=rnd, total=total, by_grid=[(grids[g], per_grid[g]) for g in sorted(grids, key=lambda g: grids[g].number)],
+        by_worker=sorted(per_worker.items()), households=rows, people_never_seen=never,
+    )
+
+
+@dataclass
+class Changes:
+    since: date
+    until: date
+    arrivals: list[Membership]
+    departures: list[Membership]
+    new_flags: list[TravelRecord]
+
+
+def daily_changes(*, actor: User, community: Community, day: date | None = None) -> Changes:
+    """Daily dynamic screening (每日动态排查): arrivals, departures and new key-area flags since yesterday."""
+    require(actor, Perm.VIEW_SCREENING)
+    scope = scope_of(actor)
+    if not scope.covers_community(community.id):
+        raise NotFound("No such community in your scope")
+    until = day or local_today()
+    since = until - timedelta(days=1)
+    grid_filter = Q() if scope.covers_whole_community(community.id) else Q(household__grid_id__in=scope.grid_ids)
+    moves = Membership.objects.filter(grid_filter, community=community).select_related("person", "household")
+    arrivals = list(moves.filter(start_date__gte=since, start_date__lte=until).order_by("-start_date", "id"))
+    departures = list(moves.filter(end_date__gte=since, end_date__lte=until).order_by("-end_date", "id"))
+    records = (TravelRecord.objects.for_scope(scope).filter(community=community, recorded_at__date__gte=since,
+                                                            recorded_at__date__lte=until)
+               .select_related("person").order_by("-recorded_at"))
+    flagged = key_area_flags(list({r.person_id for r in records}), today=until)
+    return Changes(since, until, arrivals, departures, [r for r in records if r.person_id in flagged])
+
+
+def household_members_with_flags(household: Household) -> list[tuple[Person, list]]:
+    people = list(Person.objects.filter(household=household).order_by("id"))
+    flags = person_flags([p.id for p in people])
+    return [(p, flags.get(p.id, [])) for p in people]
+
+
+def my_rounds(*, actor: User) -> QuerySet[Round]:
+    """Open rounds the actor works on, or may see."""
+    return round_list(actor=actor).filter(closed_at__isnull=True)
