@@ -56,13 +56,18 @@ def _domain_error(request, exc: DomainError):
     return api.create_response(request, {"code": exc.code, "message": exc.message}, status=exc.status)
 
 
+def _field_name(loc) -> str:
+    """("body", "body", "kind") → "kind": drop the location and our endpoints' `body` parameter name."""
+    parts = [str(p) for p in loc[1:]]
+    if loc and loc[0] == "body" and parts[:1] == ["body"]:
+        parts = parts[1:]
+    return ".".join(parts) or "body"
+
+
 @api.exception_handler(NinjaValidationError)
 def _malformed(request, exc: NinjaValidationError):
-    errors = [
-        {"field": ".".join(str(p) for p in e.get("loc", [])[1:]) or "body", "code": e.get("type", "invalid"),
-         "message": e.get("msg", "")}
-        for e in exc.errors
-    ]
+    errors = [{"field": _field_name(e.get("loc", [])), "code": e.get("type", "invalid"), "message": e.get("msg", "")}
+              for e in exc.errors]
     return api.create_response(request, {"code": "invalid", "errors": errors}, status=400)
 
 
@@ -73,11 +78,15 @@ def _unauthenticated(request, exc):
 
 
 from fangkong.gates.api import router as gates_router  # noqa: E402
+from fangkong.observation.api import router as observation_router  # noqa: E402
 from fangkong.passes.api import router as passes_router  # noqa: E402
 from fangkong.policy.api import router as policy_router  # noqa: E402
 from fangkong.registry.api import router as registry_router  # noqa: E402
+from fangkong.screening.api import router as screening_router  # noqa: E402
 
 api.add_router("", registry_router)
 api.add_router("", policy_router)
 api.add_router("", gates_router)
 api.add_router("", passes_router)
+api.add_router("", screening_router)
+api.add_router("", observation_router)

@@ -1,0 +1,56 @@
+"""The key-area flag follows the policy: which areas, and for how long after the stay or contact."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+from django.utils import timezone
+
+from fangkong.policy.services import policy_set
+from fangkong.registry.flags import person_flags
+from fangkong.screening.flags import place_in_key_areas
+from fangkong.screening.services import travel_record_add
+
+
+@pytest.mark.parametrize(("place", "areas", "hit"), [
+    ("湖北省武汉市", ["湖北省"], "湖北省"),
+    ("湖北武汉", ["湖北省"], "湖北省"),
+    ("武汉市", ["湖北省", "武汉市"], "武汉市"),
+    ("浙江省温州市", ["湖北省", "温州市"], "温州市"),
+    ("山东省济南市", ["湖北省"], None),
+    ("", ["湖北省"], None),
+    ("北京", ["北京市"], "北京市"),
+])
+def test_place_matching(place, areas, hit):
+    assert place_in_key_areas(place, areas) == hit
+
+
+def test_flag_lasts_the_policy_window(personas, places, make_person):
+    today = timezone.localdate()
+    person = make_person(places["grid1"])
+    travel_record_add(actor=personas["office"], person=person, place="湖北省孝感市",
+                      returned_on=today - timedelta(days=10))
+    assert "key_area" in [f.code for f in person_flags([person.id]).get(person.id, [])]
+    policy_set(actor=personas["leader"], key="key_area_window_days", value=7, community=places["home"],
+               effective_from=date(2020, 1, 1))
+    from fangkong.policy.services import policy_cache_clear
+
+    policy_cache_clear()
+    assert person.id not in person_flags([person.id])
+
+
+def test_areas_are_policy_and_contacts_flag_anywhere(personas, places, make_person):
+    today = timezone.localdate()
+    a, b = make_person(places["grid1"]), make_person(places["grid1"])
+    travel_record_add(actor=personas["office"], person=a, place="浙江省温州市", returned_on=today)
+    travel_record_add(actor=personas["office"], person=b, place="山东省济南市", contact="suspected",
+                      returned_on=today)
+    flags = person_flags([a.id, b.id])
+    assert a.id not in flags and b.id in flags
+    policy_set(actor=personas["leader"], key="key_areas", value="湖北省，温州市", community=places["home"],
+               effective_from=today)
+    from fangkong.policy.services import policy_cache_clear
+
+    policy_cache_clear()
+    assert a.id in person_flags([a.id])
