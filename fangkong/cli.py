@@ -7,6 +7,7 @@ generated keys and uploads when DATABASE_URL is not set.
 from __future__ import annotations
 
 import argparse
+import logging
 import os
 import subprocess
 import sys
@@ -114,11 +115,44 @@ def cmd_serve(args) -> int:
     return _serve_until_interrupted(procs)
 
 
+SWEEP_SECONDS = int(os.environ.get("FANGKONG_SWEEP_SECONDS", "300"))
+
+
+def _sweep_forever(interval: int) -> None:
+    """Raise missed-follow-up alerts every few minutes. The alert pages and API sweep too; this makes
+    the alert appear even when nobody is looking. Several workers sweeping at once is harmless."""
+    import time
+
+    from django.db import close_old_connections
+
+    from fangkong.observation.services import missed_followups_sweep
+
+    while True:
+        try:
+            missed_followups_sweep()
+        except Exception:  # a failed sweep is retried at the next tick; it never kills the worker
+            logging.getLogger("fangkong.sweep").exception("missed follow-up sweep failed")
+        finally:
+            close_old_connections()
+        time.sleep(interval)
+
+
 def cmd_worker(args) -> int:
     _setup(args.data_dir)
+    import threading
+
     from django.core.management import call_command
 
+    threading.Thread(target=_sweep_forever, args=(SWEEP_SECONDS,), daemon=True, name="sweep").start()
     call_command("db_worker", interval=1.0, no_startup_delay=True)
+    return 0
+
+
+def cmd_sweep(args) -> int:
+    _setup(args.data_dir)
+    from fangkong.observation.services import missed_followups_sweep
+
+    print(f"{missed_followups_sweep()} missed follow-up alerts raised")
     return 0
 
 
@@ -220,7 +254,8 @@ def main(argv: list[str] | None = None) -> None:
                    help="threads per worker (gthread)")
     p.add_argument("--migrate", action="store_true", help="apply migrations first")
     p.add_argument("--with-worker", action="store_true", help="also run a background task worker")
-    add("worker", cmd_worker, "run background jobs (imports)")
+    add("worker", cmd_worker, "run background jobs (imports) and the missed-follow-up sweep")
+    add("sweep", cmd_sweep, "raise missed-follow-up alerts now (for cron, if no worker runs)")
     p = add("token", cmd_token, "print an API token for a user, creating it if missing")
     p.add_argument("username")
     p = add("import", cmd_import, "import households and people from xlsx or csv")

@@ -32,6 +32,11 @@ def test_seed_token_and_purge_share_the_data_dir(data_dir):
     assert (data_dir / "fangkong.sqlite3").exists() and (data_dir / "data_key").exists()
 
 
+def test_sweep_command_runs_against_the_data_dir(data_dir):
+    out = fk(data_dir, "sweep").stdout
+    assert out.strip().endswith("missed follow-up alerts raised") and out.split()[0].isdigit()
+
+
 def test_import_command_reports_rows_and_imports_nothing_on_error(data_dir, tmp_path):
     bad = tmp_path / "bad.csv"
     bad.write_text("网格,楼栋,房号,姓名,证件号码,与户主关系\n1,9号楼,101,甲,11010519491231002X,户主\n"
