@@ -269,3 +269,44 @@ def travel_create(request, body: TravelIn):
     return Status(201, {"id": rec.id, "person": person.id, "place": rec.place, "left_on": rec.left_on,
                         "returned_on": rec.returned_on, "contact": rec.contact,
                         "flagged": person_is_flagged(person)})
+
+
+class MoveOut(Schema):
+    person: int
+    name: str
+    household: str
+    date: date
+
+
+class FlagOut(Schema):
+    person: int
+    name: str
+    place: str
+    contact: str
+    returned_on: date | None
+
+
+class ChangesOut(Schema):
+    since: date
+    until: date
+    arrivals: list[MoveOut]
+    departures: list[MoveOut]
+    new_flags: list[FlagOut]
+
+
+@router.get("/screening/changes", response=ChangesOut,
+            summary="Daily dynamic screening: arrivals, departures and new key-area flags since yesterday")
+def changes(request, community: str = Query(..., max_length=24, pattern=NO_NUL), day: date | None = None):
+    place = Community.objects.for_scope(scope_of(request.user)).filter(code=community).first()
+    if place is None:
+        raise NotFound("No such community in your scope")
+    ch = selectors.daily_changes(actor=request.user, community=place, day=day)
+    return {
+        "since": ch.since, "until": ch.until,
+        "arrivals": [{"person": m.person_id, "name": mask_name(m.person.name), "household": m.household.address,
+                      "date": m.start_date} for m in ch.arrivals],
+        "departures": [{"person": m.person_id, "name": mask_name(m.person.name), "household": m.household.address,
+                        "date": m.end_date} for m in ch.departures],
+        "new_flags": [{"person": r.person_id, "name": mask_name(r.person.name), "place": r.place,
+                       "contact": r.contact, "returned_on": r.returned_on} for r in ch.new_flags],
+    }

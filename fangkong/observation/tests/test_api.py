@@ -159,3 +159,19 @@ def test_returnee_report_confirmed_starts_observation(api_client, personas, plac
     assert r.status_code == 200 and r.json()["status"] == "confirmed" and r.json()["observation"]
     r = post(office, f"/api/v1/returnee-reports/{rid}/reject", {"reason": "重复"})
     assert r.status_code == 400 and r.json()["code"] == "already_decided"
+
+
+def test_daily_changes_endpoint(api_client, personas, places, make_person):
+    from fangkong.screening.services import travel_record_add
+
+    newcomer = make_person(places["grid1"], name="新来者")
+    travel_record_add(actor=personas["office"], person=newcomer, place="湖北省黄冈市",
+                      returned_on=timezone.localdate())
+    r = api_client("office").get("/api/v1/screening/changes?community=C1")
+    assert r.status_code == 200
+    body = r.json()
+    assert newcomer.id in [a["person"] for a in body["arrivals"]]
+    assert [f["person"] for f in body["new_flags"]] == [newcomer.id]
+    assert body["arrivals"][0]["name"] != "新来者"
+    assert api_client("grid2").get("/api/v1/screening/changes?community=C1").json()["new_flags"] == []
+    assert api_client("outsider").get("/api/v1/screening/changes?community=C1").status_code == 404
