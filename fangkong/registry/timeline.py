@@ -10,6 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from fangkong.registry.models import Person
@@ -48,8 +49,11 @@ def _memberships(person: Person) -> list[Event]:
 def timeline(person: Person) -> list[Event]:
     events = [e for p in _providers for e in p(person)]
 
-    def key(e: Event):
+    def key(e: Event) -> datetime:
+        # Dates are local calendar days: compare instants in local (Asia/Shanghai) wall time too.
         w = e.when
-        return w if isinstance(w, datetime) else datetime(w.year, w.month, w.day)
+        if isinstance(w, datetime):
+            return timezone.localtime(w).replace(tzinfo=None) if timezone.is_aware(w) else w
+        return datetime(w.year, w.month, w.day)
 
-    return sorted(events, key=lambda e: key(e).replace(tzinfo=None), reverse=True)
+    return sorted(events, key=key, reverse=True)

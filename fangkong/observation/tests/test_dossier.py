@@ -1,0 +1,43 @@
+"""The person page's one timeline: visits, reports, observations, follow-ups, passes, scans and incidents."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+from django.utils import timezone
+
+from fangkong.gates.models import Gate
+from fangkong.gates.scanning import ScanRequest, scan_record
+from fangkong.gates.services import incident_report
+from fangkong.observation.returnees import ReportData, report_by_office, report_confirm
+from fangkong.observation.services import followup_record
+from fangkong.passes.services import pass_issue
+from fangkong.registry.timeline import timeline
+from fangkong.screening.services import MemberCheck, round_create, visit_record
+
+
+def test_the_dossier_holds_every_kind_of_event(personas, places, make_person):
+    office, today = personas["office"], timezone.localdate()
+    person = make_person(places["grid1"], name="档案人")
+    Gate.objects.create(community=places["home"], code="east", name="辽阳东路门岗")
+    p = pass_issue(actor=office, person=person, kind="resident", valid_from=date(2020, 1, 1),
+                   valid_until=date(2099, 1, 1))
+    scan_record(actor=personas["guard"], req=ScanRequest(gate="east", direction="in", code=p.number,
+                                                         temperature=Decimal("36.4")))
+    incident_report(actor=personas["guard"], gate_code="east", kinds=["abuse"], description="辱骂门岗人员",
+                    pass_numbers=[p.number])
+    rnd = round_create(actor=office, community=places["home"], name="第一轮", starts_on=date(2020, 1, 1),
+                       deadline=date(2099, 1, 1))
+    visit_record(actor=personas["grid1"], rnd=rnd, household=person.household, outcome="seen",
+                 checks=[MemberCheck(person_id=person.id, temperature="36.6")])
+    report = report_by_office(actor=office, community=places["home"], data=ReportData(
+        from_place="湖北省武汉市", arrival_date=today, person_id=person.id))
+    report = report_confirm(actor=office, report=report)
+    followup_record(actor=personas["grid1"], obs=report.observation, temperature="37.9")
+
+    events = timeline(person)
+    kinds = {e.kind for e in events}
+    assert {"membership", "pass", "scan", "incident", "visit", "travel", "returnee", "observation", "followup",
+            "alert"} <= kinds
+    assert events[0].kind in {"followup", "alert"}  # newest first
