@@ -1,6 +1,7 @@
 """Registry endpoints: places and people, scoped to the token's user, masked unless revealed."""
 
 
+from collections.abc import Sequence
 from datetime import date
 from typing import Literal
 
@@ -13,6 +14,7 @@ from fangkong.accounts.services import require
 from fangkong.core.dates import local_today
 from fangkong.core.errors import FieldError, NotFound
 from fangkong.registry import selectors, services
+from fangkong.registry.flags import person_flags
 from fangkong.registry.models import Person
 from fangkong.registry.validation import parse_relation, person_data_from
 
@@ -72,6 +74,8 @@ class PersonOut(Schema):
     grid: int | None
     household: int | None
     address: str | None
+    flags: list[str] = Field(default_factory=list, description="e.g. key_area: a key-area stay or case contact "
+                             "inside the policy window")
 
 
 class PersonIn(Schema):
@@ -101,7 +105,8 @@ def _age(birth: date | None) -> int | None:
     return today.year - birth.year - ((today.month, today.day) < (birth.month, birth.day))
 
 
-def person_out(p: Person, *, id_number: str | None = None, phone: str | None = None) -> dict:
+def person_out(p: Person, *, id_number: str | None = None, phone: str | None = None,
+               flags: list[str] | None = None) -> dict:
     # Birth date is left out on purpose: with the masked ID it would give away 14 of its 18 characters.
     return {
         "id": p.id, "name": p.name, "sex": p.sex, "age": _age(p.birth_date), "id_type": p.id_type,
@@ -109,7 +114,25 @@ def person_out(p: Person, *, id_number: str | None = None, phone: str | None = N
         "category": p.category, "workplace": p.workplace, "tags": [t.code for t in p.tags.all()],
         "community": p.community.code, "grid": p.grid.number if p.grid else None,
         "household": p.household_id, "address": p.household.address if p.household else None,
+        "flags": flags if flags is not None else [f.code for f in person_flags([p.id]).get(p.id, [])],
     }
+
+
+class _PersonPage(Sequence):
+    """People for the paginator: counted in SQL, and only the page asked for is built, with its flags."""
+
+    def __init__(self, qs) -> None:
+        self.qs = qs
+
+    def __len__(self) -> int:
+        return self.qs.count()
+
+    def __getitem__(self, index):
+        if not isinstance(index, slice):
+            return self[index:index + 1][0]
+        rows = list(self.qs[index])
+        flags = person_flags([p.id for p in rows])
+        return [person_out(p, flags=[f.code for f in flags.get(p.id, [])]) for p in rows]
 
 
 @router.get("/communities", response=list[CommunityOut], summary="Communities in scope")
@@ -139,7 +162,7 @@ def household(request, pk: int = PK):
 def people(request, filters: PeopleFilter = Query(...)):
     qs = selectors.person_list(actor=request.user, q=filters.q, grid=filters.grid, category=filters.category,
                                tag=filters.tag)
-    return [person_out(p) for p in qs]
+    return _PersonPage(qs)
 
 
 @router.get("/people/{pk}", response=PersonOut, summary="One person; ?reveal=id_number or phone (audited)")

@@ -54,3 +54,13 @@ def test_areas_are_policy_and_contacts_flag_anywhere(personas, places, make_pers
 
     policy_cache_clear()
     assert a.id in person_flags([a.id])
+
+
+def test_the_api_flags_people_in_lists_and_detail(api_client, personas, places, make_person):
+    flagged, plain = make_person(places["grid1"], name="甲"), make_person(places["grid1"], name="乙")
+    travel_record_add(actor=personas["office"], person=flagged, place="湖北省", returned_on=timezone.localdate())
+    client = api_client("office")
+    items = {p["id"]: p["flags"] for p in client.get("/api/v1/people?limit=50").json()["items"]}
+    assert items[flagged.id] == ["key_area"] and items[plain.id] == []
+    assert client.get("/api/v1/people?limit=1&offset=1").json()["count"] == 2
+    assert client.get(f"/api/v1/people/{flagged.id}").json()["flags"] == ["key_area"]
