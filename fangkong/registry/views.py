@@ -17,6 +17,7 @@ from fangkong.accounts.services import require
 from fangkong.core.errors import FieldError, NotFound
 from fangkong.core.paging import page_of
 from fangkong.registry import selectors, services
+from fangkong.registry.flags import person_flags
 from fangkong.registry.forms import ImportForm, PersonForm, PersonSearchForm
 from fangkong.registry.importing import template_xlsx
 from fangkong.registry.models import ImportJob, Tag
@@ -44,8 +45,13 @@ def person_list(request):
         actor=request.user, q=params.get("q") or "", grid=params.get("grid"),
         category=params.get("category") or "", tag=params.get("tag") or "",
     )
+    page = page_of(request, people)
+    page.object_list = list(page.object_list)
+    flags = person_flags([p.id for p in page.object_list])  # one call for the page (key-area history…)
+    for p in page.object_list:
+        p.flags = flags.get(p.id, [])
     template = "registry/_person_rows.html" if request.htmx else "registry/person_list.html"
-    return render(request, template, {"form": form, "page": page_of(request, people)})
+    return render(request, template, {"form": form, "page": page})
 
 
 @login_required
@@ -53,6 +59,7 @@ def person_detail(request, pk: int):
     person = selectors.person_get(actor=request.user, pk=pk)
     return render(request, "registry/person_detail.html", {
         "person": person,
+        "flags": person_flags([person.pk]).get(person.pk, []),
         "memberships": selectors.person_memberships(person=person),
         "events": timeline(person),
         "can_reveal_id": role_can(request.user.role, Perm.REVEAL_ID_NUMBER),
@@ -97,8 +104,12 @@ def household_detail(request, pk: int):
             messages.success(request, _("Person registered"))
             return redirect("registry:household_detail", pk=household.pk)
     liaison = getattr(household, "liaison", None)
+    members = list(selectors.household_members(household=household))
+    flags = person_flags([m.person_id for m in members])
+    for m in members:
+        m.person.flags = flags.get(m.person_id, [])
     return render(request, "registry/household_detail.html", {
-        "household": household, "members": selectors.household_members(household=household),
+        "household": household, "members": members,
         "form": form, "errors": errors, "liaison": liaison,
         "can_edit": role_can(request.user.role, Perm.EDIT_REGISTRY),
     })

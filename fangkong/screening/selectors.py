@@ -20,9 +20,10 @@ from fangkong.accounts.scope import Scope, scope_of
 from fangkong.accounts.services import require
 from fangkong.core.dates import local_today
 from fangkong.core.errors import NotFound
+from fangkong.policy.services import policy_values_cached
 from fangkong.registry.flags import person_flags
 from fangkong.registry.models import Community, Grid, Household, Membership, Person
-from fangkong.screening.flags import key_area_flags
+from fangkong.screening.flags import record_flag
 from fangkong.screening.models import Round, TravelRecord, Visit, VisitPerson
 from fangkong.screening.services import round_grid_ids
 from fangkong.workgroup.models import HouseholdLiaison
@@ -108,8 +109,6 @@ def round_coverage(*, actor: User, rnd: Round, grid_id: int | None = None) -> Co
         last[hh] = outcome
     liaisons = dict(HouseholdLiaison.objects.filter(household__grid_id__in=grid_ids)
                     .values_list("household_id", "member__name"))
-    liaison_user = dict(HouseholdLiaison.objects.filter(household__grid_id__in=grid_ids)
-                        .values_list("household_id", "member__user__username"))
 
     total = Tally()
     per_grid: dict[int, Tally] = {g: Tally() for g in grid_ids}
@@ -120,7 +119,7 @@ def round_coverage(*, actor: User, rnd: Round, grid_id: int | None = None) -> Co
         status = "seen" if Visit.Outcome.SEEN in seen else "unreachable" if seen else "remaining"
         rows.append(HouseholdRow(hh.id, hh.address, hh.grid.name, status, last.get(hh.id, ""),
                                  liaisons.get(hh.id, "")))
-        worker = liaison_user.get(hh.id) or liaisons.get(hh.id) or "—"
+        worker = liaisons.get(hh.id) or "—"
         for t in (total, per_grid[hh.grid_id], per_worker.setdefault(worker, Tally())):
             t.households_total += 1
             setattr(t, status, getattr(t, status) + 1)
@@ -169,8 +168,10 @@ def daily_changes(*, actor: User, community: Community, day: date | None = None)
     records = (TravelRecord.objects.for_scope(scope).filter(community=community, recorded_at__date__gte=since,
                                                             recorded_at__date__lte=until)
                .select_related("person").order_by("-recorded_at"))
-    flagged = key_area_flags(list({r.person_id for r in records}), today=until)
-    return Changes(since, until, arrivals, departures, [r for r in records if r.person_id in flagged])
+    # Each new record is judged on its own: a Jinan trip of someone flagged for Hubei is not a new flag.
+    new_flags = [r for r in records
+                 if record_flag(r, policy_values_cached(community_id=r.community_id, on=until), until)]
+    return Changes(since, until, arrivals, departures, new_flags)
 
 
 def household_members_with_flags(household: Household) -> list[tuple[Person, list]]:

@@ -127,13 +127,20 @@ def _clean_check(c: MemberCheck, prefix: str) -> MemberCheck:
 
 
 def _record_travel(actor: User, person: Person, c: MemberCheck, at: datetime) -> None:
-    if not (c.key_area_travel or c.contact):
+    if not (c.key_area_travel or c.contact or c.travel_place):
         return
     TravelRecord.objects.create(
         community_id=person.community_id, grid_id=person.grid_id, person=person, place=c.travel_place,
         returned_on=c.returned_on or (at.date() if c.key_area_travel else None), contact=c.contact,
         source=TravelRecord.Source.VISIT, recorded_by=actor,
     )
+
+
+def _replayed(earlier: Visit, actor: User, rnd: Round, household: Household) -> Visit:
+    """A retried submission gets the visit it made; a client id reused for anything else is refused."""
+    if (earlier.worker_id, earlier.round_id, earlier.household_id) != (actor.id, rnd.id, household.id):
+        raise FieldError("client_id", "client_id_taken", _("This client id belongs to another visit"))
+    return earlier
 
 
 @transaction.atomic
@@ -144,14 +151,12 @@ def visit_record(
 ) -> Visit:
     """Record a call at a door. Everything lands or nothing does; a replayed client_id returns the first."""
     require(actor, Perm.SCREEN)
+    if not scope_of(actor).covers_grid(household.community_id, household.grid_id):
+        raise NotFound(_("No such household in your scope"))
     if client_id:
         earlier = Visit.objects.filter(client_id=client_id).first()
         if earlier is not None:
-            if earlier.worker_id != actor.id:
-                raise FieldError("client_id", "client_id_taken", _("This client id belongs to another visit"))
-            return earlier
-    if not scope_of(actor).covers_grid(household.community_id, household.grid_id):
-        raise NotFound(_("No such household in your scope"))
+            return _replayed(earlier, actor, rnd, household)
     if household.community_id != rnd.community_id or household.grid_id not in round_grid_ids(rnd):
         raise FieldError("household", "outside_round", _("The household is outside this round's grids"))
     if rnd.closed_at is not None:
@@ -198,7 +203,7 @@ def visit_record(
                 client_id=client_id or None,
             )
     except IntegrityError:  # the same client_id raced in from a retry
-        return Visit.objects.get(client_id=client_id)
+        return _replayed(Visit.objects.get(client_id=client_id), actor, rnd, household)
     for c in checks:
         person = members[c.person_id]
         VisitPerson.objects.create(visit=visit, person=person, present=c.present, temperature=c.temperature,

@@ -1,5 +1,14 @@
-from django.urls import path  # noqa: F401 -- the pages are added below
+from django.urls import path
+
+from fangkong.screening import views
 
 app_name = "screening"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.round_list, name="round_list"),
+    path("rounds/<int:pk>/", views.round_detail, name="round_detail"),
+    path("rounds/<int:pk>/close/", views.round_close, name="round_close"),
+    path("rounds/<int:pk>/visit/", views.visit_start, name="visit_start"),
+    path("rounds/<int:pk>/households/<int:hh>/visit/", views.visit_record, name="visit_record"),
+    path("changes/", views.changes, name="changes"),
+]

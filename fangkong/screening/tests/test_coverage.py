@@ -198,3 +198,21 @@ def test_visit_time_rules(personas, world):
     assert e.value.code == "before_round"
     v = _visit(personas, world, "a", "seen")
     assert VisitPerson.objects.get(visit=v).temperature == Decimal("36.5")
+
+
+def test_a_client_id_reused_for_another_household_is_refused(personas, world):
+    _visit(personas, world, "a", "seen", client_id="phone-2")
+    with pytest.raises(FieldError) as e:
+        _visit(personas, world, "b", "seen", client_id="phone-2")
+    assert e.value.code == "client_id_taken" and Visit.objects.count() == 1
+
+
+def test_a_new_trip_elsewhere_of_someone_already_flagged_is_not_a_new_flag(personas, world, places):
+    from fangkong.screening.services import travel_record_add
+
+    person, today = world["people"]["a"], timezone.localdate()
+    TravelRecord.objects.create(community=places["home"], person=person, place="湖北省武汉市",
+                                returned_on=today - timedelta(days=5))
+    TravelRecord.objects.filter(person=person).update(recorded_at=timezone.now() - timedelta(days=5))
+    travel_record_add(actor=personas["office"], person=person, place="山东省济南市", returned_on=today)
+    assert daily_changes(actor=personas["office"], community=places["home"], day=today).new_flags == []

@@ -1,0 +1,315 @@
+"""Screening pages: rounds and their coverage, the phone form of a door-to-door visit, daily changes.
+
+The visit page posts one form made of the visit, one block per current member and the people found who
+are not in the registry; `visit_record` decides, atomically. Errors come back next to their fields (422)
+and nothing is recorded; a replayed client_id (a double tap) records the visit once.
+"""
+
+from __future__ import annotations
+
+import re
+import uuid
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db.models import F
+from django.forms.utils import ErrorDict
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from fangkong.accounts.roles import Perm, role_can
+from fangkong.accounts.scope import scope_of
+from fangkong.accounts.services import require
+from fangkong.core.dates import local_today
+from fangkong.core.errors import FieldError, NotFound
+from fangkong.core.identifiers import mask_name
+from fangkong.core.paging import page_of
+from fangkong.policy.services import policy_values_cached
+from fangkong.registry import selectors as registry_selectors
+from fangkong.registry.flags import person_flags
+from fangkong.registry.models import Grid, Household
+from fangkong.registry.validation import ValidationErrors
+from fangkong.screening import selectors, services
+from fangkong.screening.forms import (
+    CLIENT_ID,
+    MAX_NEW_PEOPLE,
+    PROVINCES,
+    ChangesForm,
+    MemberForm,
+    RoundForm,
+    VisitForm,
+    new_person_forms,
+)
+from fangkong.screening.models import Round, Visit
+from fangkong.screening.selectors import HouseholdRow
+from fangkong.workgroup.models import HouseholdLiaison
+
+SEARCH_LIMIT = 30
+
+
+def _client_id(request, raw: str | None) -> str | None:
+    """Namespaced by user, so a client_id can only ever replay the user's own visit."""
+    return f"web:{request.user.pk}:{raw}" if raw else None
+
+
+def _int(value: str | None) -> int | None:
+    return int(value) if value and value.isdigit() and len(value) < 10 else None
+
+
+# --- rounds ---------------------------------------------------------------------------------------------
+
+
+def _manageable_communities(request) -> list:
+    scope = scope_of(request.user)
+    return [c for c in registry_selectors.community_list(actor=request.user).order_by("code")
+            if scope.covers_whole_community(c.id)]
+
+
+@login_required
+def round_list(request):
+    require(request.user, Perm.VIEW_SCREENING)
+    can_manage = role_can(request.user.role, Perm.MANAGE_SCREENING)
+    form = None
+    if can_manage:
+        communities = _manageable_communities(request)
+        grids = Grid.objects.filter(community__in=communities).select_related("community").order_by(
+            "community__code", "number")
+        today = local_today()
+        form = RoundForm(request.POST or None, communities=communities, grids=grids,
+                         initial={"starts_on": today, "deadline": today})
+    if request.method == "POST":
+        require(request.user, Perm.MANAGE_SCREENING)
+        if form.is_valid():
+            d = form.cleaned_data
+            community = next(c for c in communities if c.code == d["community"])
+            try:
+                rnd = services.round_create(
+                    actor=request.user, community=community, name=d["name"], starts_on=d["starts_on"],
+                    deadline=d["deadline"], grids=Grid.objects.filter(id__in=d["grids"]).order_by("id"),
+                )
+            except FieldError as exc:
+                form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+            else:
+                messages.success(request, _("Round “%(name)s” opened.") % {"name": rnd.name})
+                return redirect("screening:round_detail", pk=rnd.pk)
+
+    rounds = selectors.round_list(actor=request.user).order_by(
+        F("closed_at").desc(nulls_first=True), "-starts_on", "-id")
+    page = page_of(request, rounds, 20)
+    page.object_list = list(page.object_list)
+    for rnd in page.object_list:
+        rnd.coverage = selectors.round_coverage(actor=request.user, rnd=rnd).total
+    status = 422 if request.method == "POST" and form.errors else 200
+    return render(request, "screening/round_list.html", {"page": page, "form": form}, status=status)
+
+
+def _never_seen_page(request, coverage):
+    page = page_of(request, coverage.people_never_seen, 100)
+    page.object_list = list(page.object_list)
+    flags = person_flags([p.id for p in page.object_list])
+    for p in page.object_list:
+        p.masked_name = mask_name(p.name)
+        p.flags = flags.get(p.id, [])
+    return page
+
+
+@login_required
+@require_GET
+def round_detail(request, pk: int):
+    rnd = selectors.round_get(actor=request.user, pk=pk)
+    grid_id = _int(request.GET.get("grid"))
+    coverage = selectors.round_coverage(actor=request.user, rnd=rnd, grid_id=grid_id)
+    # Lists of households and people are for those who knock on doors; the street office sees figures.
+    show_lists = role_can(request.user.role, Perm.SCREEN)
+    return render(request, "screening/round_detail.html", {
+        "round": rnd, "coverage": coverage, "grid_id": grid_id, "show_lists": show_lists,
+        "can_visit": show_lists and rnd.closed_at is None,
+        "can_close": (rnd.closed_at is None and role_can(request.user.role, Perm.MANAGE_SCREENING)
+                      and scope_of(request.user).covers_whole_community(rnd.community_id)),
+        "never_seen": _never_seen_page(request, coverage) if show_lists else None,
+        "workers": rnd.workers.order_by("username"),
+    })
+
+
+@login_required
+@require_POST
+def round_close(request, pk: int):
+    rnd = selectors.round_get(actor=request.user, pk=pk)
+    services.round_close(actor=request.user, rnd=rnd)
+    messages.success(request, _("Round “%(name)s” closed.") % {"name": rnd.name})
+    return redirect("screening:round_detail", pk=rnd.pk)
+
+
+# --- visits ---------------------------------------------------------------------------------------------
+
+
+def _open_round(request, pk: int) -> Round | None:
+    require(request.user, Perm.SCREEN)
+    rnd = selectors.round_get(actor=request.user, pk=pk)
+    if rnd.closed_at is not None:
+        messages.error(request, _("The round is closed: no more visits are recorded in it."))
+        return None
+    return rnd
+
+
+@login_required
+@require_GET
+def visit_start(request, pk: int):
+    """Pick a door: the actor's own remaining households first, then the rest; or search by address."""
+    rnd = _open_round(request, pk)
+    if rnd is None:
+        return redirect("screening:round_detail", pk=pk)
+    coverage = selectors.round_coverage(actor=request.user, rnd=rnd)
+    mine = set(HouseholdLiaison.objects.filter(member__user=request.user).values_list("household_id", flat=True))
+    q = request.GET.get("q", "").strip()[:100]
+    if q:
+        by_id = {h.id: h for h in coverage.households}
+        found = (Household.objects.for_scope(scope_of(request.user))
+                 .filter(community_id=rnd.community_id, grid_id__in=[g.id for g, _t in coverage.by_grid],
+                         address__icontains=q)
+                 .select_related("grid").order_by("address")[:SEARCH_LIMIT])
+        rows = [by_id.get(h.id) or HouseholdRow(h.id, h.address, h.grid.name, "empty") for h in found]
+    else:
+        rows = coverage.remaining_households + coverage.unreachable_households
+    rows.sort(key=lambda h: (h.status != "remaining", h.id not in mine))
+    return render(request, "screening/visit_start.html", {
+        "round": rnd, "coverage": coverage, "rows": rows, "mine": mine, "q": q, "limit": SEARCH_LIMIT,
+    })
+
+
+def _visit_household(request, rnd: Round, hh: int) -> Household:
+    household = registry_selectors.household_get(actor=request.user, pk=hh)  # 404 outside the actor's scope
+    if household.community_id != rnd.community_id or household.grid_id not in services.round_grid_ids(rnd):
+        raise NotFound(_("No such household in this round"))
+    return household
+
+
+def _place_in(errors: list[FieldError], visit_form, members: list, new_forms: list) -> None:
+    """Put each error of the service next to its field: people.<i>.<field> is the i-th member checked,
+    new_people.<i>.<field> the i-th person added."""
+    for e in errors:
+        parts = e.field.split(".")
+        if parts[0] in ("people", "new_people") and len(parts) == 3 and parts[1].isdigit():
+            forms = members if parts[0] == "people" else new_forms
+            i, name = int(parts[1]), parts[2]
+            if i < len(forms):
+                target = forms[i]
+                target.add_error(name if name in target.fields else None, e.message)
+                continue
+        visit_form.add_error(e.field if e.field in visit_form.fields else None, e.message)
+
+
+def _quiet(*forms) -> None:
+    """Show what was typed without judging it yet (the page was only asked for one more block)."""
+    for f in forms:
+        f._errors = ErrorDict()
+
+
+@login_required
+def visit_record(request, pk: int, hh: int):
+    rnd = _open_round(request, pk)
+    if rnd is None:
+        return redirect("screening:round_detail", pk=pk)
+    household = _visit_household(request, rnd, hh)
+    members = selectors.household_members_with_flags(household)
+    data = request.POST if request.method == "POST" else None
+    form = VisitForm(data)
+    member_forms = [(p, flags, MemberForm(data, prefix=f"m{p.pk}")) for p, flags in members]
+    count = min(max(_int(request.POST.get("new_count")) or 1, 1), MAX_NEW_PEOPLE)
+    new_forms = new_person_forms(data, count)
+    status = 200
+
+    if request.method == "POST" and "add_person" in request.POST:  # one more block; nothing recorded
+        _quiet(form, *[f for _p, _flags, f in member_forms], *new_forms)
+        if count < MAX_NEW_PEOPLE:
+            new_forms.append(new_person_forms(None, count + 1)[-1])
+            count += 1
+    elif request.method == "POST":
+        visit = _try_record(request, rnd, household, form, member_forms, new_forms)
+        if visit is not None:
+            messages.success(request, _("Visit to %(address)s recorded (%(outcome)s).") % {
+                "address": household.address, "outcome": visit.get_outcome_display()})
+            return redirect("screening:round_detail", pk=rnd.pk)
+        status = 422
+
+    # The same client_id until the visit is recorded: a double tap on the corrected page records it once.
+    client_id = request.POST.get("client_id", "")
+    if not re.fullmatch(CLIENT_ID, client_id):
+        client_id = uuid.uuid4().hex
+    visits = Visit.objects.filter(round=rnd, household=household).select_related("worker").order_by("at")
+    key_areas = policy_values_cached(community_id=household.community_id, on=local_today())["key_areas"]
+    return render(request, "screening/visit_record.html", {
+        "round": rnd, "household": household, "form": form, "members": member_forms, "new_forms": new_forms,
+        "new_count": count, "max_new": MAX_NEW_PEOPLE, "client_id": client_id, "visits": visits,
+        "places": list(dict.fromkeys([*key_areas, *PROVINCES])), "failed": status == 422,
+    }, status=status)
+
+
+def _try_record(request, rnd, household, form, member_forms, new_forms) -> Visit | None:
+    """Validate the whole page, then record through the service; None (with the errors on the forms) if not."""
+    ok = form.is_valid()
+    # Members are listed only when people were seen (or the outcome is missing: their mistakes show too);
+    # a block not on the page when it was opened (someone who moved in since) is left out, not recorded as away.
+    seen = not ok or form.cleaned_data["outcome"] == Visit.Outcome.SEEN
+    listed = [(p, f) for p, _flags, f in member_forms if f.add_prefix("listed") in request.POST] if seen else []
+    ok = all([f.is_valid() for _p, f in listed]) and ok
+    # A filled-in new person goes to the service even when nobody was seen, so that it says why not.
+    added = [f for f in new_forms if not f.is_blank]
+    ok = all([f.is_valid() for f in added]) and ok
+    people = []
+    for f in added:  # the person's fields are checked even when the block has other mistakes: all show at once
+        try:
+            data = f.person_data()
+        except ValidationErrors as exc:
+            for e in exc.errors:
+                if e.field not in f.errors:  # a field already marked by the form keeps its one message
+                    f.add_error(e.field if e.field in f.fields else None, e.message)
+            ok = False
+        else:
+            if f.is_valid():
+                people.append(services.NewPerson(data=data, relation=f.cleaned_data["relation"], check=f.check()))
+    if not ok:
+        return None
+    d = form.cleaned_data
+    try:
+        return services.visit_record(
+            actor=request.user, rnd=rnd, household=household, outcome=d["outcome"],
+            checks=[f.check(p.pk) for p, f in listed], new_people=people, handouts=d["handouts"], note=d["note"],
+            client_id=_client_id(request, d["client_id"]),
+        )
+    except ValidationErrors as exc:
+        _place_in(exc.errors, form, [f for _p, f in listed], added)
+    except FieldError as exc:
+        _place_in([exc], form, [f for _p, f in listed], added)
+    return None
+
+
+# --- daily changes --------------------------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def changes(request):
+    require(request.user, Perm.VIEW_SCREENING)
+    communities = list(registry_selectors.community_list(actor=request.user).order_by("code"))
+    form = ChangesForm(request.GET or None)
+    d = {}
+    if form.is_bound:
+        form.is_valid()  # a bad day is shown; the fields that are right are used
+        d = form.cleaned_data
+    code = d.get("community") or (communities[0].code if communities else "")
+    if not code:
+        raise NotFound(_("No community in your scope"))
+    community = registry_selectors.community_get(actor=request.user, code=code)
+    found = selectors.daily_changes(actor=request.user, community=community, day=d.get("day"))
+    people = [m.person for m in found.arrivals + found.departures] + [r.person for r in found.new_flags]
+    flags = person_flags([p.id for p in people])
+    for p in people:
+        p.masked_name = mask_name(p.name)
+        p.flags = flags.get(p.id, [])
+    return render(request, "screening/changes.html", {
+        "form": form, "community": community, "changes": found, "communities": communities,
+        "rounds_url": reverse("screening:round_list"),
+    })
