@@ -14,5 +14,6 @@ urlpatterns = [
     path("gate/", include("fangkong.gates.urls")),
     path("screening/", include("fangkong.screening.urls")),
     path("observation/", include("fangkong.observation.urls")),
+    path("", include("fangkong.observation.public_urls")),  # /r/<token>/, /f/<token>/: personal report links
     path("", include("fangkong.registry.urls")),
 ]

@@ -22,7 +22,7 @@ from fangkong.core.dates import local_today
 from fangkong.core.errors import FieldError, NotFound
 from fangkong.core.identifiers import mask_id_number, mask_phone, normalise_phone, parse_resident_id
 from fangkong.observation.models import Observation, ReportLink, ReturneeReport
-from fangkong.observation.services import observation_start
+from fangkong.observation.services import MAX_START_AHEAD, observation_start
 from fangkong.policy.services import policy_values_cached
 from fangkong.registry.models import Household, Membership, Person, Tenancy
 from fangkong.registry.services import person_register
@@ -111,8 +111,9 @@ def _clean(data: ReportData) -> tuple[list[FieldError], str, str]:
     today = local_today()
     if data.arrival_date is None:
         errors.append(FieldError("arrival_date", "required", _("Give the arrival date")))
-    elif not today - timedelta(days=60) <= data.arrival_date <= today + timedelta(days=60):
-        errors.append(FieldError("arrival_date", "out_of_range", _("The arrival date is more than 60 days away")))
+    elif not today - timedelta(days=60) <= data.arrival_date <= today + MAX_START_AHEAD:
+        errors.append(FieldError("arrival_date", "out_of_range",
+                                 _("The arrival date lies between 60 days ago and 30 days ahead")))
     data.transport = (data.transport or "").strip()[:64]
     data.address = (data.address or "").strip()[:200]
     id_number = phone = ""
@@ -157,6 +158,8 @@ def _report(community_id: int, data: ReportData, *, via: str, person: Person | N
 @transaction.atomic
 def report_by_link(*, link: ReportLink, data: ReportData) -> ReturneeReport:
     """A landlord reports a tenant (registered or new in one of their homes); a resident reports themself."""
+    if link.kind == ReportLink.Kind.RESIDENT:
+        data.person_id = link.person_id
     errors, id_number, phone = _clean(data)
     person = household = None
     if link.kind == ReportLink.Kind.LANDLORD:
@@ -243,8 +246,10 @@ def report_confirm(*, actor: User, report: ReturneeReport, household: Household 
         household = household or report.household
         if household is None:
             raise FieldError("household", "required", _("Choose the household the person lives in"))
-        landlord = (Tenancy.objects.filter(household=household).filter(Q(end_date__isnull=True))
-                    .values_list("landlord_id", flat=True).first())
+        # The landlord who reported the tenant, else whoever lets the home now.
+        landlord = report.link.person_id if report.link and report.link.kind == ReportLink.Kind.LANDLORD else None
+        landlord = landlord or (Tenancy.objects.filter(household=household).filter(Q(end_date__isnull=True))
+                                .values_list("landlord_id", flat=True).first())
         data = PersonData(name=report.name, id_type=Person.IdType.RESIDENT_ID,
                           id_number=crypto.decrypt(report.id_number_encrypted),
                           phone=crypto.decrypt(report.phone_encrypted) if report.phone_encrypted else "",

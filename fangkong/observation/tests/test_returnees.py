@@ -133,3 +133,31 @@ def test_a_new_person_already_registered_is_matched(personas, landlord):
     assert report.person == tenant
     report_confirm(actor=personas["office"], report=report)
     assert Person.objects.by_id_number(tenant.id_number).count() == 1
+
+
+def test_a_new_tenant_in_an_empty_home_is_the_reporting_landlords_tenant(personas, landlord, places):
+    from fangkong.registry.services import household_create, person_move
+
+    elsewhere = household_create(actor=personas["admin"], community=places["home"], grid=places["grid1"],
+                                 building_name="9号楼", unit="1单元", room="901")
+    person_move(actor=personas["office"], person=landlord["tenant"], household=elsewhere, relation="head")
+    assert not Tenancy.objects.filter(household=landlord["home"], end_date__isnull=True).exists()
+    link, _token = _link(personas, landlord)
+    report = report_by_link(link=link, data=ReportData(from_place="山东省济南市", arrival_date=timezone.localdate(),
+                                                       name="新租户", id_number=_id(3),
+                                                       household_id=landlord["home"].id))
+    person = report_confirm(actor=personas["office"], report=report).person
+    assert person.category == "tenant"
+    assert Tenancy.objects.get(tenant=person, end_date__isnull=True).landlord == landlord["owner"]
+
+
+def test_a_resident_reports_their_own_return(personas, places, make_person):
+    resident = make_person(places["grid2"], name="居民本人")
+    link, token = link_issue(actor=personas["office"], person=resident, kind="resident")
+    report = report_by_link(link=link_resolve(token), data=ReportData(from_place="湖北省十堰市",
+                                                                       arrival_date=timezone.localdate()))
+    assert report.person == resident and report.via == "self"
+    with pytest.raises(ValidationErrors) as e:
+        report_by_link(link=link, data=ReportData(from_place="湖北省", arrival_date=timezone.localdate()
+                                                  + timedelta(days=31)))
+    assert e.value.errors[0].field == "arrival_date"
