@@ -64,6 +64,7 @@ def person_detail(request, pk: int):
         "events": timeline(person),
         "can_reveal_id": role_can(request.user.role, Perm.REVEAL_ID_NUMBER),
         "can_reveal_phone": role_can(request.user.role, Perm.REVEAL_PHONE),
+        "can_observe": role_can(request.user.role, Perm.MANAGE_OBSERVATION),
     })
 
 

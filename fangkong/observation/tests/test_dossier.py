@@ -41,3 +41,13 @@ def test_the_dossier_holds_every_kind_of_event(personas, places, make_person):
     assert {"membership", "pass", "scan", "incident", "visit", "travel", "returnee", "observation", "followup",
             "alert"} <= kinds
     assert events[0].kind in {"followup", "alert"}  # newest first
+
+
+def test_the_person_page_offers_observation_to_the_office_only(client, personas, places, make_person):
+    person = make_person(places["grid1"])
+    start = f"/observation/?person={person.pk}#start"
+    client.login(username="office", password="pw-office")
+    assert start in client.get(f"/people/{person.pk}/").content.decode()
+    client.login(username="grid1", password="pw-grid1")
+    page = client.get(f"/people/{person.pk}/")
+    assert page.status_code == 200 and start not in page.content.decode()
