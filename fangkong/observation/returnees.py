@@ -164,6 +164,7 @@ def report_by_link(*, link: ReportLink, data: ReportData) -> ReturneeReport:
     person = household = None
     if link.kind == ReportLink.Kind.LANDLORD:
         tenancies = list(landlord_tenancies(link))
+        # A home stays the landlord's when its tenant leaves: the next tenant is reported into it.
         homes = {t.household_id: t.household for t in Tenancy.objects.filter(landlord=link.person)
                  .select_related("household")}
         if data.person_id is not None:
@@ -253,7 +254,8 @@ def report_confirm(*, actor: User, report: ReturneeReport, household: Household 
         data = PersonData(name=report.name, id_type=Person.IdType.RESIDENT_ID,
                           id_number=crypto.decrypt(report.id_number_encrypted),
                           phone=crypto.decrypt(report.phone_encrypted) if report.phone_encrypted else "",
-                          category=Person.Category.TENANT if landlord else Person.Category.FLOATING)
+                          # As the import does: people from elsewhere are floating population, tenants or not.
+                          category=Person.Category.FLOATING)
         person = person_register(actor=actor, data=data, community=household.community, household=household,
                                  relation=Membership.Relation.TENANT if landlord else Membership.Relation.OTHER,
                                  since=min(report.arrival_date, local_today()),

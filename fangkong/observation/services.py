@@ -44,7 +44,7 @@ def default_responsible(person: Person) -> User | None:
     """The household's liaison cadre if they have a login, else the grid worker of the person's grid."""
     if person.household_id:
         liaison = (HouseholdLiaison.objects.filter(household_id=person.household_id, member__user__is_active=True)
-                   .select_related("member__user").first())
+                   .select_related("member__user").order_by("id").first())
         if liaison is not None:
             return liaison.member.user
     if person.grid_id:
@@ -213,8 +213,8 @@ def followup_record(
     except IntegrityError:
         return FollowUp.objects.get(client_id=client_id)
     if fever:
-        _open_alert(obs, Alert.Kind.FEVER, day=slot_day, slot=slot, followup=fu, at=at,
-                    detail=f"{t} °C" + (f" · {', '.join(symptoms)}" if symptoms else ""))
+        # The symptoms stay on the follow-up, as codes, and are shown in the reader's language from there.
+        _open_alert(obs, Alert.Kind.FEVER, day=slot_day, slot=slot, followup=fu, at=at, detail=f"{t} °C")
     # A late follow-up answers the alert its slot raised.
     Alert.objects.filter(observation=obs, kind=Alert.Kind.MISSED_FOLLOWUP, day=slot_day, slot=slot,
                          status__in=[Alert.Status.OPEN, Alert.Status.ACKNOWLEDGED]).update(
@@ -240,22 +240,31 @@ def missed_followups_sweep(*, now: datetime | None = None, community_id: int | N
                  .values_list("observation_id", "day", "slot"))
     new: list[Alert] = []
     for obs in active:
-        per_day = int(policy_values_cached(community_id=obs.community_id, on=timezone.localtime(now).date())
-                      ["followups_per_day"])
-        # Follow-ups are due on the days of observation, not on the day of release.
+        # Follow-ups are due on the days of observation, not on the day of release; each day by the
+        # number of follow-ups the policy asked for on that day.
         last_day = obs.planned_end - timedelta(days=1)
-        for day, slot, deadline in due_slots(start=obs.start, last_day=last_day, opened_at=obs.opened_at, now=now,
-                                             per_day=per_day):
-            key = (obs.id, day, slot)
-            if key in done or key in raised:
-                continue
-            new.append(Alert(community_id=obs.community_id, grid_id=obs.grid_id, observation=obs,
-                             person_id=obs.person_id, kind=Alert.Kind.MISSED_FOLLOWUP,
-                             responsible_id=obs.responsible_id, day=day, slot=slot, raised_at=deadline,
-                             detail=timezone.localtime(deadline).strftime("%Y-%m-%d %H:%M")))
+        day = obs.start
+        while day <= min(last_day, timezone.localtime(now).date()):
+            per_day = int(policy_values_cached(community_id=obs.community_id, on=day)["followups_per_day"])
+            new.extend(_missed_on(obs, day, per_day, now, done, raised))
+            day += timedelta(days=1)
     if new:
         Alert.objects.bulk_create(new, ignore_conflicts=True)
     return len(new)
+
+
+def _missed_on(obs: Observation, day: date, per_day: int, now: datetime, done: set, raised: set) -> list[Alert]:
+    out = []
+    for _day, slot, deadline in due_slots(start=day, last_day=day, opened_at=obs.opened_at, now=now,
+                                          per_day=per_day):
+        key = (obs.id, day, slot)
+        if key in done or key in raised:
+            continue
+        out.append(Alert(community_id=obs.community_id, grid_id=obs.grid_id, observation=obs,
+                         person_id=obs.person_id, kind=Alert.Kind.MISSED_FOLLOWUP,
+                         responsible_id=obs.responsible_id, day=day, slot=slot, raised_at=deadline,
+                         detail=timezone.localtime(deadline).strftime("%Y-%m-%d %H:%M")))
+    return out
 
 
 def _alert_locked(actor: User, alert: Alert) -> Alert:

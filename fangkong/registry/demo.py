@@ -88,6 +88,9 @@ def load_demo(*, progress=None) -> dict[str, str]:
     from fangkong.registry.demo_gates import load_gate_demo
 
     load_gate_demo(admin=admin, community=community)
+    from fangkong.registry.demo_screening import load_screening_demo
+
+    load_screening_demo(admin=admin, community=community)
     return {name: DEMO_PASSWORD for name in ["admin", *logins]}
 
 

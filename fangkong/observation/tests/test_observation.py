@@ -232,3 +232,15 @@ def test_grid_workers_may_follow_up_but_not_start(personas, person):
 
     with pytest.raises(PermissionDenied):
         observation_start(actor=personas["grid1"], person=person, kind="home", start=timezone.localdate())
+
+
+def test_each_day_is_judged_by_the_follow_ups_asked_that_day(personas, person, places):
+    day = date(2026, 3, 2)
+    policy_set(actor=personas["leader"], key="followups_per_day", value=3, community=places["home"],
+               effective_from=day + timedelta(days=1))
+    policy_cache_clear()
+    obs = _start(personas, person, day)
+    Observation.objects.filter(pk=obs.pk).update(opened_at=at(day, 0))
+    assert missed_followups_sweep(now=at(day + timedelta(days=1), 23)) == 2 + 3
+    slots = sorted(Alert.objects.filter(day=day + timedelta(days=1)).values_list("slot", flat=True))
+    assert slots == [0, 1, 2]

@@ -53,7 +53,7 @@ def test_a_landlord_reports_a_new_tenant_and_the_office_confirms(personas, landl
     assert report.phone_masked == "138****8000"
     confirmed = report_confirm(actor=personas["office"], report=report)
     person = confirmed.person
-    assert person.household_id == landlord["home"].id and person.category == "tenant"
+    assert person.household_id == landlord["home"].id and person.category == "floating"
     assert Tenancy.objects.filter(tenant=person, landlord=landlord["owner"]).exists()
     assert TravelRecord.objects.filter(person=person, place="湖北省孝感市", source="returnee").exists()
     obs = confirmed.observation
@@ -147,7 +147,7 @@ def test_a_new_tenant_in_an_empty_home_is_the_reporting_landlords_tenant(persona
                                                        name="新租户", id_number=_id(3),
                                                        household_id=landlord["home"].id))
     person = report_confirm(actor=personas["office"], report=report).person
-    assert person.category == "tenant"
+    assert person.category == "floating"
     assert Tenancy.objects.get(tenant=person, end_date__isnull=True).landlord == landlord["owner"]
 
 
