@@ -677,6 +677,7 @@ def link_detail(request, pk: int):
         "link": link, "live": live, "url": url, "qr": qr_svg(url) if live else "",
         "holder_masked": mask_name(link.person.name), "reports": link.reports.count(),
         "work_resumption": _work_resumption(link.community_id, today),
+        "per_day": policy_values_cached(community_id=link.community_id, on=today)["followups_per_day"],
     })
 
 
