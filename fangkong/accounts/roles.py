@@ -70,11 +70,13 @@ PERMISSIONS: dict[Perm, set[Role]] = {
     Perm.VIEW_PASSES: _ALL_DESK | {R.GUARD, R.VOLUNTEER, R.STREET_OFFICE},
     Perm.MANAGE_ROSTER: {R.ADMINISTRATOR, R.COMMUNITY_LEADER, R.COMMITTEE_MEMBER, R.OFFICE_STAFF},
     # Screening and observation: grid workers knock on doors and take temperatures; the office opens
-    # rounds, starts and ends observations and confirms returnees; the street office sees figures.
+    # rounds, starts and ends observations and confirms returnees; the street office sees coverage figures.
     Perm.VIEW_SCREENING: _ALL_DESK | {R.STREET_OFFICE, R.GRID_WORKER},
     Perm.SCREEN: _ALL_DESK | {R.GRID_WORKER},
     Perm.MANAGE_SCREENING: {R.ADMINISTRATOR, R.COMMUNITY_LEADER, R.COMMITTEE_MEMBER, R.OFFICE_STAFF},
-    Perm.VIEW_OBSERVATION: _ALL_DESK | {R.STREET_OFFICE, R.GRID_WORKER},
+    # Who is under observation, with temperatures, is health data about one person: the street office
+    # gets its figures from the daily reports, not these lists.
+    Perm.VIEW_OBSERVATION: _ALL_DESK | {R.GRID_WORKER},
     Perm.MANAGE_OBSERVATION: {R.ADMINISTRATOR, R.COMMUNITY_LEADER, R.OFFICE_STAFF},
     Perm.FOLLOW_UP: _ALL_DESK | {R.GRID_WORKER},
     Perm.CONFIRM_RETURNEES: {R.ADMINISTRATOR, R.COMMUNITY_LEADER, R.OFFICE_STAFF},

@@ -171,13 +171,14 @@ def _obs_out(o: Observation) -> dict:
 @router.post("/observations", response={201: ObservationOut},
              summary="Start medical observation; planned_end follows the policy in force (start + 14 days by default)")
 def observation_create(request, body: ObservationIn):
+    require(request.user, Perm.MANAGE_OBSERVATION)  # before any lookup: a refusal must not tell who lives here
     scope = scope_of(request.user)
     person = Person.objects.for_scope(scope).by_id_number(normalise_id_number(body.id_number)).first()
     if person is None:
         raise FieldError("id_number", "unknown_person", "No such person in your scope")
     site = None
     if body.site is not None:
-        site = Site.objects.filter(pk=body.site).first()
+        site = Site.objects.filter(pk=body.site, street_id=person.community.street_id).first()
         if site is None:
             raise FieldError("site", "unknown_site", "No such observation site")
     responsible = None
@@ -260,7 +261,8 @@ def alert_list(
     limit: int = Query(200, ge=1, le=1000),
 ):
     require(request.user, Perm.VIEW_OBSERVATION)
-    services.missed_followups_sweep()
+    scope = scope_of(request.user)
+    services.missed_followups_sweep(community_ids=None if scope.is_all else sorted(scope.visible_community_ids))
     qs = _alerts(request)
     if status:
         qs = qs.filter(status=status)

@@ -58,7 +58,10 @@ def link_issue(*, actor: User, person: Person, kind: str, days: int = LINK_DAYS)
     return link, token
 
 
-def link_token(link: ReportLink) -> str:
+def link_token(*, actor: User, link: ReportLink) -> str:
+    """The link's token, to show or print: a credential, so every showing is audited."""
+    audit_record(actor=actor, action="reveal", object_type="report_link", object_id=link.pk,
+                 community_id=link.community_id, fields=["token"])
     return crypto.decrypt(link.token_encrypted)
 
 
@@ -134,14 +137,16 @@ def _clean(data: ReportData) -> tuple[list[FieldError], str, str]:
 
 
 def _report(community_id: int, data: ReportData, *, via: str, person: Person | None, household: Household | None,
-            id_number: str, phone: str, link: ReportLink | None) -> ReturneeReport:
+            id_number: str, phone: str, link: ReportLink | None, attach_registered: bool) -> ReturneeReport:
     if person is not None:
         name, masked, id_hash, id_enc = person.name, person.id_number_masked, person.id_number_hash or "", ""
         phone = phone or ""
     else:
         name, masked = data.name, mask_id_number(id_number)
         id_hash, id_enc = crypto.blind_index("id", id_number), crypto.encrypt(id_number)
-        existing = Person.objects.filter(id_number_hash=id_hash).first()
+        # Only the office may tie a typed ID number to a registered person: from a link, anyone could
+        # put a neighbour under observation by typing their number. The office decides at confirmation.
+        existing = Person.objects.filter(id_number_hash=id_hash).first() if attach_registered else None
         if existing is not None and existing.community_id == community_id:
             person = existing
     household = household or (person.household if person else None)
@@ -185,7 +190,7 @@ def report_by_link(*, link: ReportLink, data: ReportData) -> ReturneeReport:
         raise ValidationErrors(errors)
     report = _report(link.community_id, data, via=ReturneeReport.Via.LANDLORD if link.kind == "landlord"
                      else ReturneeReport.Via.SELF, person=person, household=household, id_number=id_number,
-                     phone=phone, link=link)
+                     phone=phone, link=link, attach_registered=False)
     audit_record(actor=None, action="create", object_type="returnee_report", object_id=report.pk,
                  community_id=link.community_id, fields=["name", "id_number", "from_place", "arrival_date"],
                  via="link")
@@ -210,7 +215,7 @@ def report_by_office(*, actor: User, community, data: ReportData, via: str = "we
     if errors:
         raise ValidationErrors(errors)
     report = _report(community.id, data, via=ReturneeReport.Via.OFFICE, person=person, household=household,
-                     id_number=id_number, phone=phone, link=None)
+                     id_number=id_number, phone=phone, link=None, attach_registered=True)
     audit_record(actor=actor, action="create", object_type="returnee_report", object_id=report.pk,
                  community_id=community.id, fields=["name", "id_number", "from_place", "arrival_date"], via=via)
     return report
@@ -243,6 +248,12 @@ def report_confirm(*, actor: User, report: ReturneeReport, household: Household 
     """Confirm: register the person if new, record the journey, and start observation when policy says so."""
     report = _locked(actor, report)
     person = report.person
+    if household is not None and household.community_id != report.community_id:
+        raise FieldError("household", "household_outside_community", _("The household belongs to another community"))
+    if person is None and Person.objects.filter(id_number_hash=report.id_number_hash).exists():
+        raise FieldError("id_number", "id_number_registered",
+                         _("This ID number belongs to someone already registered: check the report with the person "
+                           "and reject it, or enter it again from the office"))
     if person is None:
         household = household or report.household
         if household is None:

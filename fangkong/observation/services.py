@@ -6,6 +6,7 @@ While an observation is active the person's passes are suspended, so every gate 
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date, datetime, timedelta
 
 from django.db import IntegrityError, transaction
@@ -13,13 +14,13 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from fangkong.accounts.models import User
-from fangkong.accounts.roles import Perm, Role
+from fangkong.accounts.roles import Perm, Role, role_can
 from fangkong.accounts.scope import scope_of
 from fangkong.accounts.services import audit_record, require
 from fangkong.core.dates import local_today
 from fangkong.core.errors import FieldError, NotFound
 from fangkong.core.health import is_fever, parse_symptoms, parse_temperature
-from fangkong.observation.models import Alert, Extension, FollowUp, Observation, Site
+from fangkong.observation.models import Alert, Extension, FollowUp, Observation, ReportLink, Site
 from fangkong.observation.slots import due_slots, slot_of
 from fangkong.passes.services import passes_suspend_for_person
 from fangkong.policy.services import policy_values_cached
@@ -85,6 +86,12 @@ def observation_start(
             raise FieldError("room", "room_taken", _("Someone is already observed in this room"))
     else:
         site, room = None, ""
+    if responsible is not None and not (
+        responsible.is_active and role_can(responsible.role, Perm.FOLLOW_UP)
+        and scope_of(responsible).covers_grid(person.community_id, person.grid_id)
+    ):
+        raise FieldError("responsible", "responsible_out_of_scope",
+                         _("The responsible worker must be able to follow this person up"))
     # Serialise observations of one person: the partial unique index is the last word.
     Person.objects.select_for_update().filter(pk=person.pk).first()
     if Observation.objects.filter(person=person, status=Observation.Status.ACTIVE).exists():
@@ -153,6 +160,9 @@ def observation_end(*, actor: User, obs: Observation, status: str, reason: str =
     obs.status, obs.ended_at, obs.end_reason = status, timezone.now(), reason[:200]
     obs.save(update_fields=["status", "ended_at", "end_reason"])
     passes_suspend_for_person(person=obs.person, suspended=False)
+    # The self-report link showed the person's temperatures: it stops with the observation.
+    ReportLink.objects.filter(person=obs.person, kind=ReportLink.Kind.FOLLOWUP, revoked_at__isnull=True).update(
+        revoked_at=timezone.now())
     audit_record(actor=actor, action="update", object_type="observation", object_id=obs.pk,
                  community_id=obs.community_id, fields=["status", "end_reason"], via=via)
     return obs
@@ -210,27 +220,36 @@ def followup_record(
                 observation=obs, at=at, day=slot_day, slot=slot, temperature=t, symptoms=symptoms, fever=fever,
                 source=source, recorded_by=actor, client_id=client_id or None,
             )
-    except IntegrityError:
-        return FollowUp.objects.get(client_id=client_id)
+    except IntegrityError:  # the same client_id raced in from a retry
+        earlier = FollowUp.objects.get(client_id=client_id)
+        if earlier.observation_id != obs.pk:
+            raise FieldError("client_id", "client_id_taken", _("This client id belongs to another follow-up")) from None
+        return earlier
     if fever:
         # The symptoms stay on the follow-up, as codes, and are shown in the reader's language from there.
         _open_alert(obs, Alert.Kind.FEVER, day=slot_day, slot=slot, followup=fu, at=at, detail=f"{t} °C")
     # A late follow-up answers the alert its slot raised.
-    Alert.objects.filter(observation=obs, kind=Alert.Kind.MISSED_FOLLOWUP, day=slot_day, slot=slot,
-                         status__in=[Alert.Status.OPEN, Alert.Status.ACKNOWLEDGED]).update(
-        status=Alert.Status.CLOSED, closed_at=now, action=str(_("Follow-up recorded late")))
+    late = list(Alert.objects.filter(observation=obs, kind=Alert.Kind.MISSED_FOLLOWUP, day=slot_day, slot=slot,
+                                     status__in=[Alert.Status.OPEN, Alert.Status.ACKNOWLEDGED])
+                .values_list("id", flat=True))
+    if late:
+        Alert.objects.filter(id__in=late).update(status=Alert.Status.CLOSED, closed_at=now, closed_by=actor,
+                                                 action=str(_("Follow-up recorded late")))
+        for alert_id in late:
+            audit_record(actor=actor, action="update", object_type="alert", object_id=alert_id,
+                         community_id=obs.community_id, fields=["status", "action"], via=via)
     audit_record(actor=actor, action="create", object_type="followup", object_id=fu.pk,
                  community_id=obs.community_id, fields=["temperature", "symptoms"], via=via)
     return fu
 
 
-def missed_followups_sweep(*, now: datetime | None = None, community_id: int | None = None) -> int:
+def missed_followups_sweep(*, now: datetime | None = None, community_ids: Iterable[int] | None = None) -> int:
     """Raise one alert per follow-up slot that closed without a follow-up. Safe to run anywhere, any time:
     the partial unique index keeps one alert per slot however many processes sweep at once."""
     now = now or timezone.now()
     active = Observation.objects.filter(status=Observation.Status.ACTIVE, start__lte=timezone.localtime(now).date())
-    if community_id is not None:
-        active = active.filter(community_id=community_id)
+    if community_ids is not None:
+        active = active.filter(community_id__in=list(community_ids))
     active = list(active)
     if not active:
         return 0
@@ -281,6 +300,8 @@ def alert_acknowledge(*, actor: User, alert: Alert) -> Alert:
     if alert.status == Alert.Status.OPEN:
         alert.status, alert.acknowledged_by, alert.acknowledged_at = Alert.Status.ACKNOWLEDGED, actor, timezone.now()
         alert.save(update_fields=["status", "acknowledged_by", "acknowledged_at"])
+        audit_record(actor=actor, action="update", object_type="alert", object_id=alert.pk,
+                     community_id=alert.community_id, fields=["status"])
     return alert
 
 

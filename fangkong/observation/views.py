@@ -198,7 +198,7 @@ def _start_form(request, data=None) -> tuple[ObservationStartForm, Person | None
     scope = scope_of(request.user)
     person = None
     raw = (data or request.GET).get("person", "")
-    if str(raw).isdigit():
+    if str(raw).isascii() and str(raw).isdigit() and len(str(raw)) < 19:
         person = _person_in_scope(scope, pk=int(raw))
     form = ObservationStartForm(data, sites=_site_queryset(scope), users=_followup_users(scope),
                                 initial={"person": person.pk} if person else {})
@@ -283,7 +283,7 @@ def _detail_page(request, obs: Observation, *, status: int = 200, **forms):
         link = (ReportLink.objects.filter(person=obs.person, kind=ReportLink.Kind.FOLLOWUP, revoked_at__isnull=True)
                 .order_by("-id").first())
         if _live(link, today):
-            link_url = public_url(request, link.kind, returnees.link_token(link))
+            link_url = public_url(request, link.kind, returnees.link_token(actor=request.user, link=link))
             link_qr = qr_svg(link_url)
         else:
             link = None
@@ -388,11 +388,7 @@ def observation_link(request, pk: int):
 
 def _sweep(scope: Scope) -> None:
     """Missed follow-ups become alerts here too, so the page is current without the worker (idempotent)."""
-    if scope.is_all:
-        missed_followups_sweep()
-        return
-    for community_id in sorted(scope.visible_community_ids):
-        missed_followups_sweep(community_id=community_id)
+    missed_followups_sweep(community_ids=None if scope.is_all else sorted(scope.visible_community_ids))
 
 
 def _alert_page(request, *, close_forms: dict | None = None, status: int = 200):
@@ -617,7 +613,7 @@ def household_options(request):
     if len(q) >= 2:
         households = Household.objects.for_scope(scope_of(request.user)).filter(address__icontains=q)
         community = request.GET.get("community", "")
-        if community.isdigit():
+        if community.isascii() and community.isdigit() and len(community) < 19:
             households = households.filter(community_id=int(community))
         addresses = list(households.order_by("address").values_list("address", flat=True).distinct()[:12])
     return render(request, "observation/_household_options.html", {"addresses": addresses})
@@ -640,7 +636,7 @@ def link_issue_view(request):
             form.add_error("id_number", _("No such person in your scope"))
     else:
         raw = request.POST.get("person", "")
-        person = _person_in_scope(scope, pk=int(raw)) if raw.isdigit() else None
+        person = _person_in_scope(scope, pk=int(raw)) if raw.isascii() and raw.isdigit() and len(raw) < 19 else None
         if person is None:
             raise NotFound(_("No such person in your scope"))
     if person is not None:
@@ -672,7 +668,7 @@ def link_detail(request, pk: int):
     link = _link(request, pk)
     today = local_today()
     live = _live(link, today)
-    url = public_url(request, link.kind, returnees.link_token(link)) if live else ""
+    url = public_url(request, link.kind, returnees.link_token(actor=request.user, link=link)) if live else ""
     return render(request, "observation/link_detail.html", {
         "link": link, "live": live, "url": url, "qr": qr_svg(url) if live else "",
         "holder_masked": mask_name(link.person.name), "reports": link.reports.count(),

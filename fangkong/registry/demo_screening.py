@@ -61,7 +61,7 @@ def load_screening_demo(*, admin: User, community: Community) -> None:
         demo.second_round()
         demo.returnee_reports()
         demo.observations()
-        missed_followups_sweep(community_id=community.id)
+        missed_followups_sweep(community_ids=[community.id])
 
 
 def _at(day: date, minutes: int) -> datetime:

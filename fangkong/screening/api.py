@@ -2,11 +2,13 @@
 
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Literal
+from typing import Annotated, Literal
 
 from ninja import Field, Path, Query, Router, Schema, Status
 
+from fangkong.accounts.roles import Perm, role_can
 from fangkong.accounts.scope import scope_of
+from fangkong.accounts.services import require
 from fangkong.core.errors import FieldError, NotFound
 from fangkong.core.identifiers import mask_name
 from fangkong.registry.models import Community, Household, Person
@@ -24,7 +26,8 @@ class RoundIn(Schema):
     name: str = Field(..., min_length=1, max_length=64, pattern=NO_NUL)
     starts_on: date
     deadline: date
-    grids: list[int] = Field(default_factory=list, max_length=100, description="grid numbers; empty: whole community")
+    grids: list[Annotated[int, Field(ge=1, le=999)]] = Field(default_factory=list, max_length=100,
+                                                              description="grid numbers; empty: whole community")
 
 
 class RoundOut(Schema):
@@ -188,13 +191,15 @@ def coverage(request, round_id: int = PK, grid: int | None = Query(None, ge=1, l
             raise FieldError("grid", "unknown_grid", "No such grid in this community")
     c = selectors.round_coverage(actor=request.user, rnd=rnd, grid_id=grid_id)
     t = c.total
+    # The street office gets the figures; the households and people behind them are for those who visit.
+    lists = role_can(request.user.role, Perm.SCREEN)
     return {
         "round": rnd.id, "households_total": t.households_total, "seen": t.seen, "unreachable": t.unreachable,
         "refused": t.refused, "remaining": t.remaining, "people_total": t.people_total, "people_seen": t.people_seen,
-        "remaining_households": [_household_ref(h) for h in c.remaining_households],
-        "unreachable_households": [_household_ref(h) for h in c.unreachable_households],
+        "remaining_households": [_household_ref(h) for h in c.remaining_households] if lists else [],
+        "unreachable_households": [_household_ref(h) for h in c.unreachable_households] if lists else [],
         "people_never_seen": [{"id": p.id, "name": mask_name(p.name), "household": p.household.address}
-                              for p in c.people_never_seen],
+                              for p in c.people_never_seen] if lists else [],
         "by_grid": [{"grid": g.number, "name": g.name, "households_total": x.households_total, "seen": x.seen,
                      "unreachable": x.unreachable, "refused": x.refused, "remaining": x.remaining,
                      "people_total": x.people_total, "people_seen": x.people_seen} for g, x in c.by_grid],
@@ -248,6 +253,7 @@ def visit_create(request, body: VisitIn, round_id: int = PK):
 @router.get("/screening/rounds/{round_id}/visits", response=list[VisitOut], summary="Visits of a round, newest first")
 def visits(request, round_id: int = PK, household: int | None = Query(None, ge=1, le=2**62),
            limit: int = Query(200, ge=1, le=1000)):
+    require(request.user, Perm.SCREEN)
     rnd = selectors.round_get(actor=request.user, pk=round_id)
     qs = Visit.objects.for_scope(scope_of(request.user)).filter(round=rnd).select_related("household", "worker") \
         .prefetch_related("people")
@@ -297,6 +303,7 @@ class ChangesOut(Schema):
 @router.get("/screening/changes", response=ChangesOut,
             summary="Daily dynamic screening: arrivals, departures and new key-area flags since yesterday")
 def changes(request, community: str = Query(..., max_length=24, pattern=NO_NUL), day: date | None = None):
+    require(request.user, Perm.SCREEN)  # who moved in and out, by address: not for the street office
     place = Community.objects.for_scope(scope_of(request.user)).filter(code=community).first()
     if place is None:
         raise NotFound("No such community in your scope")

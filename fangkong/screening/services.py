@@ -165,6 +165,8 @@ def visit_record(
         raise FieldError("outcome", "invalid_choice", _("Outcome is seen, nobody_home or refused"))
     now = timezone.now()
     at = at or now
+    if timezone.is_naive(at):  # a phone's local time without offset: Asia/Shanghai
+        at = timezone.make_aware(at)
     if at > now + timedelta(minutes=10):
         raise FieldError("at", "in_future", _("A visit cannot be in the future"))
     if timezone.localtime(at).date() < rnd.starts_on:

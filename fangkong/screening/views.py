@@ -55,7 +55,7 @@ def _client_id(request, raw: str | None) -> str | None:
 
 
 def _int(value: str | None) -> int | None:
-    return int(value) if value and value.isdigit() and len(value) < 10 else None
+    return int(value) if value and value.isascii() and value.isdigit() and len(value) < 10 else None
 
 
 # --- rounds ---------------------------------------------------------------------------------------------
@@ -102,7 +102,8 @@ def round_list(request):
     for rnd in page.object_list:
         rnd.coverage = selectors.round_coverage(actor=request.user, rnd=rnd).total
     status = 422 if request.method == "POST" and form.errors else 200
-    return render(request, "screening/round_list.html", {"page": page, "form": form}, status=status)
+    return render(request, "screening/round_list.html", {
+        "page": page, "form": form, "can_screen": role_can(request.user.role, Perm.SCREEN)}, status=status)
 
 
 def _never_seen_page(request, coverage):
@@ -292,7 +293,7 @@ def _try_record(request, rnd, household, form, member_forms, new_forms) -> Visit
 @login_required
 @require_GET
 def changes(request):
-    require(request.user, Perm.VIEW_SCREENING)
+    require(request.user, Perm.SCREEN)
     communities = list(registry_selectors.community_list(actor=request.user).order_by("code"))
     form = ChangesForm(request.GET or None)
     d = {}

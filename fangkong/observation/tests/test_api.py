@@ -97,7 +97,7 @@ def test_alerts_are_scoped_to_the_grid(api_client, person, personas):
     post(api_client("grid1"), f"/api/v1/observations/{obs['id']}/followups", {"temperature": 38.0})
     assert len(api_client("grid1").get("/api/v1/alerts?status=open").json()) == 1
     assert api_client("grid2").get("/api/v1/alerts?status=open").json() == []
-    assert len(api_client("street").get("/api/v1/alerts?status=open").json()) == 1
+    assert api_client("street").get("/api/v1/alerts?status=open").status_code == 403
     alert = Alert.objects.get()
     r = post(api_client("grid1"), f"/api/v1/alerts/{alert.id}/close", {"action": "已上门复测，送发热门诊"})
     assert r.status_code == 200 and r.json()["status"] == "closed"
@@ -175,3 +175,50 @@ def test_daily_changes_endpoint(api_client, personas, places, make_person):
     assert body["arrivals"][0]["name"] != "新来者"
     assert api_client("grid2").get("/api/v1/screening/changes?community=C1").json()["new_flags"] == []
     assert api_client("outsider").get("/api/v1/screening/changes?community=C1").status_code == 404
+
+
+def test_review_findings_stay_fixed(api_client, personas, places, make_person):
+    from fangkong.accounts.models import AuditEntry
+    from fangkong.observation.models import ReportLink
+    from fangkong.observation.returnees import link_issue, link_resolve
+    from fangkong.screening.services import round_create
+
+    person = make_person(places["grid1"])
+    office = api_client("office")
+    # A guard learns nothing about who lives here: 403 whether the ID number exists or not.
+    for number in (person.id_number, "11010519491231002X"):
+        r = post(api_client("guard"), "/api/v1/observations", {"id_number": number, "kind": "home",
+                                                               "start": "2026-11-20"})
+        assert r.status_code == 403
+    # The responsible worker must be able to follow the person up.
+    r = post(office, "/api/v1/observations", {"id_number": person.id_number, "kind": "home", "start": "2026-11-20",
+                                              "responsible": "outsider"})
+    assert r.status_code == 400 and r.json()["errors"][0]["field"] == "responsible"
+    obs = post(office, "/api/v1/observations", {"id_number": person.id_number, "kind": "home",
+                                                "start": timezone.localdate().isoformat()}).json()
+    # The street office sees no one's health record.
+    assert api_client("street").get("/api/v1/alerts").status_code == 403
+    assert api_client("street").get(f"/api/v1/observations/{obs['id']}").status_code == 403
+    # Acknowledging is audited; ending revokes the self-report link.
+    post(api_client("grid1"), f"/api/v1/observations/{obs['id']}/followups", {"temperature": 38.2})
+    alert = Alert.objects.get()
+    before = AuditEntry.objects.filter(object_type="alert").count()
+    assert post(api_client("grid1"), f"/api/v1/alerts/{alert.id}/acknowledge", {}).status_code == 200
+    assert AuditEntry.objects.filter(object_type="alert").count() == before + 1
+    _link, token = link_issue(actor=personas["grid1"], person=person, kind=ReportLink.Kind.FOLLOWUP)
+    post(office, f"/api/v1/observations/{obs['id']}/end", {"status": "transferred"})
+    assert link_resolve(token) is None
+    # A visit time without an offset is local time, not a server error; the street office gets figures only.
+    rnd = round_create(actor=personas["office"], community=places["home"], name="轮", starts_on=date(2020, 1, 1),
+                       deadline=date(2099, 1, 1))
+    r = post(api_client("grid1"), f"/api/v1/screening/rounds/{rnd.id}/visits",
+             {"household": person.household_id, "outcome": "nobody_home",
+              "at": (timezone.localtime() - timedelta(hours=1)).replace(tzinfo=None).isoformat()})
+    assert r.status_code == 201, r.content
+    cov = api_client("street").get(f"/api/v1/screening/rounds/{rnd.id}/coverage").json()
+    assert cov["households_total"] == 1 and cov["unreachable_households"] == [] and cov["people_never_seen"] == []
+    assert api_client("street").get(f"/api/v1/screening/rounds/{rnd.id}/visits").status_code == 403
+    assert api_client("street").get("/api/v1/screening/changes?community=C1").status_code == 403
+    r = post(office, "/api/v1/screening/rounds", {"community": "C1", "name": "x", "starts_on": "2020-01-01",
+                                                  "deadline": "2020-01-02", "grids": [2**70]})
+    assert r.status_code == 400

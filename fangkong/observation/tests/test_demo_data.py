@@ -140,7 +140,7 @@ def test_follow_ups_leave_missed_slots_and_exactly_one_fever(demo, db):
     # The transferred person's fever was handled; nothing else was feverish.
     assert Alert.objects.filter(kind="fever").exclude(pk=fever.pk).get().status == "closed"
     # Every slot that closed is either followed up or already alerted: a sweep now raises nothing.
-    assert missed_followups_sweep(community_id=demo.id) == 0
+    assert missed_followups_sweep(community_ids=[demo.id]) == 0
 
 
 def test_passes_of_people_under_observation_are_suspended(demo, db):

@@ -51,3 +51,19 @@ def test_the_person_page_offers_observation_to_the_office_only(client, personas,
     client.login(username="grid1", password="pw-grid1")
     page = client.get(f"/people/{person.pk}/")
     assert page.status_code == 200 and start not in page.content.decode()
+
+
+def test_the_navigation_shows_what_the_role_may_open_and_the_open_alerts(client, personas, places, make_person):
+    from fangkong.observation.services import observation_start
+
+    person = make_person(places["grid1"])
+    obs = observation_start(actor=personas["office"], person=person, kind="home", start=timezone.localdate())
+    followup_record(actor=personas["grid1"], obs=obs, temperature="38.4")
+    client.login(username="grid1", password="pw-grid1")
+    page = client.get("/screening/").content.decode()
+    assert 'href="/observation/alerts/"' in page and 'id="open-alerts">1<' in page
+    client.login(username="grid2", password="pw-grid2")
+    assert 'id="open-alerts"' not in client.get("/screening/").content.decode()  # not in grid 2's scope
+    client.login(username="street", password="pw-street")
+    page = client.get("/screening/").content.decode()
+    assert 'href="/observation/"' not in page and 'href="/accounts/audit/"' not in page and 'href="/screening/"' in page

@@ -124,15 +124,18 @@ def test_only_landlords_get_landlord_links(personas, places, make_person):
     assert e.value.code == "not_a_landlord"
 
 
-def test_a_new_person_already_registered_is_matched(personas, landlord):
+def test_a_link_cannot_put_a_registered_neighbour_under_observation(personas, landlord, places, make_person):
     link, _token = _link(personas, landlord)
-    tenant = landlord["tenant"]
+    neighbour = make_person(places["grid2"], name="邻居")
     report = report_by_link(link=link, data=ReportData(
-        from_place="湖北省", arrival_date=timezone.localdate(), name="租户甲", id_number=tenant.id_number,
+        from_place="湖北省", arrival_date=timezone.localdate(), name="假名字", id_number=neighbour.id_number,
         household_id=landlord["home"].id))
-    assert report.person == tenant
-    report_confirm(actor=personas["office"], report=report)
-    assert Person.objects.by_id_number(tenant.id_number).count() == 1
+    assert report.person is None
+    with pytest.raises(FieldError) as e:
+        report_confirm(actor=personas["office"], report=report)
+    assert e.value.code == "id_number_registered"
+    assert not Observation.objects.filter(person=neighbour).exists()
+    assert Person.objects.by_id_number(neighbour.id_number).count() == 1
 
 
 def test_a_new_tenant_in_an_empty_home_is_the_reporting_landlords_tenant(personas, landlord, places):

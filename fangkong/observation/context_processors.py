@@ -1,0 +1,15 @@
+"""The number of open alerts beside "Alerts" in the navigation: a missed follow-up or a fever is seen
+by the responsible worker and the office on whatever page they are."""
+
+from __future__ import annotations
+
+from fangkong.accounts.roles import Perm, role_can
+from fangkong.accounts.scope import scope_of
+from fangkong.observation.models import Alert
+
+
+def open_alerts(request) -> dict:
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated or not role_can(user.role, Perm.VIEW_OBSERVATION):
+        return {}
+    return {"open_alerts": Alert.objects.for_scope(scope_of(user)).filter(status=Alert.Status.OPEN).count}
