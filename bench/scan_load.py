@@ -1,11 +1,15 @@
 """Load benchmark of POST /api/v1/scans served by `fangkong serve` (gunicorn, 2 workers) on PostgreSQL.
 
-Distinct temporary passes going out (each allowed once: the exit-quota path, 6 statements), at
-concurrency 1, 8 and 32 with wrk; the PostgreSQL ceiling of the same transaction with pgbench; and,
-when bench/pretix has been set up (bench/pretix/README.md), the same load against pretix's
-check-in redeem endpoint in the same run, with the ratio.
+Distinct temporary passes going out (each allowed once: the exit-quota path, 3 statements on
+PostgreSQL), at concurrency 1, 8 and 32 with wrk; the PostgreSQL ceiling of the same statements
+with pgbench; and, when bench/pretix has been set up (bench/pretix/README.md), the same load against
+pretix's check-in redeem endpoint in the same run, with the ratio. Both servers are warmed up for 3 s
+first, then take turns at each level (Fangkong, then pretix), so that both figures of a level come
+from the same minute of a shared machine. For each level it also prints the servers' CPU per
+answered request (gunicorn master and workers, user + system), which other load on a shared machine
+moves far less than throughput.
 
-    .venv/bin/python bench/scan_load.py [--passes 120000] [--duration 10] [--skip-pretix]
+    .venv/bin/python bench/scan_load.py [--passes 120000] [--duration 10] [--rounds 1] [--skip-pretix] [--threads N]
 
 Needs wrk and pgbench (Debian: apt-get install wrk postgresql-client) and a local PostgreSQL.
 """
@@ -57,8 +61,48 @@ def wrk(url: str, script: Path, connections: int, duration: int, env: dict) -> d
     return json.loads(line[len("RESULT "):])
 
 
+def _pgbench(db_url: str, script: str, clients: int, duration: int, mode: str) -> float:
+    with tempfile.NamedTemporaryFile("w", suffix=".sql", delete=False) as f:
+        f.write(script)
+    out = sh(["pgbench", "-n", "-M", mode, "-c", str(clients), "-j", "2", "-T", str(duration), "-f", f.name,
+              db_url]).stdout
+    os.unlink(f.name)
+    return float(re.search(r"tps = ([\d.]+)", out).group(1))
+
+
 def pgbench_ceiling(db_url: str, token_hash: str, npasses: int, clients: int, duration: int) -> float:
-    """The scan's statements, replayed by pgbench inside one transaction each."""
+    """The statements a scan sends now, replayed by pgbench the way the server sends them: the extended
+    protocol with parameters (server-side binding), each statement committed on its own (autocommit),
+    values carried between them with \\gset as the application carries them in Python. The pass is
+    looked up by id rather than by number (both a unique index)."""
+    script = f"""\\set pid random(1, {npasses})
+SELECT u."id" AS guard, u."password", u."last_login", u."is_superuser", u."username", u."first_name",
+  u."last_name", u."email", u."is_staff", u."is_active", u."date_joined", u."role", u."display_name"
+  FROM accounts_user u JOIN accounts_apitoken t ON t.user_id = u.id
+  WHERE t.key_hash = '{token_hash}' AND t.revoked_at IS NULL AND u.is_active = true \\gset
+SELECT p.id, p.community_id AS community, p.number, p.kind, p.status, p.version, p.valid_from, p.valid_until,
+  p.person_id AS person, h.name, h.id_number_hash, h.id_number_masked,
+  EXISTS (SELECT 1 FROM passes_pass_gates g WHERE g.pass_id = p.id) AS restricted,
+  EXISTS (SELECT 1 FROM passes_pass_gates g WHERE g.pass_id = p.id AND g.gate_id = 1) AS at_gate,
+  EXISTS (SELECT 1 FROM passes_ban b WHERE b.community_id = 1 AND b.id_number_hash = h.id_number_hash
+          AND b.lifted_at IS NULL) AS banned
+  FROM passes_pass p JOIN registry_person h ON h.id = p.person_id WHERE p.id = :pid \\gset
+WITH claim AS (INSERT INTO passes_exitcount (pass_id, day, exits) VALUES (:pid, DATE '2030-01-01', 1)
+  ON CONFLICT (pass_id, day) DO UPDATE SET exits = passes_exitcount.exits + 1
+  WHERE passes_exitcount.exits < 1000000 RETURNING 1)
+INSERT INTO gates_scan (community_id, gate_id, pass_id, person_id, guard_id, device, at, scanned_at, direction,
+  temperature, plate, client_id, decision, reasons, conflict)
+  VALUES (:community, 1, :pid, :person, :guard, '', now(), NULL, 'out', NULL, '', NULL,
+  CASE WHEN EXISTS (SELECT 1 FROM claim) THEN 'allow' ELSE 'deny' END,
+  CASE WHEN EXISTS (SELECT 1 FROM claim) THEN '[]'::jsonb ELSE '["exit_quota_reached"]'::jsonb END,
+  false AND NOT EXISTS (SELECT 1 FROM claim)) RETURNING id, decision;
+"""  # noqa: S608 -- a pgbench script built from our own values
+    return _pgbench(db_url, script, clients, duration, "extended")
+
+
+def pgbench_ceiling_before(db_url: str, token_hash: str, npasses: int, clients: int, duration: int) -> float:
+    """The ceiling as measured before 2026-11-29 07:00 (docs/performance.md), for comparison: the old
+    scan transaction, BEGIN, token, pass, claim, INSERT, COMMIT, sent as literal SQL."""
     script = f"""\\set pid random(1, {npasses})
 BEGIN;
 SELECT t.id, t.user_id, u.role, u.is_active FROM accounts_apitoken t JOIN accounts_user u ON u.id = t.user_id
@@ -77,10 +121,32 @@ INSERT INTO gates_scan (community_id, gate_id, pass_id, person_id, guard_id, dev
   '[]'::jsonb, false FROM passes_pass p WHERE p.id = :pid RETURNING id;
 COMMIT;
 """  # noqa: S608 -- a pgbench script built from our own values
-    with tempfile.NamedTemporaryFile("w", suffix=".sql", delete=False) as f:
-        f.write(script)
-    out = sh(["pgbench", "-n", "-c", str(clients), "-j", "2", "-T", str(duration), "-f", f.name, db_url]).stdout
-    return float(re.search(r"tps = ([\d.]+)", out).group(1))
+    return _pgbench(db_url, script, clients, duration, "simple")
+
+
+def tree_cpu(root_pid: int) -> float:
+    """CPU seconds (user + system) used so far by a process and all its descendants."""
+    children: dict[int, list[int]] = {}
+    stats: dict[int, list[str]] = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            stats[int(entry.name)] = fields
+            children.setdefault(int(fields[1]), []).append(int(entry.name))
+    total, todo = 0, [root_pid]
+    while todo:
+        pid = todo.pop()
+        if pid in stats:
+            total += int(stats[pid][11]) + int(stats[pid][12])
+        todo.extend(children.get(pid, []))
+    return total / os.sysconf("SC_CLK_TCK")
+
+
+def loadavg() -> str:
+    return " ".join(Path("/proc/loadavg").read_text().split()[:3])
 
 
 def machine() -> dict:
@@ -100,78 +166,127 @@ def recreate_db(name: str) -> str:
     return f"{PG}/{name}"
 
 
-def run_fangkong(args, levels: list[int]) -> tuple[dict, dict]:
-    db_url = recreate_db(DB)
-    data_dir = Path(tempfile.mkdtemp(prefix="fk-bench-"))
-    env = {**os.environ, "DATABASE_URL": db_url, "FANGKONG_DATA_DIR": str(data_dir), "ALLOWED_HOSTS": "127.0.0.1"}
-    pass_file = data_dir / "passes.csv"
-    print(f"seeding {args.passes} passes…", file=sys.stderr)
-    token = sh([sys.executable, str(ROOT / "bench" / "scan_seed.py"), str(args.passes), str(pass_file)],
-               env=env).stdout.strip().splitlines()[-1]
-    with socket.socket() as s:
-        if s.connect_ex(("127.0.0.1", args.port)) == 0:
-            raise RuntimeError(f"port {args.port} is taken: a stale server would answer instead of this run's")
-    server = subprocess.Popen([sys.executable, "-m", "fangkong", "--data-dir", str(data_dir), "serve",
-                               "--workers", "2", "--bind", f"127.0.0.1:{args.port}"], env=env,
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    results = {}
-    try:
-        wait_port(args.port)
-        wenv = {"FK_TOKEN": token, "FK_PASSES": str(pass_file), "FK_GATE": "bench-gate"}
-        slice_ = args.passes // (len(levels) + 1)
-        wrk(f"http://127.0.0.1:{args.port}", ROOT / "bench/wrk/scan_fangkong.lua", 8, 3,
-            {**wenv, "FK_OFFSET": str(slice_ * len(levels))})  # warm-up on the last slice
-        for n, c in enumerate(levels):
-            with psycopg.connect(db_url) as conn:
-                before = conn.execute("SELECT count(*) FROM gates_scan").fetchone()[0]
-            r = wrk(f"http://127.0.0.1:{args.port}", ROOT / "bench/wrk/scan_fangkong.lua", c, args.duration,
-                    {**wenv, "FK_OFFSET": str(slice_ * n)})
-            with psycopg.connect(db_url) as conn:
-                r["allowed"], r["denied"] = conn.execute(
-                    "SELECT count(*) FILTER (WHERE decision='allow'), count(*) FILTER (WHERE decision='deny') "
-                    "FROM (SELECT decision FROM gates_scan ORDER BY id OFFSET %s) s", [before]).fetchone()
-                r["reasons"] = dict(conn.execute(
-                    "SELECT reasons::text, count(*) FROM (SELECT reasons FROM gates_scan ORDER BY id OFFSET %s) s "
-                    "GROUP BY 1", [before]).fetchall())
-            results[c] = r
-            print(f"fangkong c={c}: {r}", file=sys.stderr)
-    finally:
-        server.terminate()
-        server.wait(10)
-    import hashlib
+class Fangkong:
+    """`fangkong serve --workers 2` on a freshly seeded database; one slice of distinct passes per run."""
 
-    token_hash = hashlib.sha256(token.encode()).hexdigest()
-    ceiling = {c: pgbench_ceiling(db_url, token_hash, args.passes, c, args.duration) for c in (8, 32)}
-    return results, ceiling
+    def __init__(self, args, runs: int) -> None:
+        self.args = args
+        self.db_url = recreate_db(DB)
+        data_dir = Path(tempfile.mkdtemp(prefix="fk-bench-"))
+        env = {**os.environ, "DATABASE_URL": self.db_url, "FANGKONG_DATA_DIR": str(data_dir),
+               "ALLOWED_HOSTS": "127.0.0.1"}
+        pass_file = data_dir / "passes.csv"
+        print(f"seeding {args.passes} passes…", file=sys.stderr)
+        self.token = sh([sys.executable, str(ROOT / "bench" / "scan_seed.py"), str(args.passes), str(pass_file)],
+                        env=env).stdout.strip().splitlines()[-1]
+        with socket.socket() as s:
+            if s.connect_ex(("127.0.0.1", args.port)) == 0:
+                raise RuntimeError(f"port {args.port} is taken: a stale server would answer instead of this run's")
+        self.server = subprocess.Popen(
+            [sys.executable, "-m", "fangkong", "--data-dir", str(data_dir), "serve", "--workers", "2",
+             "--threads", str(args.threads), "--bind", f"127.0.0.1:{args.port}"],
+            env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        self.wenv = {"FK_TOKEN": self.token, "FK_PASSES": str(pass_file), "FK_GATE": "bench-gate"}
+        self.slice = args.passes // (runs + 1)  # the last slice is the warm-up's
+        self.runs = 0
+
+    def warm_up(self) -> None:
+        wait_port(self.args.port)
+        wrk(f"http://127.0.0.1:{self.args.port}", ROOT / "bench/wrk/scan_fangkong.lua", 8, 3,
+            {**self.wenv, "FK_OFFSET": str(self.args.passes - self.slice)})
+
+    def level(self, c: int) -> dict:
+        with psycopg.connect(self.db_url) as conn:
+            before = conn.execute("SELECT count(*) FROM gates_scan").fetchone()[0]
+        load, cpu0 = loadavg(), tree_cpu(self.server.pid)
+        r = wrk(f"http://127.0.0.1:{self.args.port}", ROOT / "bench/wrk/scan_fangkong.lua", c, self.args.duration,
+                {**self.wenv, "FK_OFFSET": str(self.slice * self.runs)})
+        self.runs += 1
+        r["server_cpu_ms_per_req"] = round(1000 * (tree_cpu(self.server.pid) - cpu0) / max(r["requests"], 1), 2)
+        r["loadavg_before"] = load
+        if r["requests"] > self.slice:
+            print(f"WARNING: {r['requests']} requests for {self.slice} passes a run: some passes went out twice "
+                  "(exit_quota_reached); use more --passes", file=sys.stderr)
+        with psycopg.connect(self.db_url) as conn:
+            r["allowed"], r["denied"] = conn.execute(
+                "SELECT count(*) FILTER (WHERE decision='allow'), count(*) FILTER (WHERE decision='deny') "
+                "FROM (SELECT decision FROM gates_scan ORDER BY id OFFSET %s) s", [before]).fetchone()
+            r["reasons"] = dict(conn.execute(
+                "SELECT reasons::text, count(*) FROM (SELECT reasons FROM gates_scan ORDER BY id OFFSET %s) s "
+                "GROUP BY 1", [before]).fetchall())
+        print(f"fangkong c={c}: {r}", file=sys.stderr)
+        return r
+
+    def stop(self) -> None:
+        self.server.terminate()
+        self.server.wait(10)
+
+    def pgbench(self) -> dict:
+        import hashlib
+
+        token_hash = hashlib.sha256(self.token.encode()).hexdigest()
+        a = self.args
+        ceiling = {c: pgbench_ceiling(self.db_url, token_hash, a.passes, c, a.duration) for c in (8, 32)}
+        before = {c: pgbench_ceiling_before(self.db_url, token_hash, a.passes, c, a.duration) for c in (8, 32)}
+        print(f"pgbench: {ceiling} tx/s (the statements sent now), {before} (the former transaction)",
+              file=sys.stderr)
+        return {"now": ceiling, "former_transaction": before}
 
 
-def run_pretix(args, levels: list[int]) -> dict | None:
+class Pretix:
     """pretix's check-in redeem endpoint under the same wrk load (bench/pretix/README.md sets it up)."""
+
     serve = PRETIX / "serve.sh"
     script = ROOT / "bench" / "wrk" / "redeem_pretix.lua"
-    if args.skip_pretix or not (PRETIX / ".venv").exists() or not (PRETIX / "secrets.txt").exists():
-        print("pretix not set up (bash bench/pretix/setup.sh): skipped", file=sys.stderr)
-        return None
     offset_file = PRETIX / "data" / "offset"
-    offset = int(offset_file.read_text().strip()) if offset_file.exists() else 0
-    sh(["bash", str(serve)])
-    results = {}
-    try:
+
+    @classmethod
+    def available(cls, args) -> bool:
+        if args.skip_pretix or not (PRETIX / ".venv").exists() or not (PRETIX / "secrets.txt").exists():
+            print("pretix not set up (bash bench/pretix/setup.sh): skipped", file=sys.stderr)
+            return False
+        return True
+
+    def __init__(self, args) -> None:
+        self.args = args
+        self.offset = int(self.offset_file.read_text().strip()) if self.offset_file.exists() else 0
+        sh(["bash", str(self.serve)])
+
+    def _wrk(self, c: int, duration: int) -> dict:
+        threads = 1 if c == 1 else 2
+        out = sh(["wrk", f"-t{threads}", f"-c{c}", f"-d{duration}s", "--timeout", "30s", "-s", str(self.script),
+                  "http://127.0.0.1:8001"],
+                 env={**os.environ, "PRETIX_DIR": str(PRETIX), "PRETIX_OFFSET": str(self.offset),
+                      "PRETIX_THREADS": str(threads)}).stdout
+        line = next(ln for ln in out.splitlines() if ln.startswith("RESULT "))
+        r = json.loads(line[len("RESULT "):])
+        self.offset = r["next_offset"]  # every request a ticket's first entry today
+        self.offset_file.write_text(str(self.offset))
+        return r
+
+    def warm_up(self) -> None:
         wait_port(8001, 120)
-        for c in levels:
-            threads = 1 if c == 1 else 2
-            out = sh(["wrk", f"-t{threads}", f"-c{c}", f"-d{args.duration}s", "--timeout", "30s", "-s", str(script),
-                      "http://127.0.0.1:8001"],
-                     env={**os.environ, "PRETIX_DIR": str(PRETIX), "PRETIX_OFFSET": str(offset),
-                          "PRETIX_THREADS": str(threads)}).stdout
-            line = next(ln for ln in out.splitlines() if ln.startswith("RESULT "))
-            results[c] = json.loads(line[len("RESULT "):])
-            offset = results[c]["next_offset"]  # every request a ticket's first entry today
-            offset_file.write_text(str(offset))
-            print(f"pretix c={c}: {results[c]}", file=sys.stderr)
-    finally:
-        sh(["bash", str(serve), "stop"])
-    return results
+        self.master = int((PRETIX / "data" / "gunicorn.pid").read_text())
+        self._wrk(8, 3)  # as for Fangkong
+
+    def level(self, c: int) -> dict:
+        load, cpu0 = loadavg(), tree_cpu(self.master)
+        r = self._wrk(c, self.args.duration)
+        r["server_cpu_ms_per_req"] = round(1000 * (tree_cpu(self.master) - cpu0) / max(r["requests"], 1), 1)
+        r["loadavg_before"] = load
+        print(f"pretix c={c}: {r}", file=sys.stderr)
+        return r
+
+    def stop(self) -> None:
+        sh(["bash", str(self.serve), "stop"])
+
+
+def median_run(runs: list[dict]) -> dict:
+    """The run with the median throughput (all its figures from that one run), and every run's figures."""
+    ordered = sorted(runs, key=lambda r: r["rps"])
+    return {**ordered[(len(ordered) - 1) // 2], "runs": [{k: r[k] for k in ("rps", "p50_ms", "p95_ms", "p99_ms",
+                                                                             "server_cpu_ms_per_req",
+                                                                             "loadavg_before")} for r in runs]}
 
 
 def main() -> int:
@@ -180,25 +295,56 @@ def main() -> int:
     ap.add_argument("--duration", type=int, default=10)
     ap.add_argument("--port", type=int, default=8002)
     ap.add_argument("--skip-pretix", action="store_true")
+    ap.add_argument("--threads", type=int, default=1, help="fangkong serve --threads (1: sync workers, the default)")
+    ap.add_argument("--rounds", type=int, default=1, help="repeat the levels; the median round is reported")
     args = ap.parse_args()
     for tool in ("wrk", "pgbench"):
         if not shutil.which(tool):
             print(f"{tool} is missing: apt-get install wrk postgresql-client", file=sys.stderr)
             return 2
     levels = [1, 8, 32]
-    report = {"machine": machine(), "fangkong": None, "pgbench_tps": None, "pretix": None}
-    report["fangkong"], report["pgbench_tps"] = run_fangkong(args, levels)
-    report["pretix"] = run_pretix(args, levels)
+    report = {"machine": machine(), "loadavg_at_start": loadavg(), "rounds": args.rounds, "fangkong": None,
+              "pgbench_tps": None, "pretix": None}
+    # Both servers stay up and take turns at each level, so that the two figures of a level are
+    # measured within seconds of each other: on a shared machine the load moves from minute to minute.
+    fk = Fangkong(args, runs=args.rounds * len(levels))
+    px = None
+    runs: dict[str, dict[int, list[dict]]] = {"fangkong": {c: [] for c in levels}, "pretix": {c: [] for c in levels}}
+    try:
+        fk.warm_up()
+        if Pretix.available(args):
+            px = Pretix(args)
+            px.warm_up()
+        for _round in range(args.rounds):
+            for c in levels:
+                runs["fangkong"][c].append(fk.level(c))
+                if px is not None:
+                    runs["pretix"][c].append(px.level(c))
+    finally:
+        fk.stop()
+        if px is not None:
+            px.stop()
+    report["fangkong"] = {c: median_run(rs) for c, rs in runs["fangkong"].items()}
+    report["pretix"] = {c: median_run(rs) for c, rs in runs["pretix"].items()} if px is not None else None
+    report["pgbench_tps"] = fk.pgbench()
+    report["loadavg_at_end"] = loadavg()
     print(json.dumps(report, indent=2, ensure_ascii=False))
     f = report["fangkong"]
-    print("\nconcurrency  fangkong rps   p50    p95    p99 ms   pretix rps   ratio")
+    print(f"\nload average at start {report['loadavg_at_start']}, at end {report['loadavg_at_end']}; "
+          f"{args.rounds} round(s), the median one shown")
+    print("concurrency  fangkong rps   p50    p95    p99 ms  cpu ms/req   pretix rps  cpu ms/req   ratio")
     for c in levels:
-        pr = (report["pretix"] or {}).get(c, {}).get("rps")
+        p = (report["pretix"] or {}).get(c, {})
+        pr = p.get("rps")
         ratio = f"{f[c]['rps'] / pr:7.1f}x" if pr else "      —"
         print(f"{c:>11}  {f[c]['rps']:>12.0f}  {f[c]['p50_ms']:5.1f}  {f[c]['p95_ms']:5.1f}  {f[c]['p99_ms']:6.1f}"
-              f"   {pr or 0:>10.0f}  {ratio}")
-    for c, tps in report["pgbench_tps"].items():
-        print(f"pgbench ceiling c={c}: {tps:.0f} tx/s; fangkong at c={c} is {100 * f[c]['rps'] / tps:.0f} %")
+              f"  {f[c]['server_cpu_ms_per_req']:10.2f}   {pr or 0:>10.1f}  {p.get('server_cpu_ms_per_req', 0):10.1f}"
+              f"  {ratio}")
+    for c, tps in report["pgbench_tps"]["now"].items():
+        former = report["pgbench_tps"]["former_transaction"][c]
+        print(f"pgbench ceiling c={c}: {tps:.0f} tx/s for the statements sent now, fangkong at c={c} is "
+              f"{100 * f[c]['rps'] / tps:.0f} % of it ({former:.0f} tx/s for the former transaction: "
+              f"{100 * f[c]['rps'] / former:.0f} %)")
     out_dir = ROOT / "bench" / "results"
     out_dir.mkdir(exist_ok=True)
     (out_dir / f"scan_load-{datetime.now():%Y%m%d-%H%M%S}.json").write_text(json.dumps(report, indent=2))

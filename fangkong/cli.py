@@ -45,10 +45,12 @@ def _gunicorn(bind: str, workers: int, data_dir: str, threads: int = 1) -> subpr
         [sys.executable, "-m", "gunicorn", "fangkong.wsgi:application", "--bind", bind, "--workers", str(workers),
          "--timeout", "120",
          # With --threads > 1 (gthread) a worker overlaps one request's database waits (the commit's
-         # fsync above all) with another's work: more throughput at high concurrency, a longer tail
-         # at low concurrency (docs/performance.md). Sync workers are the default.
+         # fsync above all) with another's work, at more CPU per request; on the 2-core benchmark
+         # machine sync workers did better at every concurrency (docs/performance.md), so they are
+         # the default.
          "--worker-class", "gthread" if threads > 1 else "sync", "--threads", str(threads),
-         "--access-logfile", "-", "--access-logformat", '%(t)s "%(m)s %(U)s" %(s)s %(M)sms'],
+         # One line per request, `[time] "METHOD /path" status 3ms`, written cheaply (fangkong/core/serving.py).
+         "--access-logfile", "-", "--logger-class", "fangkong.core.serving.AccessLogger"],
         env=env,
     )
 

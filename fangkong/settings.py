@@ -82,6 +82,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # /api/ requests (Bearer token, JSON) skip the session, CSRF, auth, messages, htmx and static-file
+    # middleware below: fangkong/core/middleware.py says which and why.
+    "fangkong.core.middleware.ApiFastPathMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",

@@ -1,14 +1,103 @@
-"""Map domain errors raised in page views to HTTP responses, in one place."""
+"""Middleware: domain errors in page views, and a shorter middleware chain for the token-authenticated API."""
 
 from __future__ import annotations
 
+from django.conf import settings
+from django.core.exceptions import MiddlewareNotUsed
+from django.core.handlers.base import BaseHandler
+from django.core.handlers.exception import convert_exception_to_response
 from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
+from django.urls import ResolverMatch, URLResolver, get_resolver
+from django.utils.module_loading import import_string
 
 from fangkong.core.errors import DomainError
 
+API_PREFIX = "/api/"
+
+# What an /api/ request never needs: the API authenticates with a Bearer token (django-ninja's
+# BearerToken, csrf=False), so sessions, CSRF cookies, the session user, flash messages and htmx
+# headers do nothing for it, and WhiteNoise serves only /static/. Everything else in MIDDLEWARE
+# (security headers, locale, Content-Length, X-Frame-Options, and whatever is added later) still runs.
+SKIPPED_FOR_API = frozenset({
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
+    "fangkong.core.middleware.DomainErrorMiddleware",
+    "fangkong.core.middleware.ApiFastPathMiddleware",
+})
+
+
+class _ApiHandler(BaseHandler):
+    """Django's request handling (URL resolving, view, exception middleware) behind a shorter list of
+    middleware; built once per process like Django's own chain. Synchronous, as the WSGI server is."""
+
+    def __init__(self, paths: list[str]) -> None:
+        self._resolved: dict[str, tuple[URLResolver, ResolverMatch]] = {}
+        self._view_middleware = []
+        self._template_response_middleware = []
+        self._exception_middleware = []
+        handler = convert_exception_to_response(self._get_response)
+        for path in reversed(paths):
+            try:
+                mw = import_string(path)(handler)
+            except MiddlewareNotUsed:
+                continue
+            if hasattr(mw, "process_view"):
+                self._view_middleware.insert(0, mw.process_view)
+            if hasattr(mw, "process_template_response"):
+                self._template_response_middleware.append(mw.process_template_response)
+            if hasattr(mw, "process_exception"):
+                self._exception_middleware.append(mw.process_exception)
+            handler = convert_exception_to_response(mw)
+        self._middleware_chain = handler
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self._middleware_chain(request)
+
+    def resolve_request(self, request: HttpRequest) -> ResolverMatch:
+        """Django's, remembering the match of a path without parameters (POST /api/v1/scans): URL
+        resolution walks the API's routes in order on every request otherwise. Keyed by the resolver,
+        which Django replaces when the URLconf changes."""
+        if hasattr(request, "urlconf"):
+            return super().resolve_request(request)
+        resolver = get_resolver()
+        hit = self._resolved.get(request.path_info)
+        if hit is not None and hit[0] is resolver:
+            match = hit[1]
+        else:
+            match = resolver.resolve(request.path_info)
+            if not match.args and not match.kwargs:
+                if len(self._resolved) >= 256:
+                    self._resolved.clear()
+                self._resolved[request.path_info] = (resolver, match)
+        request.resolver_match = match
+        return match
+
+
+class ApiFastPathMiddleware:
+    """First in MIDDLEWARE: /api/ requests take a chain without the middleware in SKIPPED_FOR_API, and
+    everything else the full one. About 5 % fewer instructions a gate scan (docs/performance.md)."""
+
+    sync_capable = True
+    async_capable = False
+
+    def __init__(self, get_response) -> None:
+        self.get_response = get_response
+        self.api = _ApiHandler([p for p in settings.MIDDLEWARE if p not in SKIPPED_FOR_API])
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.path_info.startswith(API_PREFIX):
+            return self.api(request)
+        return self.get_response(request)
+
 
 class DomainErrorMiddleware:
+    """Map domain errors raised in page views to HTTP responses, in one place."""
+
     def __init__(self, get_response) -> None:
         self.get_response = get_response
 
@@ -16,7 +105,7 @@ class DomainErrorMiddleware:
         return self.get_response(request)
 
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
-        if request.path.startswith("/api/") or not isinstance(exception, DomainError):
+        if request.path.startswith(API_PREFIX) or not isinstance(exception, DomainError):
             return None
         response = TemplateResponse(
             request, "error.html", {"code": exception.code, "message": exception.message}, status=exception.status

@@ -1,11 +1,14 @@
 """Gate endpoints: scans (single, offline batch, history), gates, and the offline sync feed."""
 
+import json
 from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Annotated, Literal
 
+from django.http import HttpResponse
 from django.utils import timezone
 from ninja import Field, Path, Query, Router, Schema
+from ninja.responses import NinjaJSONEncoder
 from pydantic import AfterValidator
 
 from fangkong.accounts.scope import scope_of
@@ -146,8 +149,12 @@ def _out(o: ScanOutcome) -> dict:
 
 
 @router.post("/scans", response=ScanOut, by_alias=True, summary="Scan a pass at a gate: allow or deny, recorded")
-def scan(request, body: ScanIn):
-    return _out(scan_record(actor=request.user, req=_request(body)))
+def scan(request, body: ScanIn, response: HttpResponse):
+    # The answer is built here already in ScanOut's shape (a test holds it to the schema), so it goes
+    # out as JSON without Ninja validating it once more: the same bytes, less CPU per scan. `response`
+    # is Ninja's own (200, application/json; charset=utf-8).
+    response.content = json.dumps(_out(scan_record(actor=request.user, req=_request(body))), cls=NinjaJSONEncoder)
+    return response
 
 
 @router.post("/scans/batch", response=BatchOut, by_alias=True,

@@ -1,20 +1,23 @@
 """The scan: verify the card, apply the rules in order, claim the exit, record — atomically.
 
-Statements on the normal path (the budget is 6, pinned by a test): token lookup; BEGIN; one SELECT
-for the pass with its holder, ban and gate restriction; the exit claim (exits only); the INSERT of
-the scan; COMMIT. Gates, the guard's scope, policy and public keys come from per-process caches
+Statements on the normal path (the budget is 6, pinned by a test): the token lookup; one SELECT for
+the pass with its holder, ban and gate restriction; then the record. On PostgreSQL the record is a
+single statement, the exit claim (exits only) and the INSERT of the scan in one, committed on its
+own (autocommit): 3 statements and 3 round trips a scan. Elsewhere (SQLite) it is BEGIN, the claim,
+the INSERT, COMMIT. Gates, the guard's scope, policy and public keys come from per-process caches
 (≤ 60 s stale). A refusal is an outcome, not an exception: it is recorded like an allow.
 
 Races (see docs/concurrency.md):
 - two gates scan one temporary pass's exit at once: the claim is one conditional upsert on
   (pass, day), so the database lets exactly one through;
-- a replayed client_id: the scan's INSERT hits the unique client_id, the transaction (and its
-  claim) rolls back, and the first scan's decision is returned.
+- a replayed client_id: the scan's INSERT hits the unique client_id, the statement (or the
+  transaction) and with it the claim rolls back, and the first scan's decision is returned.
 """
 
 from __future__ import annotations
 
 import json
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
@@ -27,6 +30,7 @@ from fangkong.accounts.models import User
 from fangkong.accounts.roles import Perm, role_can
 from fangkong.accounts.scope import Scope, scope_of
 from fangkong.core import crypto
+from fangkong.core.db import binding_cursor
 from fangkong.core.errors import FieldError, PermissionDenied
 from fangkong.core.identifiers import normalise_id_number
 from fangkong.core.localcache import TTLCache
@@ -133,11 +137,10 @@ def _as_date(value) -> date:
     return value if isinstance(value, date) else date.fromisoformat(value)
 
 
-def _load_pass(*, gate: GateInfo, pass_id: int | None = None, number: str | None = None) -> PassRow | None:
+def _load_pass(cur, *, gate: GateInfo, pass_id: int | None = None, number: str | None = None) -> PassRow | None:
     sql, key = (_PASS_BY_ID, pass_id) if pass_id is not None else (_PASS_BY_NUMBER, number)
-    with connection.cursor() as cur:
-        cur.execute(sql, [gate.id, gate.community_id, key])
-        row = cur.fetchone()
+    cur.execute(sql, [gate.id, gate.community_id, key])
+    row = cur.fetchone()
     if row is None:
         return None
     return PassRow(
@@ -159,15 +162,15 @@ _INSERT_SCAN = (f"INSERT INTO gates_scan ({', '.join(_SCAN_COLUMNS)}) "  # noqa:
                 f"VALUES ({', '.join(['%s'] * len(_SCAN_COLUMNS))}) RETURNING id")
 
 
-def _insert_scan(**values) -> int:
+def _insert_scan(cur, values: dict) -> int:
     ops = connection.ops
-    values["at"] = ops.adapt_datetimefield_value(values["at"])
-    values["scanned_at"] = ops.adapt_datetimefield_value(values["scanned_at"])
-    values["temperature"] = ops.adapt_decimalfield_value(values["temperature"], 3, 1)
-    values["reasons"] = json.dumps(values["reasons"])
-    with connection.cursor() as cur:
-        cur.execute(_INSERT_SCAN, [values[c] for c in _SCAN_COLUMNS])
-        return cur.fetchone()[0]
+    params = [values[c] for c in _SCAN_COLUMNS]
+    params[6] = ops.adapt_datetimefield_value(params[6])  # at
+    params[7] = ops.adapt_datetimefield_value(params[7])  # scanned_at
+    params[9] = ops.adapt_decimalfield_value(params[9], 3, 1)  # temperature
+    params[12] = json.dumps(params[12])  # reasons
+    cur.execute(_INSERT_SCAN, params)
+    return cur.fetchone()[0]
 
 
 def _is_fever(temperature: Decimal, policy: dict) -> bool:
@@ -203,17 +206,63 @@ def _rules(req: ScanRequest, gate: GateInfo, p: PassRow, version: int | None, da
     return reasons
 
 
-def _claim_exit(pass_id: int, day: date, quota: int) -> bool:
+_EXITS = ExitCount._meta.db_table
+_CLAIM = (f"INSERT INTO {_EXITS} (pass_id, day, exits) VALUES (%s, %s, 1) "  # noqa: S608 -- table name is ours
+          f"ON CONFLICT (pass_id, day) DO UPDATE SET exits = {_EXITS}.exits + 1 WHERE {_EXITS}.exits < %s")
+_CLAIM_EXIT = _CLAIM + " RETURNING exits"
+
+# PostgreSQL: the claim and the record in one statement. A data-modifying WITH runs exactly once and
+# the INSERT sees its RETURNING rows, so the scan is allowed if the claim returned one and denied
+# with exit_quota_reached (flagged as a conflict when it came from an offline device) if not. One
+# statement is atomic without BEGIN/COMMIT: a replayed client_id fails it whole, the claim too.
+_QUOTA_REASONS = json.dumps(["exit_quota_reached"])
+_COLUMNS_BUT_OUTCOME = [c for c in _SCAN_COLUMNS if c not in ("decision", "reasons", "conflict")]
+_CLAIM_AND_INSERT = (
+    f"WITH claim AS ({_CLAIM} RETURNING 1) "  # noqa: S608 -- constant table and column names
+    f"INSERT INTO gates_scan ({', '.join(_COLUMNS_BUT_OUTCOME)}, decision, reasons, conflict) "
+    f"VALUES ({', '.join(['%s'] * len(_COLUMNS_BUT_OUTCOME))}, "
+    "CASE WHEN EXISTS (SELECT 1 FROM claim) THEN 'allow' ELSE 'deny' END, "
+    f"CASE WHEN EXISTS (SELECT 1 FROM claim) THEN '[]'::jsonb ELSE '{_QUOTA_REASONS}'::jsonb END, "
+    "%s AND NOT EXISTS (SELECT 1 FROM claim)) RETURNING id, decision"
+)
+
+
+def _claim_exit(cur, pass_id: int, day: date, quota: int) -> bool:
     """One conditional upsert: True if this exit fits in the day's quota. Needs SQLite ≥ 3.35 or PostgreSQL."""
-    table = ExitCount._meta.db_table
-    with connection.cursor() as cur:
-        cur.execute(
-            f"INSERT INTO {table} (pass_id, day, exits) VALUES (%s, %s, 1) "  # noqa: S608 -- table name is ours
-            f"ON CONFLICT (pass_id, day) DO UPDATE SET exits = {table}.exits + 1 WHERE {table}.exits < %s "
-            "RETURNING exits",
-            [pass_id, day, quota],
-        )
-        return cur.fetchone() is not None
+    cur.execute(_CLAIM_EXIT, [pass_id, day, quota])
+    return cur.fetchone() is not None
+
+
+def _record(cur, values: dict, claim: tuple[int, date, int] | None, offline: bool) -> int:
+    """Write the scan, claiming the exit first if `claim` (pass id, day, quota) is given; when the
+    quota is used up, `values` becomes the denial. Returns the scan's id."""
+    if claim is None:
+        return _insert_scan(cur, values)
+    postgres = connection.vendor == "postgresql"
+    if postgres:
+        ops = connection.ops
+        params = [values[c] for c in _COLUMNS_BUT_OUTCOME]
+        params[6] = ops.adapt_datetimefield_value(params[6])  # at
+        params[7] = ops.adapt_datetimefield_value(params[7])  # scanned_at
+        params[9] = ops.adapt_decimalfield_value(params[9], 3, 1)  # temperature
+        cur.execute(_CLAIM_AND_INSERT, [*claim, *params, offline])
+        scan_id, decision = cur.fetchone()
+        allowed = decision == "allow"
+    else:
+        allowed = _claim_exit(cur, *claim)
+    if not allowed:
+        # An offline device already let the person out: record it, flagged for the office.
+        values.update(decision="deny", reasons=["exit_quota_reached"], conflict=offline)
+    return scan_id if postgres else _insert_scan(cur, values)
+
+
+def _atomic_record():
+    """On PostgreSQL the record is one statement, atomic by itself: no BEGIN/COMMIT round trips unless
+    the caller already holds a transaction (a savepoint then keeps a failed INSERT from aborting it).
+    Elsewhere the claim and the INSERT are two statements, so a transaction."""
+    if connection.vendor == "postgresql" and not connection.in_atomic_block:
+        return nullcontext()
+    return transaction.atomic()
 
 
 def scan_record(*, actor: User, req: ScanRequest) -> ScanOutcome:
@@ -227,44 +276,44 @@ def scan_record(*, actor: User, req: ScanRequest) -> ScanOutcome:
     version: int | None = None
     reasons: list[str] = []
     code = (req.code or "").strip()
-    if signing.looks_signed(code):
-        try:
-            claim = signing.decode(code, keys.public_keys())
-        except signing.BadSignature:
-            reasons = ["bad_signature"]
+    # One cursor for the scan's statements, binding parameters server-side on PostgreSQL (fangkong/core/db.py).
+    with binding_cursor() as cur:
+        if signing.looks_signed(code):
+            try:
+                claim = signing.decode(code, keys.public_keys())
+            except signing.BadSignature:
+                reasons = ["bad_signature"]
+            else:
+                p = _load_pass(cur, gate=gate, pass_id=claim.pass_id)
+                version = claim.version
         else:
-            p = _load_pass(gate=gate, pass_id=claim.pass_id)
-            version = claim.version
-    else:
-        number = code.replace(" ", "").replace("-", "")
-        p = _load_pass(gate=gate, number=number) if number.isdigit() and len(number) <= 24 else None
-    if p is None and not reasons:
-        reasons = ["unknown_pass"]
-    if p is not None:
-        reasons = _rules(req, gate, p, version, day, policy)
+            number = code.replace(" ", "").replace("-", "")
+            p = _load_pass(cur, gate=gate, number=number) if number.isdigit() and len(number) <= 24 else None
+        if p is None and not reasons:
+            reasons = ["unknown_pass"]
+        if p is not None:
+            reasons = _rules(req, gate, p, version, day, policy)
 
-    try:
-        with transaction.atomic():
-            conflict = False
-            if not reasons and req.direction == Scan.Direction.OUT:
-                quota = (policy["exit_quota"] or {}).get(p.kind)
-                if quota is not None and not _claim_exit(p.id, day, int(quota)):
-                    reasons = ["exit_quota_reached"]
-                    # An offline device already let the person out: record it, flagged for the office.
-                    conflict = req.scanned_at is not None
-            values = dict(
-                community_id=gate.community_id, gate_id=gate.id, pass_id=p.id if p else None,
-                person_id=p.person_id if p else None, guard_id=actor.pk, device=req.device[:64], at=now,
-                scanned_at=req.scanned_at, direction=req.direction, temperature=req.temperature, plate=req.plate,
-                decision="deny" if reasons else "allow", reasons=reasons, client_id=req.client_id or None,
-                conflict=conflict,
-            )
-            scan_id = _insert_scan(**values)
-    except IntegrityError:
-        if not req.client_id:
-            raise
-        first = Scan.objects.select_related("pass_ref__person").get(client_id=req.client_id)
-        row = pass_row(first.pass_ref) if first.pass_ref else None
-        return ScanOutcome(scan=first, pass_=row, replayed=True, reasons=first.reasons)
+        exit_claim = None
+        if not reasons and req.direction == Scan.Direction.OUT:
+            quota = (policy["exit_quota"] or {}).get(p.kind)
+            if quota is not None:
+                exit_claim = (p.id, day, int(quota))
+        values = dict(
+            community_id=gate.community_id, gate_id=gate.id, pass_id=p.id if p else None,
+            person_id=p.person_id if p else None, guard_id=actor.pk, device=req.device[:64], at=now,
+            scanned_at=req.scanned_at, direction=req.direction, temperature=req.temperature,
+            plate=req.plate, decision="deny" if reasons else "allow", reasons=reasons,
+            client_id=req.client_id or None, conflict=False,
+        )
+        try:
+            with _atomic_record():
+                scan_id = _record(cur, values, exit_claim, offline=req.scanned_at is not None)
+        except IntegrityError:
+            if not req.client_id:
+                raise
+            first = Scan.objects.select_related("pass_ref__person").get(client_id=req.client_id)
+            row = pass_row(first.pass_ref) if first.pass_ref else None
+            return ScanOutcome(scan=first, pass_=row, replayed=True, reasons=first.reasons)
     scan = Scan(id=scan_id, **{k: v for k, v in values.items() if k not in ("pass_id",)}, pass_ref_id=values["pass_id"])
-    return ScanOutcome(scan=scan, pass_=p, reasons=reasons)
+    return ScanOutcome(scan=scan, pass_=p, reasons=values["reasons"])
