@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from django.utils.translation import gettext as _
 
+from fangkong.accounts.roles import Perm
 from fangkong.observation.models import Alert, FollowUp, Observation, ReturneeReport
 from fangkong.registry.models import Person
 from fangkong.registry.timeline import Event, register
 
 
-@register
+# Reports, observations, temperatures and alerts are health data: for those who follow people up.
+@register(perm=Perm.VIEW_OBSERVATION)
 def _observation(person: Person) -> list[Event]:
     events = []
     for r in ReturneeReport.objects.filter(person=person):

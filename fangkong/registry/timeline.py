@@ -13,6 +13,8 @@ from datetime import date, datetime
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from fangkong.accounts.models import User
+from fangkong.accounts.roles import Perm, role_can
 from fangkong.registry.models import Person
 
 
@@ -25,12 +27,17 @@ class Event:
 
 
 Provider = Callable[[Person], list[Event]]
-_providers: list[Provider] = []
+# Each provider with the permission a reader needs to see its events (None: whoever sees the person).
+_providers: list[tuple[Provider, Perm | None]] = []
 
 
-def register(provider: Provider) -> Provider:
-    _providers.append(provider)
-    return provider
+def register(provider: Provider | None = None, *, perm: Perm | None = None):
+    """Use as @register, or @register(perm=Perm.X) for events only some roles may read (health data)."""
+    def add(p: Provider) -> Provider:
+        _providers.append((p, perm))
+        return p
+
+    return add(provider) if provider is not None else add
 
 
 @register
@@ -46,8 +53,10 @@ def _memberships(person: Person) -> list[Event]:
     return events
 
 
-def timeline(person: Person) -> list[Event]:
-    events = [e for p in _providers for e in p(person)]
+def timeline(person: Person, *, reader: User | None = None) -> list[Event]:
+    """The person's events, newest first; with `reader`, only those the reader's role may see."""
+    events = [e for p, perm in _providers
+              if perm is None or reader is None or role_can(reader.role, perm) for e in p(person)]
 
     def key(e: Event) -> datetime:
         # Dates are local calendar days: compare instants in local (Asia/Shanghai) wall time too.

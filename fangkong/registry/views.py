@@ -61,7 +61,7 @@ def person_detail(request, pk: int):
         "person": person,
         "flags": person_flags([person.pk]).get(person.pk, []),
         "memberships": selectors.person_memberships(person=person),
-        "events": timeline(person),
+        "events": timeline(person, reader=request.user),
         "can_reveal_id": role_can(request.user.role, Perm.REVEAL_ID_NUMBER),
         "can_reveal_phone": role_can(request.user.role, Perm.REVEAL_PHONE),
         "can_observe": role_can(request.user.role, Perm.MANAGE_OBSERVATION),

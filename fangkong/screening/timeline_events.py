@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from django.utils.translation import gettext as _
 
+from fangkong.accounts.roles import Perm
 from fangkong.registry.models import Person
 from fangkong.registry.timeline import Event, register
 from fangkong.screening.models import TravelRecord, VisitPerson
 
 
-@register
+# Temperatures and symptoms at the door: for those who screen, not for the street office.
+@register(perm=Perm.SCREEN)
 def _screening(person: Person) -> list[Event]:
     events = []
     for vp in VisitPerson.objects.filter(person=person).select_related("visit__household", "visit__round"):

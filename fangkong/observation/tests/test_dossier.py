@@ -67,3 +67,17 @@ def test_the_navigation_shows_what_the_role_may_open_and_the_open_alerts(client,
     client.login(username="street", password="pw-street")
     page = client.get("/screening/").content.decode()
     assert 'href="/observation/"' not in page and 'href="/accounts/audit/"' not in page and 'href="/screening/"' in page
+
+
+def test_the_street_office_reads_the_dossier_without_health_data(client, personas, places, make_person):
+    from fangkong.observation.services import observation_start
+
+    person = make_person(places["grid1"])
+    obs = observation_start(actor=personas["office"], person=person, kind="home", start=timezone.localdate())
+    followup_record(actor=personas["grid1"], obs=obs, temperature="38.6")
+    kinds = {e.kind for e in timeline(person, reader=personas["street"])}
+    assert "membership" in kinds and not kinds & {"observation", "followup", "alert"}
+    assert {"observation", "followup", "alert"} <= {e.kind for e in timeline(person, reader=personas["office"])}
+    client.login(username="street", password="pw-street")
+    page = client.get(f"/people/{person.pk}/").content.decode()
+    assert "38.6" not in page
