@@ -32,6 +32,7 @@ from fangkong.accounts.scope import Scope, scope_of
 from fangkong.core import crypto
 from fangkong.core.db import binding_cursor
 from fangkong.core.errors import FieldError, PermissionDenied
+from fangkong.core.health import is_fever
 from fangkong.core.identifiers import normalise_id_number
 from fangkong.core.localcache import TTLCache
 from fangkong.gates.models import Gate, Scan
@@ -174,8 +175,7 @@ def _insert_scan(cur, values: dict) -> int:
 
 
 def _is_fever(temperature: Decimal, policy: dict) -> bool:
-    threshold = Decimal(str(policy["fever_threshold"]))
-    return temperature >= threshold if policy["fever_comparison"] == ">=" else temperature > threshold
+    return is_fever(temperature, threshold=policy["fever_threshold"], comparison=policy["fever_comparison"])
 
 
 def _rules(req: ScanRequest, gate: GateInfo, p: PassRow, version: int | None, day: date, policy: dict) -> list[str]:

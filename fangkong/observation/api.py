@@ -4,7 +4,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Literal
 
-from django.utils import timezone
+from django.db.models import Count, Q
 from ninja import Field, Path, Query, Router, Schema, Status
 
 from fangkong.accounts.models import User
@@ -150,7 +150,11 @@ class SiteOut(Schema):
 def _observations(request):
     require(request.user, Perm.VIEW_OBSERVATION)
     return (Observation.objects.for_scope(scope_of(request.user))
-            .select_related("person", "community", "site", "responsible"))
+            .select_related("person", "community", "site", "responsible").annotate(followup_count=Count("followups")))
+
+
+def _brief(person: Person) -> dict:
+    return {"name": mask_name(person.name), "id_number": person.id_number_masked}
 
 
 def _get(request, pk: int) -> Observation:
@@ -162,10 +166,10 @@ def _get(request, pk: int) -> Observation:
 
 def _obs_out(o: Observation) -> dict:
     return {"id": o.id, "status": o.status, "kind": o.kind, "start": o.start, "planned_end": o.planned_end,
-            "person": {"name": mask_name(o.person.name), "id_number": o.person.id_number_masked},
+            "person": _brief(o.person),
             "community": o.community.code, "site": o.site.name if o.site else None, "room": o.room,
             "responsible": o.responsible.username if o.responsible else None, "end_reason": o.end_reason,
-            "followups": o.followups.count()}
+            "followups": o.followup_count}
 
 
 @router.post("/observations", response={201: ObservationOut},
@@ -214,11 +218,8 @@ def observation_detail(request, obs_id: int = PK):
              summary="Record a follow-up; a temperature at or above the threshold opens a fever alert")
 def followup_create(request, body: FollowUpIn, obs_id: int = PK):
     obs = _get(request, obs_id)
-    at = body.at
-    if at is not None and timezone.is_naive(at):
-        at = timezone.make_aware(at)
     fu = services.followup_record(actor=request.user, obs=obs, temperature=body.temperature,
-                                  symptoms=body.symptoms, at=at, client_id=body.client_id, via="api")
+                                  symptoms=body.symptoms, at=body.at, client_id=body.client_id, via="api")
     alert = fu.alerts.filter(kind=Alert.Kind.FEVER).values_list("id", flat=True).first()
     return Status(201, {"id": fu.id, "observation": obs.id, "at": fu.at, "day": fu.day, "slot": fu.slot,
                         "temperature": fu.temperature, "symptoms": fu.symptoms, "fever": fu.fever,
@@ -243,7 +244,7 @@ def observation_end(request, body: EndIn, obs_id: int = PK):
 
 def _alert_out(a: Alert) -> dict:
     return {"id": a.id, "kind": a.kind, "status": a.status,
-            "person": {"name": mask_name(a.person.name), "id_number": a.person.id_number_masked},
+            "person": _brief(a.person),
             "observation": a.observation_id, "day": a.day, "slot": a.slot, "raised_at": a.raised_at,
             "detail": a.detail, "responsible": a.responsible.username if a.responsible else None, "action": a.action}
 
@@ -363,13 +364,9 @@ def report_reject(request, body: RejectIn, report_id: int = PK):
 def sites(request):
     require(request.user, Perm.VIEW_OBSERVATION)
     scope = scope_of(request.user)
-    qs = Site.objects.all()
+    qs = Site.objects.annotate(occupied=Count("observations", filter=Q(observations__status="active")))
     if not scope.is_all:
         streets = Community.objects.for_scope(scope).values_list("street_id", flat=True)
         qs = qs.filter(street_id__in=streets)
-    out = []
-    for s in qs:
-        occupied = s.observations.filter(status=Observation.Status.ACTIVE).count()
-        out.append({"id": s.id, "name": s.name, "address": s.address, "capacity": s.capacity, "occupied": occupied,
-                    "rooms": s.rooms})
-    return out
+    return [{"id": s.id, "name": s.name, "address": s.address, "capacity": s.capacity, "occupied": s.occupied,
+             "rooms": s.rooms} for s in qs]

@@ -202,6 +202,8 @@ def followup_record(
     symptoms = parse_symptoms(symptoms)
     now = timezone.now()
     at = at or now
+    if timezone.is_naive(at):  # a phone's local time without offset: Asia/Shanghai
+        at = timezone.make_aware(at)
     if at > now + timedelta(minutes=10):
         raise FieldError("at", "in_future", _("A follow-up cannot be in the future"))
     day = timezone.localtime(at).date()

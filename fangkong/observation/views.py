@@ -35,6 +35,7 @@ from fangkong.core.errors import FieldError, NotFound
 from fangkong.core.health import Symptom
 from fangkong.core.identifiers import mask_name, normalise_id_number
 from fangkong.core.paging import page_of
+from fangkong.core.params import int_param
 from fangkong.observation import returnees
 from fangkong.observation.forms import (
     AlertCloseForm,
@@ -198,8 +199,8 @@ def _start_form(request, data=None) -> tuple[ObservationStartForm, Person | None
     scope = scope_of(request.user)
     person = None
     raw = (data or request.GET).get("person", "")
-    if str(raw).isascii() and str(raw).isdigit() and len(str(raw)) < 19:
-        person = _person_in_scope(scope, pk=int(raw))
+    if (pk := int_param(raw)) is not None:
+        person = _person_in_scope(scope, pk=pk)
     form = ObservationStartForm(data, sites=_site_queryset(scope), users=_followup_users(scope),
                                 initial={"person": person.pk} if person else {})
     return form, person
@@ -613,8 +614,8 @@ def household_options(request):
     if len(q) >= 2:
         households = Household.objects.for_scope(scope_of(request.user)).filter(address__icontains=q)
         community = request.GET.get("community", "")
-        if community.isascii() and community.isdigit() and len(community) < 19:
-            households = households.filter(community_id=int(community))
+        if (community_id := int_param(community)) is not None:
+            households = households.filter(community_id=community_id)
         addresses = list(households.order_by("address").values_list("address", flat=True).distinct()[:12])
     return render(request, "observation/_household_options.html", {"addresses": addresses})
 
@@ -636,7 +637,8 @@ def link_issue_view(request):
             form.add_error("id_number", _("No such person in your scope"))
     else:
         raw = request.POST.get("person", "")
-        person = _person_in_scope(scope, pk=int(raw)) if raw.isascii() and raw.isdigit() and len(raw) < 19 else None
+        pk = int_param(raw)
+        person = _person_in_scope(scope, pk=pk) if pk is not None else None
         if person is None:
             raise NotFound(_("No such person in your scope"))
     if person is not None:

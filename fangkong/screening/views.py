@@ -26,6 +26,7 @@ from fangkong.core.dates import local_today
 from fangkong.core.errors import FieldError, NotFound
 from fangkong.core.identifiers import mask_name
 from fangkong.core.paging import page_of
+from fangkong.core.params import int_param
 from fangkong.policy.services import policy_values_cached
 from fangkong.registry import selectors as registry_selectors
 from fangkong.registry.flags import person_flags
@@ -52,10 +53,6 @@ SEARCH_LIMIT = 30
 def _client_id(request, raw: str | None) -> str | None:
     """Namespaced by user, so a client_id can only ever replay the user's own visit."""
     return f"web:{request.user.pk}:{raw}" if raw else None
-
-
-def _int(value: str | None) -> int | None:
-    return int(value) if value and value.isascii() and value.isdigit() and len(value) < 10 else None
 
 
 # --- rounds ---------------------------------------------------------------------------------------------
@@ -120,7 +117,7 @@ def _never_seen_page(request, coverage):
 @require_GET
 def round_detail(request, pk: int):
     rnd = selectors.round_get(actor=request.user, pk=pk)
-    grid_id = _int(request.GET.get("grid"))
+    grid_id = int_param(request.GET.get("grid"))
     coverage = selectors.round_coverage(actor=request.user, rnd=rnd, grid_id=grid_id)
     # Lists of households and people are for those who knock on doors; the street office sees figures.
     show_lists = role_can(request.user.role, Perm.SCREEN)
@@ -218,7 +215,7 @@ def visit_record(request, pk: int, hh: int):
     data = request.POST if request.method == "POST" else None
     form = VisitForm(data)
     member_forms = [(p, flags, MemberForm(data, prefix=f"m{p.pk}")) for p, flags in members]
-    count = min(max(_int(request.POST.get("new_count")) or 1, 1), MAX_NEW_PEOPLE)
+    count = min(max(int_param(request.POST.get("new_count")) or 1, 1), MAX_NEW_PEOPLE)
     new_forms = new_person_forms(data, count)
     status = 200
 
