@@ -184,7 +184,7 @@ class Fangkong:
                 raise RuntimeError(f"port {args.port} is taken: a stale server would answer instead of this run's")
         self.server = subprocess.Popen(
             [sys.executable, "-m", "fangkong", "--data-dir", str(data_dir), "serve", "--workers", "2",
-             "--threads", str(args.threads), "--bind", f"127.0.0.1:{args.port}"],
+             "--threads", str(args.threads), "--worker-class", args.worker_class, "--bind", f"127.0.0.1:{args.port}"],
             env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         self.wenv = {"FK_TOKEN": self.token, "FK_PASSES": str(pass_file), "FK_GATE": "bench-gate"}
         self.slice = args.passes // (runs + 1)  # the last slice is the warm-up's
@@ -296,6 +296,8 @@ def main() -> int:
     ap.add_argument("--port", type=int, default=8002)
     ap.add_argument("--skip-pretix", action="store_true")
     ap.add_argument("--threads", type=int, default=1, help="fangkong serve --threads (1: sync workers, the default)")
+    ap.add_argument("--worker-class", default="sync", choices=["sync", "gthread", "gevent"],
+                    help="fangkong serve --worker-class")
     ap.add_argument("--rounds", type=int, default=1, help="repeat the levels; the median round is reported")
     args = ap.parse_args()
     for tool in ("wrk", "pgbench"):

@@ -5,26 +5,13 @@ NotFound → 404, PermissionDenied → 403. Malformed input is 400 (not Ninja's 
 """
 
 
-from django.http import HttpRequest
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError
 from ninja.errors import ValidationError as NinjaValidationError
-from ninja.security import HttpBearer
 
-from fangkong.accounts.services import token_authenticate
+from fangkong.accounts.bearer import BearerToken
 from fangkong.core.errors import DomainError, FieldError
 from fangkong.registry.validation import ValidationErrors
-
-
-class BearerToken(HttpBearer):
-    openapi_scheme = "bearer"
-
-    def authenticate(self, request: HttpRequest, token: str):
-        user = token_authenticate(token)
-        if user is not None:
-            request.user = user
-        return user
-
 
 api = NinjaAPI(
     title="Fangkong API",

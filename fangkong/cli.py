@@ -39,16 +39,26 @@ def _progress(phase: str, done: int, total: int) -> None:
         sys.stderr.write("\n")
 
 
-def _gunicorn(bind: str, workers: int, data_dir: str, threads: int = 1) -> subprocess.Popen:
+def _gunicorn(bind: str, workers: int, data_dir: str, threads: int = 1, worker_class: str = "sync",
+              connections: int = 100, db_pool: int = 8) -> subprocess.Popen:
     env = dict(os.environ, FANGKONG_DATA_DIR=str(Path(data_dir).resolve()))
+    if worker_class == "gthread" and threads == 1:
+        threads = 2
+    if threads > 1 and worker_class == "sync":
+        worker_class = "gthread"
+    options = ["--worker-class", worker_class]
+    if worker_class == "gthread":
+        options += ["--threads", str(threads)]
+    if worker_class == "gevent":
+        # Each worker serves up to `connections` HTTP connections at once, each a greenlet; they share
+        # a pool of `db_pool` PostgreSQL connections per worker (settings.DB_POOL_MAX). While one
+        # request waits on PostgreSQL (the commit's WAL flush above all) the worker runs another, and
+        # PostgreSQL flushes the commits in flight together (docs/performance.md).
+        options += ["--worker-connections", str(connections)]
+        env["DB_POOL_MAX"] = str(db_pool)
     return subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "fangkong.wsgi:application", "--bind", bind, "--workers", str(workers),
-         "--timeout", "120",
-         # With --threads > 1 (gthread) a worker overlaps one request's database waits (the commit's
-         # fsync above all) with another's work, at more CPU per request; on the 2-core benchmark
-         # machine sync workers did better at every concurrency (docs/performance.md), so they are
-         # the default.
-         "--worker-class", "gthread" if threads > 1 else "sync", "--threads", str(threads),
+         "--timeout", "120", *options,
          # One line per request, `[time] "METHOD /path" status 3ms`, written cheaply (fangkong/core/serving.py).
          "--access-logfile", "-", "--logger-class", "fangkong.core.serving.AccessLogger"],
         env=env,
@@ -111,7 +121,8 @@ def cmd_serve(args) -> int:
     _setup(args.data_dir)
     if args.migrate:
         _migrate()
-    procs = [_gunicorn(args.bind, args.workers, args.data_dir, args.threads)]
+    procs = [_gunicorn(args.bind, args.workers, args.data_dir, args.threads, args.worker_class, args.connections,
+                       args.db_pool)]
     if args.with_worker:
         procs.append(_worker(args.data_dir))
     return _serve_until_interrupted(procs)
@@ -254,6 +265,12 @@ def main(argv: list[str] | None = None) -> None:
     p.add_argument("--workers", type=int, default=int(os.environ.get("FANGKONG_WORKERS", "2")))
     p.add_argument("--threads", type=int, default=int(os.environ.get("FANGKONG_THREADS", "1")),
                    help="threads per worker (gthread)")
+    p.add_argument("--worker-class", choices=["sync", "gthread", "gevent"],
+                   default=os.environ.get("FANGKONG_WORKER_CLASS", "sync"))
+    p.add_argument("--connections", type=int, default=int(os.environ.get("FANGKONG_CONNECTIONS", "100")),
+                   help="HTTP connections served at once per gevent worker")
+    p.add_argument("--db-pool", type=int, default=int(os.environ.get("FANGKONG_DB_POOL", "8")),
+                   help="PostgreSQL connections per gevent worker")
     p.add_argument("--migrate", action="store_true", help="apply migrations first")
     p.add_argument("--with-worker", action="store_true", help="also run a background task worker")
     add("worker", cmd_worker, "run background jobs (imports) and the missed-follow-up sweep")

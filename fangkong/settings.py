@@ -134,6 +134,17 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
     }
     DATABASES["default"]["CONN_MAX_AGE"] = 0
+elif _pool_max := int(env("DB_POOL_MAX", "0") or "0"):
+    # A pool of connections per server process (psycopg_pool, through Django) instead of one kept per
+    # thread: `fangkong serve` sets this for its gevent workers, where every HTTP connection is a
+    # greenlet of its own and would otherwise open (and keep) a PostgreSQL connection of its own.
+    # A request takes a connection at its first query and gives it back when it ends.
+    DATABASES["default"]["CONN_MAX_AGE"] = 0
+    DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
+        "min_size": min(2, _pool_max),
+        "max_size": _pool_max,
+        "timeout": 10.0,  # seconds a request waits for a free connection before it fails
+    }
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"

@@ -13,6 +13,7 @@ from fangkong.accounts.roles import Perm, Role, role_can
 from fangkong.core import crypto
 from fangkong.core.db import binding_cursor
 from fangkong.core.errors import PermissionDenied
+from fangkong.core.localcache import TTLCache
 
 
 def audit_record(
@@ -104,13 +105,17 @@ def token_authenticate(key: str) -> User | None:
     all, so it skips RawQuerySet's work on every call (15 % of a scan's instructions, docs/performance.md)."""
     if not key or len(key) > 200:
         return None
+    return _user_by_key_hash(ApiToken.hash_key(key))
+
+
+def _user_by_key_hash(key_hash: str) -> User | None:
     conn = connections[DEFAULT_DB_ALIAS]
     query = _user_by_key.get(conn.vendor)
     if query is None:
         query = _user_by_key[conn.vendor] = _user_by_key_query(conn)
     sql, names, converters = query
     with binding_cursor() as cur:
-        cur.execute(sql, [ApiToken.hash_key(key), True])
+        cur.execute(sql, [key_hash, True])
         row = cur.fetchone()
     if row is None:
         return None
@@ -120,3 +125,25 @@ def token_authenticate(key: str) -> User | None:
             for convert in funcs:
                 row[i] = convert(row[i], User._meta.concrete_fields[i].cached_col, conn)
     return User.from_db(conn.alias, names, row)
+
+
+# Gate devices send a scan every few seconds with the same token. The scan endpoints remember a
+# token's user for this long in each server process, saving a statement and a round trip per scan
+# (docs/decisions/0009-gate-devices-and-the-token-cache.md). A token revoked or a user deactivated
+# stops scanning within this time, as a guard's changed scope already takes effect within 30 s on
+# the scan path; every other endpoint (reveals, exports, revocations) looks the token up each time.
+# Only a token that authenticates is kept, so a new token works at once and guesses fill nothing.
+SCAN_TOKEN_SECONDS = 10.0
+_scan_tokens: TTLCache[User] = TTLCache(SCAN_TOKEN_SECONDS)
+
+
+def token_authenticate_for_scans(key: str) -> User | None:
+    if not key or len(key) > 200:
+        return None
+    key_hash = ApiToken.hash_key(key)
+    user = _scan_tokens.get(key_hash)
+    if user is None:
+        user = _user_by_key_hash(key_hash)
+        if user is not None:
+            _scan_tokens.put(key_hash, user)
+    return user

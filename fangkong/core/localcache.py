@@ -32,6 +32,18 @@ class TTLCache(Generic[V]):
         self._data[key] = (now, value)
         return value
 
+    def get(self, key: Hashable) -> V | None:
+        """The value if it is fresh, else None."""
+        hit = self._data.get(key)
+        if hit is not None and time.monotonic() - hit[0] < self.seconds:
+            return hit[1]
+        return None
+
+    def put(self, key: Hashable, value: V) -> None:
+        if len(self._data) >= self.max_entries:
+            self._data.clear()
+        self._data[key] = (time.monotonic(), value)
+
     def clear(self) -> None:
         self._data.clear()
 

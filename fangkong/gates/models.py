@@ -41,9 +41,12 @@ class Scan(models.Model):
         DENY = "deny", _("deny")
 
     community = models.ForeignKey("registry.Community", on_delete=models.PROTECT, related_name="+")
-    gate = models.ForeignKey(Gate, on_delete=models.PROTECT, related_name="scans")
+    # Every scan writes every index of this table, so none is kept twice: (gate, -at) and
+    # (pass_ref, -at) below serve lookups by gate and by pass, and client_id's uniqueness is a
+    # constraint rather than unique=True, which on PostgreSQL adds a LIKE-pattern twin nobody queries.
+    gate = models.ForeignKey(Gate, on_delete=models.PROTECT, related_name="scans", db_index=False)
     pass_ref = models.ForeignKey("passes.Pass", null=True, blank=True, on_delete=models.PROTECT,
-                                 related_name="scans", db_column="pass_id")
+                                 related_name="scans", db_column="pass_id", db_index=False)
     person = models.ForeignKey("registry.Person", null=True, blank=True, on_delete=models.SET_NULL,
                                related_name="scans")
     guard = models.ForeignKey("accounts.User", null=True, on_delete=models.SET_NULL, related_name="+")
@@ -55,7 +58,7 @@ class Scan(models.Model):
     plate = models.CharField(max_length=12, blank=True)
     decision = models.CharField(max_length=5, choices=Decision.choices)
     reasons = models.JSONField(default=list)
-    client_id = models.CharField(max_length=64, null=True, blank=True, unique=True)
+    client_id = models.CharField(max_length=64, null=True, blank=True)
     conflict = models.BooleanField(default=False)
 
     objects = CommunityScopedQuerySet.as_manager()
@@ -63,6 +66,7 @@ class Scan(models.Model):
     class Meta:
         ordering = ["-at", "-id"]
         indexes = [models.Index(fields=["pass_ref", "-at"]), models.Index(fields=["gate", "-at"])]
+        constraints = [models.UniqueConstraint(fields=["client_id"], name="scan_client_id_once")]
 
 
 class Shift(models.Model):

@@ -77,7 +77,9 @@ class SigningKey(models.Model):
 class ExitCount(models.Model):
     """Exits allowed for a pass on one local calendar day: claimed by one conditional upsert."""
 
-    pass_ref = models.ForeignKey(Pass, on_delete=models.CASCADE, related_name="+", db_column="pass_id")
+    # db_index=False: the unique (pass_ref, day) below serves lookups by pass.
+    pass_ref = models.ForeignKey(Pass, on_delete=models.CASCADE, related_name="+", db_column="pass_id",
+                                 db_index=False)
     day = models.DateField()
     exits = models.PositiveSmallIntegerField(default=0)
 

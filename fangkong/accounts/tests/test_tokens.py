@@ -31,3 +31,28 @@ def test_api_requires_a_valid_bearer_token(personas, client):
     assert client.get("/api/v1/people", HTTP_AUTHORIZATION="Bearer nope").status_code == 401
     key = token_get_or_create(user=personas["office"])
     assert client.get("/api/v1/people", HTTP_AUTHORIZATION=f"Bearer {key}").status_code == 200
+
+
+def test_scan_endpoints_remember_a_token_for_seconds_and_nothing_else_does(personas, monkeypatch):
+    """A revoked token keeps scanning for at most SCAN_TOKEN_SECONDS in a process that has just used
+    it; every other endpoint refuses it at once, and a token that failed is never remembered."""
+    import time
+
+    from fangkong.accounts import services
+
+    now = [1000.0]
+    monkeypatch.setattr(time, "monotonic", lambda: now[0])
+    key = token_get_or_create(user=personas["guard"])
+    assert services.token_authenticate_for_scans("fk_guessed") is None
+    assert services.token_authenticate_for_scans(key) == personas["guard"]
+    ApiToken.objects.update(revoked_at=timezone.now())
+    assert token_authenticate(key) is None  # reveals, exports, revocations: refused at once
+    now[0] += services.SCAN_TOKEN_SECONDS - 1
+    assert services.token_authenticate_for_scans(key) == personas["guard"]  # within the window
+    now[0] += 2
+    assert services.token_authenticate_for_scans(key) is None  # past it: looked up, refused
+    assert services.token_authenticate_for_scans(key) is None  # and the refusal is not kept
+
+    fresh = token_get_or_create(user=personas["guard"])
+    ApiToken.objects.filter(revoked_at__isnull=True).update(revoked_at=timezone.now())
+    assert services.token_authenticate_for_scans(fresh) is None  # never remembered, so refused now

@@ -8,6 +8,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from fangkong.accounts.services import _scan_tokens
 from fangkong.gates.models import Scan
 from fangkong.passes.services import pass_issue
 
@@ -59,22 +60,27 @@ def test_replay_returns_first_decision(api_client, temp_pass):
 
 @pytest.mark.django_db(transaction=True)  # autocommit, as in production: BEGIN/COMMIT show if sent
 def test_a_scan_costs_at_most_six_statements_with_transaction_control(api_client, temp_pass):
-    """Budget 6 with BEGIN and COMMIT. PostgreSQL: token, pass+holder+ban+gates, and the exit claim with
-    the INSERT as one autocommitted statement (3). SQLite: token, pass, BEGIN, claim, INSERT, COMMIT."""
+    """Budget 6 with authentication, BEGIN and COMMIT. PostgreSQL: token, pass+holder+ban+gates, and the
+    exit claim with the INSERT as one autocommitted statement (3); the token is then remembered for a
+    few seconds (2). SQLite: token, pass, BEGIN, claim, INSERT, COMMIT."""
     c = api_client("guard")
     c.post("/api/v1/scans", body(temp_pass, direction="in", temperature="36.5"),
            content_type="application/json")  # warms the per-process caches (gate, scope, policy)
+    _scan_tokens.clear()  # the measured scan authenticates against the database
     with CaptureQueriesContext(connection) as ctx:
         r = c.post("/api/v1/scans", body(temp_pass), content_type="application/json")
     assert r.json()["decision"] == "allow"
     statements = [q["sql"] for q in ctx.captured_queries]
     assert len(statements) <= 6, statements
+    assert any("accounts_apitoken" in s for s in statements), statements
     if connection.vendor == "postgresql":
         assert len(statements) == 3, statements
         assert not any(s.upper().startswith(("BEGIN", "COMMIT", "SAVEPOINT")) for s in statements), statements
     with CaptureQueriesContext(connection) as ctx:
         again = c.post("/api/v1/scans", body(temp_pass), content_type="application/json")
-    assert again.json()["reasons"] == ["exit_quota_reached"] and len(ctx.captured_queries) <= 6
+    assert again.json()["reasons"] == ["exit_quota_reached"]
+    assert len(ctx.captured_queries) == len(statements) - 1  # no token lookup this time
+    assert not any("accounts_apitoken" in q["sql"] for q in ctx.captured_queries)
 
 
 def test_batch_is_idempotent_and_flags_offline_double_exits(api_client, temp_pass):
