@@ -117,11 +117,21 @@ def cmd_demo(args) -> int:
     return _serve_until_interrupted([_gunicorn(f"127.0.0.1:{args.port}", 2, args.data_dir), _worker(args.data_dir)])
 
 
+def _default_worker_class() -> str:
+    """gevent where the database is PostgreSQL: a worker keeps many requests in flight while each waits
+    on the database. SQLite stays on sync workers: its calls block the whole process, so a greenlet
+    holding the write lock while another waits for it would stall the worker until busy_timeout."""
+    from django.db import connection
+
+    return "gevent" if connection.vendor == "postgresql" else "sync"
+
+
 def cmd_serve(args) -> int:
     _setup(args.data_dir)
     if args.migrate:
         _migrate()
-    procs = [_gunicorn(args.bind, args.workers, args.data_dir, args.threads, args.worker_class, args.connections,
+    worker_class = args.worker_class or ("gthread" if args.threads > 1 else _default_worker_class())
+    procs = [_gunicorn(args.bind, args.workers, args.data_dir, args.threads, worker_class, args.connections,
                        args.db_pool)]
     if args.with_worker:
         procs.append(_worker(args.data_dir))
@@ -266,7 +276,8 @@ def main(argv: list[str] | None = None) -> None:
     p.add_argument("--threads", type=int, default=int(os.environ.get("FANGKONG_THREADS", "1")),
                    help="threads per worker (gthread)")
     p.add_argument("--worker-class", choices=["sync", "gthread", "gevent"],
-                   default=os.environ.get("FANGKONG_WORKER_CLASS", "sync"))
+                   default=os.environ.get("FANGKONG_WORKER_CLASS"),
+                   help="default: gevent on PostgreSQL, sync on SQLite (docs/decisions/0009)")
     p.add_argument("--connections", type=int, default=int(os.environ.get("FANGKONG_CONNECTIONS", "100")),
                    help="HTTP connections served at once per gevent worker")
     p.add_argument("--db-pool", type=int, default=int(os.environ.get("FANGKONG_DB_POOL", "8")),
