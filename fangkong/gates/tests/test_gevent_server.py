@@ -53,6 +53,8 @@ def _post(port: int, token: str, body: dict) -> dict:
 
 @pytest.fixture
 def gevent_server(settings, tmp_path):
+    if connection.vendor != "postgresql":
+        pytest.skip("gevent workers are for PostgreSQL; SQLite keeps sync workers")
     port = _free_port()
     env = {k: v for k, v in os.environ.items() if k not in ("DB_POOL_MAX",)}
     env.update(DATABASE_URL=_database_url(), FANGKONG_DATA_DIR=str(tmp_path), SECRET_KEY=settings.SECRET_KEY,
@@ -76,8 +78,6 @@ def gevent_server(settings, tmp_path):
 
 @pytest.mark.django_db(transaction=True)
 def test_gevent_worker_keeps_the_exit_quota_and_its_pool(personas, places, make_person, gevent_server):
-    if connection.vendor != "postgresql":
-        pytest.skip("gevent workers are for PostgreSQL; SQLite keeps sync workers")
     home = places["home"]
     codes = [f"g{i}" for i in range(4)]
     for code in codes:
