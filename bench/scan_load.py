@@ -156,6 +156,19 @@ def tree_cpu(root_pid: int) -> float:
     return total / os.sysconf("SC_CLK_TCK")
 
 
+def settle(root_pid: int, seconds: float = 20) -> None:
+    """Wait until a server has finished the requests still queued when wrk stopped (its CPU time stops
+    growing), so that the next server's turn does not share the cores with them. pretix at 32
+    connections keeps working for a second or two after wrk's last answer."""
+    end, last = time.monotonic() + seconds, tree_cpu(root_pid)
+    while time.monotonic() < end:
+        time.sleep(0.3)
+        now = tree_cpu(root_pid)
+        if now - last < 0.02:
+            return
+        last = now
+
+
 def loadavg() -> str:
     return " ".join(Path("/proc/loadavg").read_text().split()[:3])
 
@@ -214,6 +227,7 @@ class Fangkong:
                 {**self.wenv, "FK_OFFSET": str(self.slice * self.runs)})
         self.runs += 1
         r["server_cpu_ms_per_req"] = round(1000 * (tree_cpu(self.server.pid) - cpu0) / max(r["requests"], 1), 2)
+        settle(self.server.pid)
         r["loadavg_before"] = load
         if r["requests"] > self.slice:
             print(f"WARNING: {r['requests']} requests for {self.slice} passes a run: some passes went out twice "
@@ -287,6 +301,7 @@ class Pretix:
         r = self._wrk(c, self.args.duration)
         r["server_cpu_ms_per_req"] = round(1000 * (tree_cpu(self.master) - cpu0) / max(r["requests"], 1), 1)
         r["loadavg_before"] = load
+        settle(self.master)
         print(f"pretix c={c}: {r}", file=sys.stderr)
         return r
 

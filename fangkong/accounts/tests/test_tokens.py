@@ -30,7 +30,10 @@ def test_api_requires_a_valid_bearer_token(personas, client):
     assert client.get("/api/v1/people").status_code == 401
     assert client.get("/api/v1/people", HTTP_AUTHORIZATION="Bearer nope").status_code == 401
     key = token_get_or_create(user=personas["office"])
+    for wrong in (f"Basic {key}", "Bearer", key, f"Token {key}"):
+        assert client.get("/api/v1/people", HTTP_AUTHORIZATION=wrong).status_code == 401, wrong
     assert client.get("/api/v1/people", HTTP_AUTHORIZATION=f"Bearer {key}").status_code == 200
+    assert client.get("/api/v1/people", HTTP_AUTHORIZATION=f"bearer {key}").status_code == 200
 
 
 def test_scan_endpoints_remember_a_token_for_seconds_and_nothing_else_does(personas, monkeypatch):
