@@ -146,6 +146,10 @@ elif _pool_max := int(env("DB_POOL_MAX", "0") or "0"):
         "timeout": 10.0,  # seconds a request waits for a free connection before it fails
     }
 
+# The gate-scan statements are prepared once per PostgreSQL connection (fangkong/core/db.py); 0 turns
+# that off, for a transaction-mode pooler without prepared-statement support.
+DB_PREPARED_STATEMENTS = (env("DB_PREPARED_STATEMENTS", "1") or "1") != "0"
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "accounts:login"

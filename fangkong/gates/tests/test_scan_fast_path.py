@@ -81,3 +81,31 @@ def test_binding_cursor_sends_parameters_apart_on_postgresql():
             import psycopg
 
             assert isinstance(cur.cursor, psycopg.Cursor) and not isinstance(cur.cursor, psycopg.ClientCursor)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_scan_statements_are_prepared_once_per_connection_and_orm_queries_never(api_client, temp_pass, settings):
+    """PostgreSQL plans the pass SELECT and the record once per connection, not on every scan; Django's
+    own (client-side bound) queries stay unprepared; DB_PREPARED_STATEMENTS=0 turns it off."""
+    if connection.vendor != "postgresql":
+        pytest.skip("prepared statements are PostgreSQL's")
+
+    def prepared() -> list[str]:
+        with connection.cursor() as c:
+            c.execute("SELECT statement FROM pg_prepared_statements")
+            return [row[0] for row in c.fetchall()]
+
+    c = api_client("guard")
+    connection.close()
+    for kw in ({"direction": "in", "temperature": "36.5"}, {}, {}):
+        assert c.post("/api/v1/scans", body(temp_pass, **kw), content_type="application/json").status_code == 200
+    statements = prepared()
+    assert any("passes_pass" in s and "registry_person" in s for s in statements), statements
+    assert any("INSERT INTO" in s and "gates_scan" in s for s in statements), statements
+    assert all("$1" in s for s in statements)  # only the parameter-apart statements of the scan path
+    assert len(statements) == len(set(statements))  # each prepared once, reused after
+
+    settings.DB_PREPARED_STATEMENTS = False
+    connection.close()
+    assert c.post("/api/v1/scans", body(temp_pass), content_type="application/json").status_code == 200
+    assert prepared() == []
