@@ -129,7 +129,7 @@ def _user_by_key_hash(key_hash: str) -> User | None:
 
 # Gate devices send a scan every few seconds with the same token. The scan endpoints remember a
 # token's user for this long in each server process, saving a statement and a round trip per scan
-# (docs/decisions/0009-gate-devices-and-the-token-cache.md). A token revoked or a user deactivated
+# (docs/decisions/0009-gevent-workers-and-the-scan-token-cache.md). A token revoked or a user deactivated
 # stops scanning within this time, as a guard's changed scope already takes effect within 30 s on
 # the scan path; every other endpoint (reveals, exports, revocations) looks the token up each time.
 # Only a token that authenticates is kept, so a new token works at once and guesses fill nothing.

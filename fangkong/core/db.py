@@ -7,9 +7,9 @@ CPU for a scan's four statements here (about 0.95 → 0.5 ms, docs/performance.m
 shares this machine's two cores with the application.
 
 The statements sent this way are also prepared, once per connection (psycopg's `prepare_threshold`
-0): PostgreSQL then skips parsing and planning them, about half of its CPU for a scan
-(1.3 → 0.65 ms per scan, docs/performance.md). They are a handful of fixed texts (the token lookup, the pass
-SELECT, the record), so the per-connection cache stays small. Django's own queries bind client-side
+0; ADR 0010): PostgreSQL then skips parsing and planning them, about half of its CPU for a scan
+(1.3 → 0.65 ms, docs/performance.md). They are a handful of fixed texts (the token lookup, the
+pass SELECT, the record), so the per-connection cache stays small. Django's own queries bind client-side
 and are never prepared. A transaction-mode pooler needs to support prepared statements (PgBouncer
 1.21+ with `max_prepared_statements`); behind one that does not, set `DB_PREPARED_STATEMENTS=0`.
 
