@@ -42,10 +42,6 @@ def _progress(phase: str, done: int, total: int) -> None:
 def _gunicorn(bind: str, workers: int, data_dir: str, threads: int = 1, worker_class: str = "sync",
               connections: int = 100, db_pool: int = 8) -> subprocess.Popen:
     env = dict(os.environ, FANGKONG_DATA_DIR=str(Path(data_dir).resolve()))
-    if worker_class == "gthread" and threads == 1:
-        threads = 2
-    if threads > 1 and worker_class == "sync":
-        worker_class = "gthread"
     options = ["--worker-class", worker_class]
     if worker_class == "gthread":
         options += ["--threads", str(threads)]

@@ -21,23 +21,21 @@ class TTLCache(Generic[V]):
         self._data: dict[Hashable, tuple[float, V]] = {}
         _all.append(self)
 
-    def get_or_set(self, key: Hashable, make: Callable[[], V]) -> V:
-        now = time.monotonic()
+    def _fresh(self, key: Hashable) -> tuple[float, V] | None:
         hit = self._data.get(key)
-        if hit is not None and now - hit[0] < self.seconds:
+        return hit if hit is not None and time.monotonic() - hit[0] < self.seconds else None
+
+    def get_or_set(self, key: Hashable, make: Callable[[], V]) -> V:
+        if (hit := self._fresh(key)) is not None:  # a cached None counts as a value here
             return hit[1]
         value = make()
-        if len(self._data) >= self.max_entries:
-            self._data.clear()
-        self._data[key] = (now, value)
+        self.put(key, value)
         return value
 
     def get(self, key: Hashable) -> V | None:
         """The value if it is fresh, else None."""
-        hit = self._data.get(key)
-        if hit is not None and time.monotonic() - hit[0] < self.seconds:
-            return hit[1]
-        return None
+        hit = self._fresh(key)
+        return hit[1] if hit is not None else None
 
     def put(self, key: Hashable, value: V) -> None:
         if len(self._data) >= self.max_entries:
