@@ -6,11 +6,17 @@ from __future__ import annotations
 import json
 
 import pytest
+from django.conf import settings
 from django.db import connection
+from django.http import HttpResponse
+from django.middleware.locale import LocaleMiddleware
+from django.test import RequestFactory
+from django.utils import translation
 from ninja.responses import NinjaJSONEncoder
 
 from fangkong.accounts.services import token_authenticate, token_get_or_create
 from fangkong.core.db import binding_cursor
+from fangkong.core.middleware import ApiLocaleMiddleware
 from fangkong.gates.api import ScanOut
 
 
@@ -109,3 +115,29 @@ def test_scan_statements_are_prepared_once_per_connection_and_orm_queries_never(
     connection.close()
     assert c.post("/api/v1/scans", body(temp_pass), content_type="application/json").status_code == 200
     assert prepared() == []
+
+
+@pytest.mark.parametrize("cookie, accept", [
+    (None, None), (None, "en"), (None, "en-GB,en;q=0.8"), (None, "zh-CN,zh;q=0.9"), (None, "fr, de;q=0.5"),
+    ("en", "zh-CN"), ("zh-hans", "en"), ("xx", "en"),
+])
+def test_the_api_locale_step_answers_as_djangos(cookie, accept):
+    def answer(middleware_class) -> tuple:
+        rf = RequestFactory()
+        headers = {"HTTP_ACCEPT_LANGUAGE": accept} if accept else {}
+        request = rf.post("/api/v1/scans", **headers)
+        if cookie:
+            request.COOKIES[settings.LANGUAGE_COOKIE_NAME] = cookie
+        with translation.override(None):
+            response = middleware_class(lambda r: HttpResponse(translation.get_language()))(request)
+        return request.LANGUAGE_CODE, response.content, response["Content-Language"], response["Vary"]
+
+    assert answer(ApiLocaleMiddleware) == answer(LocaleMiddleware)
+
+
+def test_api_language_follows_the_language_cookie(api_client, temp_pass):
+    c = api_client("guard")
+    c.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    r = c.post("/api/v1/scans", body(temp_pass, code="999"), content_type="application/json",
+               HTTP_ACCEPT_LANGUAGE="zh-CN")
+    assert r["Content-Language"] == "en" and r.json()["messages"] == ["No such pass"]
