@@ -39,7 +39,7 @@ Instant = Annotated[datetime, AfterValidator(_utc)]
 
 class ScanIn(BaseModel):
     # A plain pydantic model: Ninja's Schema reads every field of the request body through its
-    # DjangoGetter (made for ORM objects), which cost about 3 % of a gate scan's CPU.
+    # DjangoGetter (made for ORM objects), about 7 % of a gate scan's instructions (docs/performance.md).
     gate: str = Field(..., min_length=1, max_length=32, pattern=r"^[^\x00]*$")
     direction: Literal["in", "out"]
     code: str = Field(..., min_length=1, max_length=200, pattern=r"^[^\x00]*$")

@@ -65,7 +65,7 @@ class ScanRequest:
 @dataclass(frozen=True, slots=True)
 class RecordedScan:
     """What the answer to a scan needs of the row written: building a `Scan` model instance for it
-    cost about 6 % of a scan's CPU in-process (docs/performance.md)."""
+    cost about 7 % of a scan's instructions in-process (docs/performance.md)."""
 
     id: int
     decision: str
