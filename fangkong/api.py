@@ -1,7 +1,7 @@
 """REST API v1: token auth (`Authorization: Bearer TOKEN`), OpenAPI schema at /api/v1/openapi.json.
 
 Domain errors map to HTTP here, once: FieldError/ValidationErrors → 400 with field errors,
-NotFound → 404, PermissionDenied → 403. Malformed input is 400 (not Ninja's default 422).
+NotFound → 404, PermissionDenied → 403, Conflict → 409. Malformed input is 400 (not Ninja's default 422).
 """
 
 
@@ -11,7 +11,6 @@ from ninja.errors import ValidationError as NinjaValidationError
 
 from fangkong.accounts.bearer import BearerToken
 from fangkong.core.errors import DomainError, FieldError
-from fangkong.registry.validation import ValidationErrors
 
 api = NinjaAPI(
     title="Fangkong API",
@@ -28,18 +27,11 @@ def _fields(errors: list[FieldError]) -> list[dict]:
     return [{"field": e.field, "code": e.code, "message": e.message} for e in errors]
 
 
-@api.exception_handler(ValidationErrors)
-def _validation_errors(request, exc: ValidationErrors):
-    return api.create_response(request, {"code": "invalid", "errors": _fields(exc.errors)}, status=400)
-
-
-@api.exception_handler(FieldError)
-def _field_error(request, exc: FieldError):
-    return api.create_response(request, {"code": exc.code, "errors": _fields([exc])}, status=400)
-
-
 @api.exception_handler(DomainError)
 def _domain_error(request, exc: DomainError):
+    """Every refusal, once: field errors → 400 with the fields, the rest by the error's own status."""
+    if exc.field_errors:
+        return api.create_response(request, {"code": exc.code, "errors": _fields(exc.field_errors)}, status=400)
     return api.create_response(request, {"code": exc.code, "message": exc.message}, status=exc.status)
 
 

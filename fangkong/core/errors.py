@@ -1,19 +1,43 @@
-"""Domain errors carry a stable code and a translated message; views map them to HTTP in one place."""
+"""One error model. Every refusal is a `DomainError` with a stable code and a translated message; the
+API maps it to 400/403/404/409 (`fangkong/api.py`) and pages to a field error or an error page
+(`core.middleware.DomainErrorMiddleware`), both in one place, so nothing escapes as a 500.
+
+Each app lists its codes in one `StrEnum` in its `errors.py`; a code is a plain string on the wire."""
 
 from __future__ import annotations
+
+from collections.abc import Iterable
+from enum import StrEnum
 
 from django.utils.translation import gettext_lazy as _
 
 
+class Code(StrEnum):
+    """Codes that belong to no one app."""
+
+    DOMAIN_ERROR = "domain_error"
+    INVALID = "invalid"
+    NOT_FOUND = "not_found"
+    FORBIDDEN = "forbidden"
+    CONFLICT = "conflict"
+    IN_FUTURE = "in_future"
+    NAIVE_TIME = "naive_time"
+
+
 class DomainError(Exception):
-    code = "domain_error"
+    code: str = Code.DOMAIN_ERROR
     status = 400
 
     def __init__(self, message: str | None = None, *, code: str | None = None) -> None:
         self.message = str(message) if message is not None else str(_("The request cannot be done"))
         if code:
-            self.code = code
+            self.code = str(code)
         super().__init__(self.message)
+
+    @property
+    def field_errors(self) -> list[FieldError]:
+        """The field errors this refusal carries: none for a refusal of the whole request."""
+        return []
 
 
 class FieldError(DomainError):
@@ -23,12 +47,35 @@ class FieldError(DomainError):
         self.field = field
         super().__init__(message, code=code)
 
+    @property
+    def field_errors(self) -> list[FieldError]:
+        return [self]
+
+
+class ValidationErrors(DomainError):
+    """Several fields are wrong at once (a form, an import row): each is a `FieldError`."""
+
+    code = Code.INVALID
+
+    def __init__(self, errors: Iterable[FieldError]) -> None:
+        self.errors = list(errors)
+        super().__init__("; ".join(f"{e.field}: {e.message}" for e in self.errors), code=Code.INVALID)
+
+    @property
+    def field_errors(self) -> list[FieldError]:
+        return self.errors
+
 
 class NotFound(DomainError):
-    code = "not_found"
+    code = Code.NOT_FOUND
     status = 404
 
 
 class PermissionDenied(DomainError):
-    code = "forbidden"
+    code = Code.FORBIDDEN
     status = 403
+
+
+class Conflict(DomainError):
+    code = Code.CONFLICT
+    status = 409

@@ -12,7 +12,7 @@ from datetime import date
 
 from django.utils.translation import gettext_lazy as _
 
-from fangkong.core.errors import FieldError
+from fangkong.core.errors import FieldError, ValidationErrors
 from fangkong.core.identifiers import (
     normalise_other_document,
     normalise_phone,
@@ -58,12 +58,6 @@ RELATION_WORDS = {
     "租户": Membership.Relation.TENANT,
     "其他": Membership.Relation.OTHER,
 }
-
-
-class ValidationErrors(Exception):
-    def __init__(self, errors: list[FieldError]) -> None:
-        self.errors = errors
-        super().__init__("; ".join(f"{e.field}: {e.message}" for e in errors))
 
 
 @dataclass
