@@ -35,15 +35,15 @@ def _fast_passwords(settings):
 
 @pytest.fixture
 def places(db):
-    from fangkong.registry.demo import ensure_places, ensure_tags
     from fangkong.registry.models import District, Street
+    from fangkong.registry.services import places_ensure, tags_ensure
 
-    ensure_tags()
-    home = ensure_places(community_code="C1", community_name="一号社区", grids=2)
-    neighbour = ensure_places(community_code="C2", community_name="二号社区", grids=1, street=home.street)
+    tags_ensure()
+    home = places_ensure(community_code="C1", community_name="一号社区", grids=2)
+    neighbour = places_ensure(community_code="C2", community_name="二号社区", grids=1, street=home.street)
     district = District.objects.get(code="370212")
     other_street = Street.objects.create(district=district, code="370212009", name="沙子口街道")
-    far = ensure_places(community_code="C9", community_name="九号社区", grids=1, street=other_street)
+    far = places_ensure(community_code="C9", community_name="九号社区", grids=1, street=other_street)
     return {"home": home, "neighbour": neighbour, "far": far,
             "grid1": home.grids.get(number=1), "grid2": home.grids.get(number=2)}
 

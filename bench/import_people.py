@@ -44,12 +44,12 @@ def prepare() -> None:
 
     from fangkong.accounts.roles import Role
     from fangkong.accounts.services import user_create
-    from fangkong.registry.demo import ensure_places, ensure_tags
+    from fangkong.registry.services import places_ensure, tags_ensure
 
     call_command("migrate", interactive=False, verbosity=0)
     call_command("createcachetable", verbosity=0)
-    ensure_tags()
-    ensure_places(community_code=COMMUNITY, community_name="基准社区", grids=6)
+    tags_ensure()
+    places_ensure(community_code=COMMUNITY, community_name="基准社区", grids=6)
     user_create(username="bench-admin", password="bench-admin-password", role=Role.ADMINISTRATOR)  # noqa: S106
 
 
@@ -70,7 +70,7 @@ def write_xlsx(rows, path: Path) -> Path:
 def generate(people: int, folder: Path, workdir: Path) -> dict[str, Path]:
     """The same synthetic rows, as xlsx and csv: resident households plus ~14% tenants of landlords."""
     _django(workdir / "gen-data")  # only for imports; nothing touches a database here
-    from fangkong.registry.synthetic import Generator, community_rows, write_csv
+    from fangkong.demo.synthetic import Generator, community_rows, write_csv
 
     tenants = people * 14 // 100
     residents = people - tenants

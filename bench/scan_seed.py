@@ -22,19 +22,19 @@ from django.core.management import call_command  # noqa: E402
 
 from fangkong.accounts.roles import Role  # noqa: E402
 from fangkong.accounts.services import token_get_or_create, user_create  # noqa: E402
+from fangkong.demo.synthetic import Generator, community_rows, write_csv  # noqa: E402
 from fangkong.gates.models import Gate  # noqa: E402
 from fangkong.passes.models import Pass  # noqa: E402
 from fangkong.passes.services import pass_issue_bulk  # noqa: E402
-from fangkong.registry.demo import ensure_places, ensure_tags  # noqa: E402
 from fangkong.registry.importing import import_people  # noqa: E402
 from fangkong.registry.models import Person  # noqa: E402
-from fangkong.registry.synthetic import Generator, community_rows, write_csv  # noqa: E402
+from fangkong.registry.services import places_ensure, tags_ensure  # noqa: E402
 
 
 def main(people: int, out: Path) -> None:
     call_command("migrate", verbosity=0)
-    ensure_tags()
-    community = ensure_places(community_code="BENCH", community_name="压测社区")
+    tags_ensure()
+    community = places_ensure(community_code="BENCH", community_name="压测社区")
     admin = user_create(username="bench-admin", password="unused-bench-admin", role=Role.ADMINISTRATOR)  # noqa: S106
     guard = user_create(username="bench-guard", password="unused-bench-guard", role=Role.GUARD,  # noqa: S106
                         communities=[community])

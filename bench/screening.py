@@ -56,8 +56,8 @@ def main() -> int:
         from django.db import transaction
 
         from fangkong.accounts.models import User
+        from fangkong.demo.community import load_demo
         from fangkong.observation.services import missed_followups_sweep
-        from fangkong.registry.demo import load_demo
         from fangkong.screening.models import Round
         from fangkong.screening.selectors import round_coverage
         from fangkong.screening.services import MemberCheck, visit_record

@@ -55,6 +55,9 @@ def _gunicorn(bind: str, workers: int, data_dir: str, threads: int = 1, worker_c
     return subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "fangkong.wsgi:application", "--bind", bind, "--workers", str(workers),
          "--timeout", "120", *options,
+         # gunicorn's control socket defaults to one path in the home directory, shared by every instance
+         # on the machine: each instance keeps its own in its data dir.
+         "--control-socket", str(Path(data_dir).resolve() / "gunicorn.ctl"),
          # One line per request, `[time] "METHOD /path" status 3ms`, written cheaply (fangkong/core/serving.py).
          "--access-logfile", "-", "--logger-class", "fangkong.core.serving.AccessLogger"],
         env=env,
@@ -93,7 +96,7 @@ def _serve_until_interrupted(procs: list[subprocess.Popen]) -> int:
 def cmd_demo(args) -> int:
     _setup(args.data_dir)
     _migrate()
-    from fangkong.registry.demo import DEMO_PASSWORD, demo_loaded, load_demo
+    from fangkong.demo.community import DEMO_PASSWORD, demo_loaded, load_demo
 
     if not demo_loaded():
         print("Loading the demo community 孙家下庄社区 (about 3,500 synthetic people)…", file=sys.stderr)
@@ -134,7 +137,6 @@ def cmd_serve(args) -> int:
     return _serve_until_interrupted(procs)
 
 
-SWEEP_SECONDS = int(os.environ.get("FANGKONG_SWEEP_SECONDS", "300"))
 
 
 def _sweep_forever(interval: int) -> None:
@@ -162,7 +164,8 @@ def cmd_worker(args) -> int:
 
     from django.core.management import call_command
 
-    threading.Thread(target=_sweep_forever, args=(SWEEP_SECONDS,), daemon=True, name="sweep").start()
+    interval = int(os.environ.get("FANGKONG_SWEEP_SECONDS", "300"))
+    threading.Thread(target=_sweep_forever, args=(interval,), daemon=True, name="sweep").start()
     call_command("db_worker", interval=1.0, no_startup_delay=True)
     return 0
 
@@ -228,7 +231,7 @@ def cmd_import(args) -> int:
 def cmd_seed(args) -> int:
     _setup(args.data_dir)
     _migrate()
-    from fangkong.registry.seed import seed_district
+    from fangkong.demo.seed import seed_district
 
     seed_district(communities=args.communities, people=args.people, progress=_progress)
     return 0

@@ -150,6 +150,10 @@ elif _pool_max := int(env("DB_POOL_MAX", "0") or "0"):
 # that off, for a transaction-mode pooler without prepared-statement support.
 DB_PREPARED_STATEMENTS = (env("DB_PREPARED_STATEMENTS", "1") or "1") != "0"
 
+# How long a person's record is kept after registration or its last change, before `fangkong purge`
+# anonymises it (docs/decisions/0004).
+FANGKONG_RETENTION_DAYS = int(env("FANGKONG_RETENTION_DAYS", "365") or "365")
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "accounts:login"

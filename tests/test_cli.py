@@ -73,6 +73,12 @@ def test_serve_stops_gunicorn_on_sigterm(data_dir):
     while not listening() and time.monotonic() < deadline:
         time.sleep(0.2)
     assert listening()
+    # The control socket lives in this instance's data dir, not in a home-directory path that every
+    # instance on the machine would share.
+    deadline = time.monotonic() + 30
+    while not (data_dir / "gunicorn.ctl").exists() and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert (data_dir / "gunicorn.ctl").is_socket()
     proc.send_signal(signal.SIGTERM)
     proc.wait(timeout=60)
     deadline = time.monotonic() + 30

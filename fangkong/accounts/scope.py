@@ -41,19 +41,18 @@ def scope_of(user) -> Scope:
     if user.role == Role.ADMINISTRATOR:
         scope = Scope(is_all=True)
     else:
-        from fangkong.registry.models import Community, Grid
-
-        grants = list(user.scope_grants.values_list("street_id", "community_id", "grid_id"))
-        street_ids = {s for s, _c, _g in grants if s}
-        community_ids = {c for _s, c, _g in grants if c}
-        grid_ids = {g for _s, _c, g in grants if g}
-        if street_ids:
-            community_ids |= set(
-                Community.objects.filter(street_id__in=street_ids).values_list("id", flat=True)
-            )
-        grid_community_ids = (
-            set(Grid.objects.filter(id__in=grid_ids).values_list("community_id", flat=True)) if grid_ids else set()
-        )
+        # One query through the grants' relations (accounts sits below registry and never imports it):
+        # a street grant yields a row per community of that street, a grid grant its community.
+        rows = user.scope_grants.values_list("community_id", "grid_id", "street__communities__id",
+                                             "grid__community_id")
+        community_ids: set[int] = set()
+        grid_ids: set[int] = set()
+        grid_community_ids: set[int] = set()
+        for community_id, grid_id, street_community_id, grid_community_id in rows:
+            community_ids.update(c for c in (community_id, street_community_id) if c)
+            if grid_id:
+                grid_ids.add(grid_id)
+                grid_community_ids.add(grid_community_id)
         scope = Scope(
             community_ids=frozenset(community_ids),
             grid_ids=frozenset(grid_ids),

@@ -11,7 +11,7 @@ from fangkong.accounts.scope import scope_of
 from fangkong.accounts.services import require
 from fangkong.core.errors import FieldError, NotFound
 from fangkong.core.identifiers import mask_name
-from fangkong.passes import services
+from fangkong.passes import services, signing
 from fangkong.passes.models import Pass
 from fangkong.registry.models import Community
 from fangkong.registry.services import person_reveal
@@ -67,7 +67,7 @@ def _out(p: Pass, *, with_qr: bool, id_number: str | None = None) -> dict:
         "household": p.household.address if p.household else None, "holder_name": mask_name(p.person.name),
         "holder_id_number": id_number or p.person.id_number_masked, "plate": p.plate,
         "gates": [g.code for g in p.gates.all()], "revoked_reason": p.revoked_reason,
-        "qr": services.pass_qr(p) if with_qr else None,
+        "qr": signing.pass_qr(p) if with_qr else None,
     }
 
 

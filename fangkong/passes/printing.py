@@ -22,7 +22,7 @@ from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.pdfgen.canvas import Canvas
 
 from fangkong.passes.models import Pass
-from fangkong.passes.services import pass_qr
+from fangkong.passes.signing import pass_qr
 
 FONT, MONO, DIGITS = "STSong-Light", "Courier", "Helvetica-Bold"
 CARD_W, CARD_H = 90 * mm, 60 * mm

@@ -17,8 +17,8 @@ from fangkong.accounts.services import audit_record, require
 from fangkong.core import crypto
 from fangkong.core.errors import FieldError, NotFound
 from fangkong.core.identifiers import luhn_digit, mask_id_number, normalise_id_number, normalise_plate
-from fangkong.passes import keys, signing
 from fangkong.passes.models import Ban, Pass, SyncEvent
+from fangkong.passes.printing import pass_cards_pdf
 from fangkong.registry.models import Community, Person
 
 # Features that put a person's passes on hold (medical observation) say which people are held, so a
@@ -43,12 +43,6 @@ def _new_number() -> str:
     """8 digits, the last a Luhn check digit: typeable on a numeric keypad, typos caught."""
     body = f"{secrets.randbelow(9_000_000) + 1_000_000}"
     return body + luhn_digit(body)
-
-
-def pass_qr(p: Pass) -> str:
-    kid, private = keys.current_signing_key()
-    claim = signing.PassClaim(kid, p.id, p.version, p.valid_from, p.valid_until, p.community_id)
-    return signing.encode(claim, private)
 
 
 def _check_person(actor: User, person: Person) -> None:
@@ -251,8 +245,6 @@ def pass_cards_export(*, actor: User, passes: list[Pass]) -> bytes:
                          _("At most %(n)d cards in one PDF: narrow the filter") % {"n": MAX_CARDS_PER_PDF})
     if any(p.status == Pass.Status.REVOKED for p in passes):
         raise FieldError("status", "pass_revoked", _("A revoked pass cannot be printed"))
-    from fangkong.passes.printing import pass_cards_pdf
-
     pdf = pass_cards_pdf(passes)
     per_community: dict[int, int] = {}
     for p in passes:

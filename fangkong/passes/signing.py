@@ -88,3 +88,12 @@ def decode(text: str, public_keys: dict[int, bytes]) -> PassClaim:
         raise BadSignature("signature") from None
     return PassClaim(kid, pass_id, version, date.fromordinal(_EPOCH_ORDINAL + vf),
                      date.fromordinal(_EPOCH_ORDINAL + vu), community_id)
+
+
+def pass_qr(p) -> str:
+    """The text of a pass's QR code: its claim (key id, pass id, version, validity, community) signed
+    with the community's current key. `p` is a `passes.models.Pass`."""
+    from fangkong.passes import keys  # keys reads the database; verifying above needs none of it
+
+    kid, private = keys.current_signing_key()
+    return encode(PassClaim(kid, p.id, p.version, p.valid_from, p.valid_until, p.community_id), private)

@@ -17,15 +17,65 @@ from fangkong.core import crypto
 from fangkong.core.dates import local_today
 from fangkong.core.errors import FieldError, NotFound
 from fangkong.core.models import protect
-from fangkong.registry.models import Building, Community, Grid, Household, Membership, Person, Tag, Tenancy
+from fangkong.registry.models import (
+    Building,
+    Community,
+    District,
+    Grid,
+    Household,
+    Membership,
+    Person,
+    Street,
+    Tag,
+    Tenancy,
+)
 from fangkong.registry.validation import PersonData
 
-RETENTION_DAYS = int(getattr(settings, "FANGKONG_RETENTION_DAYS", 365))
 PROTECTED_FIELDS = ("id_number", "phone")
+
+# The district every deployment starts from, and the standard tags of a community's registry.
+HOME_DISTRICT = ("370212", "崂山区", "青岛市")
+HOME_STREET = ("370212005", "中韩街道")
+GRID_NAMES = ["第一网格", "第二网格", "第三网格", "第四网格", "第五网格", "第六网格"]
+TAGS = [
+    ("party_member", "党员", "Party member"),
+    ("veteran", "退役军人", "Veteran"),
+    ("resident_representative", "居民代表", "Resident representative"),
+    ("elderly_alone", "独居老人", "Elderly living alone"),
+    ("disabled", "残疾人", "Disabled"),
+    ("volunteer", "志愿者", "Volunteer"),
+]
 
 
 def default_retain_until(today: date | None = None) -> date:
-    return (today or local_today()) + timedelta(days=RETENTION_DAYS)
+    # Read when used, not at import: a deployment (or a test) that sets it later is honoured.
+    return (today or local_today()) + timedelta(days=settings.FANGKONG_RETENTION_DAYS)
+
+
+def tags_ensure() -> None:
+    """The standard person tags (party member, veteran…), created once."""
+    for code, name, name_en in TAGS:
+        Tag.objects.get_or_create(code=code, defaults={"name": name, "name_en": name_en})
+
+
+def places_ensure(*, community_code: str, community_name: str, grids: int = 6,
+                  street: Street | None = None) -> Community:
+    """A community with its numbered grids, under the given street (default 中韩街道, 崂山区): created
+    once, found on later calls. For installing, the demo and tests; not scoped to an actor."""
+    code, name, city = HOME_DISTRICT
+    district, _ = District.objects.get_or_create(code=code, defaults={"name": name, "city": city})
+    if street is None:
+        street_code, street_name = HOME_STREET
+        street, _ = Street.objects.get_or_create(code=street_code, defaults={"district": district,
+                                                                              "name": street_name})
+    community, _ = Community.objects.get_or_create(
+        code=community_code,
+        defaults={"street": street, "name": community_name, "address": f"青岛市崂山区{street.name}{community_name}"},
+    )
+    for n in range(1, grids + 1):
+        Grid.objects.get_or_create(community=community, number=n,
+                                   defaults={"name": GRID_NAMES[n - 1] if n <= len(GRID_NAMES) else f"第{n}网格"})
+    return community
 
 
 def _check_place(actor: User, community_id: int, grid_id: int | None) -> None:

@@ -20,7 +20,8 @@ from fangkong.gates.models import Gate, Incident, Scan, Shift, Visitor
 from fangkong.gates.services import incident_report
 from fangkong.passes.errors import REASONS
 from fangkong.passes.models import Ban, Pass
-from fangkong.passes.services import ban_create, pass_issue, pass_qr
+from fangkong.passes.services import ban_create, pass_issue
+from fangkong.passes.signing import pass_qr
 from fangkong.workgroup.models import Member, WorkingGroup
 
 HX = {"HTTP_HX_REQUEST": "true"}

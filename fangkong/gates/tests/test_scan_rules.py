@@ -11,7 +11,8 @@ import pytest
 from fangkong.gates.models import Scan
 from fangkong.gates.scanning import ScanRequest, scan_record
 from fangkong.passes.models import ExitCount, Pass
-from fangkong.passes.services import ban_create, pass_issue, pass_qr, pass_reissue, pass_revoke
+from fangkong.passes.services import ban_create, pass_issue, pass_reissue, pass_revoke
+from fangkong.passes.signing import pass_qr
 
 SH = ZoneInfo("Asia/Shanghai")
 

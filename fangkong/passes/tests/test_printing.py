@@ -15,7 +15,8 @@ from fangkong.accounts.models import AuditEntry
 from fangkong.passes import keys, selectors, signing, tasks
 from fangkong.passes.models import Pass
 from fangkong.passes.printing import pass_cards_pdf
-from fangkong.passes.services import pass_issue, pass_issue_bulk, pass_qr, pass_revoke
+from fangkong.passes.services import pass_issue, pass_issue_bulk, pass_revoke
+from fangkong.passes.signing import pass_qr
 from fangkong.registry.models import Person
 
 FROM, UNTIL = date(2020, 1, 28), date(2020, 2, 28)

@@ -95,3 +95,12 @@ def test_purge_anonymises_expired_people_only(places, personas, make_person):
     assert Person.objects.get(pk=landlord.pk).name == "房东"
     assert AuditEntry.objects.filter(action="purge", count=1).exists()
     assert purge_expired() == {"people": 0}
+
+
+def test_retention_follows_the_setting_read_when_a_person_is_registered(places, make_person, settings):
+    from fangkong.core.dates import local_today
+
+    settings.FANGKONG_RETENTION_DAYS = 30
+    assert make_person(places["grid1"]).retain_until == local_today() + timedelta(days=30)
+    settings.FANGKONG_RETENTION_DAYS = 400
+    assert make_person(places["grid1"]).retain_until == local_today() + timedelta(days=400)

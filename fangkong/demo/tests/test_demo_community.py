@@ -6,8 +6,8 @@ import pytest
 from django.db.models import Count
 
 from fangkong.accounts.models import User
+from fangkong.demo.community import load_demo
 from fangkong.gates.models import Gate
-from fangkong.registry.demo import load_demo
 from fangkong.registry.models import Community, Household, Merchant, Person, Tenancy
 from fangkong.workgroup.models import HouseholdLiaison, Member
 

@@ -11,6 +11,7 @@ from decimal import Decimal
 from django.utils import timezone
 
 from fangkong.accounts.models import User
+from fangkong.demo.synthetic import ELSEWHERE, Generator
 from fangkong.gates.models import Gate
 from fangkong.gates.scanning import ScanRequest, scan_record
 from fangkong.gates.services import incident_report, shift_add
@@ -18,7 +19,6 @@ from fangkong.passes.models import Pass
 from fangkong.passes.services import pass_issue, pass_issue_bulk
 from fangkong.registry.models import Community, Merchant, Person
 from fangkong.registry.services import person_register
-from fangkong.registry.synthetic import ELSEWHERE, Generator
 from fangkong.registry.validation import person_data_from
 from fangkong.workgroup.models import Member
 

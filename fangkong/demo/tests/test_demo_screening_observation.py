@@ -13,11 +13,11 @@ from django.utils import timezone
 from fangkong.accounts.models import User
 from fangkong.core.identifiers import parse_resident_id
 from fangkong.core.localcache import clear_all
+from fangkong.demo.community import DEMO_CODE, load_demo
+from fangkong.demo.screening import FIRST_ROUND_NAME, ROUND_NAME, SITE_NAME, load_screening_demo
 from fangkong.observation.models import Alert, Observation, ReturneeReport, Site
 from fangkong.observation.services import missed_followups_sweep
 from fangkong.passes.models import Pass
-from fangkong.registry.demo import DEMO_CODE, load_demo
-from fangkong.registry.demo_screening import FIRST_ROUND_NAME, ROUND_NAME, SITE_NAME, load_screening_demo
 from fangkong.registry.models import Community, Tenancy
 from fangkong.screening.models import Round, TravelRecord, Visit, VisitPerson
 from fangkong.screening.selectors import round_coverage

@@ -15,55 +15,28 @@ from django.db import transaction
 from fangkong.accounts.models import User
 from fangkong.accounts.roles import Role
 from fangkong.accounts.services import user_create
+from fangkong.demo.gates import load_gate_demo
+from fangkong.demo.screening import load_screening_demo
+from fangkong.demo.synthetic import Generator, community_rows, write_csv
 from fangkong.gates.models import Gate
 from fangkong.policy.services import policy_set
 from fangkong.registry.importing import import_people
-from fangkong.registry.models import Community, District, Grid, Household, Merchant, Street, Tag
-from fangkong.registry.synthetic import Generator, community_rows, write_csv
+from fangkong.registry.models import Community, Grid, Household, Merchant, Street
+from fangkong.registry.services import places_ensure, tags_ensure
 from fangkong.workgroup.models import Member
 from fangkong.workgroup.services import liaison_assign, member_add, working_group_create
 
 DEMO_CODE = "SJXZ"
+DEMO_NAME = "孙家下庄社区"
 DEMO_PASSWORD = "fangkong2020"  # noqa: S105 -- printed by `fangkong demo` on purpose
-GRID_NAMES = ["第一网格", "第二网格", "第三网格", "第四网格", "第五网格", "第六网格"]
-TAGS = [
-    ("party_member", "党员", "Party member"),
-    ("veteran", "退役军人", "Veteran"),
-    ("resident_representative", "居民代表", "Resident representative"),
-    ("elderly_alone", "独居老人", "Elderly living alone"),
-    ("disabled", "残疾人", "Disabled"),
-    ("volunteer", "志愿者", "Volunteer"),
-]
-
-
-def ensure_tags() -> None:
-    for code, name, name_en in TAGS:
-        Tag.objects.get_or_create(code=code, defaults={"name": name, "name_en": name_en})
-
-
-def ensure_places(*, community_code: str = DEMO_CODE, community_name: str = "孙家下庄社区",
-                  grids: int = 6, street: Street | None = None) -> Community:
-    district, _ = District.objects.get_or_create(code="370212", defaults={"name": "崂山区", "city": "青岛市"})
-    if street is None:
-        street, _ = Street.objects.get_or_create(code="370212005", defaults={"district": district, "name": "中韩街道"})
-    community, _ = Community.objects.get_or_create(
-        code=community_code,
-        defaults={"street": street, "name": community_name, "address": f"青岛市崂山区{street.name}{community_name}"},
-    )
-    for n in range(1, grids + 1):
-        Grid.objects.get_or_create(community=community, number=n,
-                                   defaults={"name": GRID_NAMES[n - 1] if n <= len(GRID_NAMES) else f"第{n}网格"})
-    return community
-
-
 def demo_loaded() -> bool:
     return Community.objects.filter(code=DEMO_CODE).exists()
 
 
 def load_demo(*, progress=None) -> dict[str, str]:
     """Create the demo community, its people, working group, gates and logins. Returns the logins."""
-    ensure_tags()
-    community = ensure_places()
+    tags_ensure()
+    community = places_ensure(community_code=DEMO_CODE, community_name=DEMO_NAME)
     street = community.street
     grids = list(community.grids.order_by("number"))
     admin = user_create(username="admin", password=DEMO_PASSWORD, role=Role.ADMINISTRATOR,
@@ -85,11 +58,7 @@ def load_demo(*, progress=None) -> dict[str, str]:
                    effective_from=date(2020, 1, 28), note="街道通知：企业不早于2月24日复工")
         policy_set(actor=admin, key="observation_days", value=14, community=community,
                    effective_from=date(2020, 1, 25), note="返青人员居家或集中隔离医学观察14天")
-    from fangkong.registry.demo_gates import load_gate_demo
-
     load_gate_demo(admin=admin, community=community)
-    from fangkong.registry.demo_screening import load_screening_demo
-
     load_screening_demo(admin=admin, community=community)
     return {name: DEMO_PASSWORD for name in ["admin", *logins]}
 

@@ -9,14 +9,14 @@ from pathlib import Path
 from fangkong.accounts.models import User
 from fangkong.accounts.roles import Role
 from fangkong.accounts.services import user_create
-from fangkong.registry.demo import ensure_places, ensure_tags
+from fangkong.demo.synthetic import Generator, community_rows, write_csv
 from fangkong.registry.importing import import_people
 from fangkong.registry.models import Community, District, Street
-from fangkong.registry.synthetic import Generator, community_rows, write_csv
+from fangkong.registry.services import places_ensure, tags_ensure
 
 
 def seed_district(*, communities: int, people: int, progress=None) -> list[Community]:
-    ensure_tags()
+    tags_ensure()
     admin = User.objects.filter(role=Role.ADMINISTRATOR).order_by("id").first() or user_create(
         username="seed-admin", password=secrets.token_urlsafe(16), role=Role.ADMINISTRATOR)
     district, _ = District.objects.get_or_create(code="379999", defaults={"name": "合成区", "city": "演示市"})
@@ -27,7 +27,7 @@ def seed_district(*, communities: int, people: int, progress=None) -> list[Commu
         street, _ = Street.objects.get_or_create(
             code=f"379999{i // 10:03d}", defaults={"district": district, "name": f"合成街道{i // 10 + 1}"}
         )
-        community = ensure_places(community_code=f"SEED{i + 1:04d}", community_name=f"合成社区{i + 1}", grids=6,
+        community = places_ensure(community_code=f"SEED{i + 1:04d}", community_name=f"合成社区{i + 1}", grids=6,
                                   street=street)
         rows = community_rows(gen=gen, community_name=community.name, grids=6, households=max(1, people * 10 // 35),
                               residents=people - people // 8, landlords=max(1, people // 30), tenants=people // 8)

@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from fangkong.accounts.models import User
 from fangkong.core.identifiers import id_check_char
+from fangkong.demo.synthetic import Generator
 from fangkong.observation.models import Alert, Observation, ReturneeReport
 from fangkong.observation.returnees import (
     ReportData,
@@ -36,7 +37,6 @@ from fangkong.observation.services import (
     site_create,
 )
 from fangkong.registry.models import Community, Household, Membership, Person, Tenancy
-from fangkong.registry.synthetic import Generator
 from fangkong.registry.validation import person_data_from
 from fangkong.screening.models import Round, Visit
 from fangkong.screening.services import MemberCheck, NewPerson, round_close, round_create, visit_record
