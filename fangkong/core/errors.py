@@ -13,15 +13,33 @@ from django.utils.translation import gettext_lazy as _
 
 
 class Code(StrEnum):
-    """Codes that belong to no one app."""
+    """Codes that belong to no one app: the request as a whole, a field's shape, identifiers."""
 
     DOMAIN_ERROR = "domain_error"
     INVALID = "invalid"
     NOT_FOUND = "not_found"
     FORBIDDEN = "forbidden"
     CONFLICT = "conflict"
+    # a field's value
+    REQUIRED = "required"
+    INVALID_CHOICE = "invalid_choice"
+    NOT_NUMBER = "not_number"
+    NOT_INTEGER = "not_integer"
+    OUT_OF_RANGE = "out_of_range"
+    TOO_LONG = "too_long"
+    TOO_LARGE = "too_large"
+    DATE_FORMAT = "date_format"
+    TIME_FORMAT = "time_format"
+    BEFORE_START = "before_start"
     IN_FUTURE = "in_future"
-    NAIVE_TIME = "naive_time"
+    # identifiers (core.identifiers)
+    ID_FORMAT = "id_format"
+    ID_CHECKSUM = "id_checksum"
+    ID_BIRTH_DATE = "id_birth_date"
+    ID_FIRST_GENERATION = "id_first_generation"
+    DOCUMENT_FORMAT = "document_format"
+    PHONE_FORMAT = "phone_format"
+    PLATE_FORMAT = "plate_format"
 
 
 class DomainError(Exception):

@@ -8,7 +8,7 @@ from decimal import Decimal, InvalidOperation
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from fangkong.core.errors import FieldError
+from fangkong.core.errors import Code, FieldError
 
 # A body temperature outside this range is a typo (or a broken thermometer), not a reading.
 LOWEST, HIGHEST = Decimal("34.0"), Decimal("43.0")
@@ -28,14 +28,14 @@ class Symptom(models.TextChoices):
 def parse_temperature(value: object, field: str = "temperature", *, required: bool = True) -> Decimal | None:
     if value in (None, ""):
         if required:
-            raise FieldError(field, "required", _("Enter the temperature"))
+            raise FieldError(field, Code.REQUIRED, _("Enter the temperature"))
         return None
     try:
         t = Decimal(str(value).strip().replace("，", ".").replace(",", ".")).quantize(Decimal("0.1"))
     except InvalidOperation:
-        raise FieldError(field, "not_number", _("Enter a temperature such as 36.5")) from None
+        raise FieldError(field, Code.NOT_NUMBER, _("Enter a temperature such as 36.5")) from None
     if not LOWEST <= t <= HIGHEST:
-        raise FieldError(field, "out_of_range", _("A body temperature lies between 34.0 and 43.0 °C"))
+        raise FieldError(field, Code.OUT_OF_RANGE, _("A body temperature lies between 34.0 and 43.0 °C"))
     return t
 
 
@@ -43,7 +43,7 @@ def parse_symptoms(values: Iterable[object] | None, field: str = "symptoms") -> 
     out: list[str] = []
     for v in values or []:
         if v not in Symptom.values:
-            raise FieldError(field, "invalid_choice", _("Unknown symptom: %(v)s") % {"v": str(v)[:32]})
+            raise FieldError(field, Code.INVALID_CHOICE, _("Unknown symptom: %(v)s") % {"v": str(v)[:32]})
         if v not in out:
             out.append(str(v))
     return out

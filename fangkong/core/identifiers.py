@@ -15,7 +15,7 @@ from datetime import date
 
 from django.utils.translation import gettext_lazy as _
 
-from fangkong.core.errors import FieldError
+from fangkong.core.errors import Code, FieldError
 
 _WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _CHECK_CHARS = "10X98765432"
@@ -51,23 +51,23 @@ def parse_resident_id(raw: str, *, today: date | None = None) -> ResidentId:
     """Validate an 18-character resident ID number; raise FieldError with a code saying why."""
     number = normalise_id_number(raw)
     if not number:
-        raise FieldError("id_number", "required", _("ID number is required"))
+        raise FieldError("id_number", Code.REQUIRED, _("ID number is required"))
     if len(number) == 15 and number.isdigit():
         raise FieldError(
-            "id_number", "id_first_generation", _("15-digit first-generation ID numbers were retired in 2013")
+            "id_number", Code.ID_FIRST_GENERATION, _("15-digit first-generation ID numbers were retired in 2013")
         )
     if not _ID_RE.match(number):
-        raise FieldError("id_number", "id_format", _("An ID number has 17 digits and a check digit or X"))
+        raise FieldError("id_number", Code.ID_FORMAT, _("An ID number has 17 digits and a check digit or X"))
     if id_check_char(number[:17]) != number[17]:
-        raise FieldError("id_number", "id_checksum", _("The check digit of the ID number is wrong"))
+        raise FieldError("id_number", Code.ID_CHECKSUM, _("The check digit of the ID number is wrong"))
     try:
         birth = date(int(number[6:10]), int(number[10:12]), int(number[12:14]))
     except ValueError:
         raise FieldError(
-            "id_number", "id_birth_date", _("The ID number holds an impossible birth date")
+            "id_number", Code.ID_BIRTH_DATE, _("The ID number holds an impossible birth date")
         ) from None
     if birth.year < 1880 or birth > (today or date.today()):
-        raise FieldError("id_number", "id_birth_date", _("The ID number holds an impossible birth date"))
+        raise FieldError("id_number", Code.ID_BIRTH_DATE, _("The ID number holds an impossible birth date"))
     sex = "M" if int(number[16]) % 2 == 1 else "F"
     return ResidentId(number, birth, sex, number[:6] in PERMIT_PREFIXES)
 
@@ -75,10 +75,10 @@ def parse_resident_id(raw: str, *, today: date | None = None) -> ResidentId:
 def normalise_other_document(raw: str) -> str:
     number = re.sub(r"[\s-]+", "", _ascii(raw)).upper()
     if not number:
-        raise FieldError("id_number", "required", _("Document number is required"))
+        raise FieldError("id_number", Code.REQUIRED, _("Document number is required"))
     if not re.fullmatch(r"[A-Z0-9]{5,20}", number):
         raise FieldError(
-            "id_number", "document_format", _("A document number has 5 to 20 letters and digits")
+            "id_number", Code.DOCUMENT_FORMAT, _("A document number has 5 to 20 letters and digits")
         )
     return number
 
@@ -95,7 +95,7 @@ def normalise_phone(raw: str) -> str:
     if _LANDLINE_RE.match(phone):
         return phone
     raise FieldError(
-        "phone", "phone_format", _("A phone number is 11 digits starting with 13-19, or a landline with area code")
+        "phone", Code.PHONE_FORMAT, _("A phone number is 11 digits starting with 13-19, or a landline with area code")
     )
 
 
@@ -124,7 +124,7 @@ def normalise_plate(raw: str) -> str:
     plate = re.sub(r"[\s·.\-]+", "", raw or "").upper()
     if _PLATE_ORDINARY.match(plate) or _PLATE_NEV.match(plate):
         return plate
-    raise FieldError("plate", "plate_format", _("Not a plate number such as 鲁B12345 or 鲁BD12345"))
+    raise FieldError("plate", Code.PLATE_FORMAT, _("Not a plate number such as 鲁B12345 or 鲁BD12345"))
 
 
 def luhn_digit(digits: str) -> str:

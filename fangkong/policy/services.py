@@ -23,8 +23,9 @@ from fangkong.accounts.roles import Perm, Role
 from fangkong.accounts.scope import scope_of
 from fangkong.accounts.services import audit_record, require
 from fangkong.core.dates import local_today
-from fangkong.core.errors import FieldError, NotFound
+from fangkong.core.errors import Code, FieldError, NotFound
 from fangkong.core.localcache import TTLCache
+from fangkong.policy.errors import PolicyCode
 from fangkong.policy.models import PolicyValue
 from fangkong.registry.models import Community, District, Street
 
@@ -36,9 +37,10 @@ def _int_range(lo: int, hi: int) -> Callable[[Any], int]:
         try:
             n = int(v)
         except (TypeError, ValueError):
-            raise FieldError("value", "not_integer", _("Enter a whole number")) from None
+            raise FieldError("value", Code.NOT_INTEGER, _("Enter a whole number")) from None
         if not lo <= n <= hi:
-            raise FieldError("value", "out_of_range", _("Enter a number from %(lo)s to %(hi)s") % {"lo": lo, "hi": hi})
+            raise FieldError("value", Code.OUT_OF_RANGE,
+                             _("Enter a number from %(lo)s to %(hi)s") % {"lo": lo, "hi": hi})
         return n
     return parse
 
@@ -47,22 +49,22 @@ def _temperature(v: Any) -> str:
     try:
         t = Decimal(str(v)).quantize(Decimal("0.1"))
     except InvalidOperation:
-        raise FieldError("value", "not_number", _("Enter a temperature such as 37.3")) from None
+        raise FieldError("value", Code.NOT_NUMBER, _("Enter a temperature such as 37.3")) from None
     if not Decimal("36.0") <= t <= Decimal("40.0"):
-        raise FieldError("value", "out_of_range", _("A fever threshold lies between 36.0 and 40.0 °C"))
+        raise FieldError("value", Code.OUT_OF_RANGE, _("A fever threshold lies between 36.0 and 40.0 °C"))
     return str(t)
 
 
 def _comparison(v: Any) -> str:
     if v not in (">=", ">"):
-        raise FieldError("value", "invalid_choice", _("Use >= or >"))
+        raise FieldError("value", Code.INVALID_CHOICE, _("Use >= or >"))
     return v
 
 
 def _quota(v: Any) -> dict[str, int | None]:
     if not isinstance(v, dict) or set(v) - set(PASS_KINDS):
         message = _("Give exits per day for: %(kinds)s") % {"kinds": ", ".join(PASS_KINDS)}
-        raise FieldError("value", "invalid_quota", message)
+        raise FieldError("value", PolicyCode.INVALID_QUOTA, message)
     out: dict[str, int | None] = {}
     for kind in PASS_KINDS:
         n = v.get(kind)
@@ -72,7 +74,7 @@ def _quota(v: Any) -> dict[str, int | None]:
 
 def _kinds(v: Any) -> list[str]:
     if not isinstance(v, list) or set(v) - set(PASS_KINDS):
-        raise FieldError("value", "invalid_choice", _("Choose among: %(kinds)s") % {"kinds": ", ".join(PASS_KINDS)})
+        raise FieldError("value", Code.INVALID_CHOICE, _("Choose among: %(kinds)s") % {"kinds": ", ".join(PASS_KINDS)})
     return sorted(set(v), key=PASS_KINDS.index)
 
 
@@ -80,7 +82,7 @@ def _areas(v: Any) -> list[str]:
     if isinstance(v, str):
         v = [a for a in re.split(r"[,，、\s]+", v) if a]
     if not isinstance(v, list) or not all(isinstance(a, str) and 0 < len(a) <= 32 for a in v):
-        raise FieldError("value", "invalid_areas", _("List provinces or cities separated by commas"))
+        raise FieldError("value", PolicyCode.INVALID_AREAS, _("List provinces or cities separated by commas"))
     return v
 
 
@@ -88,18 +90,18 @@ def _date(v: Any) -> str:
     try:
         return date.fromisoformat(str(v)).isoformat()
     except ValueError:
-        raise FieldError("value", "date_format", _("Dates are written 2020-02-24")) from None
+        raise FieldError("value", Code.DATE_FORMAT, _("Dates are written 2020-02-24")) from None
 
 
 def _time(v: Any) -> str:
     if not re.fullmatch(r"([01]\d|2[0-3]):[0-5]\d", str(v)):
-        raise FieldError("value", "time_format", _("Times are written 16:00"))
+        raise FieldError("value", Code.TIME_FORMAT, _("Times are written 16:00"))
     return str(v)
 
 
 def _mode(v: Any) -> str:
     if v not in ("key_areas", "all", "none"):
-        raise FieldError("value", "invalid_choice", _("Use key_areas, all or none"))
+        raise FieldError("value", Code.INVALID_CHOICE, _("Use key_areas, all or none"))
     return v
 
 
@@ -194,9 +196,9 @@ def policy_set(
 ) -> PolicyValue:
     require(actor, Perm.EDIT_POLICY)
     if key not in SETTINGS:
-        raise FieldError("key", "unknown_setting", _("Unknown setting"))
+        raise FieldError("key", PolicyCode.UNKNOWN_SETTING, _("Unknown setting"))
     if sum(x is not None for x in (district, street, community)) != 1:
-        raise FieldError("level", "one_level", _("Set a value at exactly one level"))
+        raise FieldError("level", PolicyCode.ONE_LEVEL, _("Set a value at exactly one level"))
     if not _may_set_at(actor, district=district, street=street, community=community):
         raise NotFound(_("No such place in your scope"))
     clean = SETTINGS[key].parse(value)

@@ -14,6 +14,7 @@ from fangkong.accounts.services import require
 from fangkong.core.dates import local_today
 from fangkong.core.errors import FieldError, NotFound
 from fangkong.registry import selectors, services
+from fangkong.registry.errors import RegistryCode
 from fangkong.registry.flags import person_flags
 from fangkong.registry.models import Person
 from fangkong.registry.validation import parse_relation, person_data_from
@@ -182,7 +183,7 @@ def person_create(request, body: PersonIn):
     except NotFound:
         hh = None
     if hh is None:
-        raise FieldError("household", "unknown_household", "No such household in your scope")
+        raise FieldError("household", RegistryCode.UNKNOWN_HOUSEHOLD, "No such household in your scope")
     # Unknown tags are a 400 here, as in the import; person_register looks every tag up and expects it known.
     data = person_data_from(body.dict(), known_tags=set(services.tags_by_word()))
     p = services.person_register(actor=request.user, data=data, community=hh.community, household=hh,

@@ -3,6 +3,8 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from fangkong.core.errors import Code
+from fangkong.registry.errors import RegistryCode
 from fangkong.registry.models import Membership, Person
 
 
@@ -48,7 +50,7 @@ class ImportForm(forms.Form):
     def clean_file(self):
         f = self.cleaned_data["file"]
         if not f.name.lower().endswith((".xlsx", ".csv")):
-            raise forms.ValidationError(_("Upload an .xlsx or .csv file"), code="unsupported_type")
+            raise forms.ValidationError(_("Upload an .xlsx or .csv file"), code=RegistryCode.UNSUPPORTED_TYPE)
         if f.size > 30 * 1024 * 1024:
-            raise forms.ValidationError(_("A file is at most 30 MB"), code="too_large")
+            raise forms.ValidationError(_("A file is at most 30 MB"), code=Code.TOO_LARGE)
         return f

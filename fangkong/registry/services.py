@@ -17,6 +17,7 @@ from fangkong.core import crypto
 from fangkong.core.dates import local_today
 from fangkong.core.errors import FieldError, NotFound
 from fangkong.core.models import protect
+from fangkong.registry.errors import RegistryCode
 from fangkong.registry.models import (
     Building,
     Community,
@@ -109,7 +110,8 @@ def _apply_person_data(person: Person, data: PersonData) -> list[str]:
 
 
 def _id_taken() -> FieldError:
-    return FieldError("id_number", "id_number_taken", _("A person with this ID number is already registered"))
+    return FieldError("id_number", RegistryCode.ID_NUMBER_TAKEN,
+                      _("A person with this ID number is already registered"))
 
 
 @transaction.atomic
@@ -119,7 +121,7 @@ def household_create(
     require(actor, Perm.EDIT_REGISTRY)
     _check_place(actor, community.id, grid.id)
     if grid.community_id != community.id:
-        raise FieldError("grid", "grid_outside_community", _("The grid belongs to another community"))
+        raise FieldError("grid", RegistryCode.GRID_OUTSIDE_COMMUNITY, _("The grid belongs to another community"))
     building, _created = Building.objects.get_or_create(
         community=community, name=building_name.strip(), defaults={"grid": grid}
     )
@@ -150,7 +152,8 @@ def person_register(
     """Register a person, with their household membership (and landlord, for a tenant)."""
     require(actor, Perm.EDIT_REGISTRY)
     if household is not None and household.community_id != community.id:
-        raise FieldError("household", "household_outside_community", _("The household belongs to another community"))
+        raise FieldError("household", RegistryCode.HOUSEHOLD_OUTSIDE_COMMUNITY,
+                         _("The household belongs to another community"))
     _check_place(actor, community.id, household.grid_id if household else None)
     if Person.objects.by_id_number(data.id_number).exists():
         raise _id_taken()
@@ -223,9 +226,11 @@ def person_move(
     current = person.memberships.filter(end_date__isnull=True).first()
     if current is not None:
         if current.household_id == household.id:
-            raise FieldError("household", "already_member", _("The person already belongs to this household"))
+            raise FieldError("household", RegistryCode.ALREADY_MEMBER,
+                             _("The person already belongs to this household"))
         if on < current.start_date:
-            raise FieldError("start_date", "before_current", _("A move cannot predate the current membership"))
+            raise FieldError("start_date", RegistryCode.BEFORE_CURRENT,
+                             _("A move cannot predate the current membership"))
         current.end_date = on
         current.save(update_fields=["end_date"])
         Tenancy.objects.filter(tenant=person, end_date__isnull=True).update(end_date=on)
@@ -243,7 +248,7 @@ def person_move(
 def person_reveal(*, actor: User, person: Person, field: str, via: str = "web") -> str:
     """Return the clear value of a protected field and audit that this actor saw it."""
     if field not in PROTECTED_FIELDS:
-        raise FieldError("field", "not_revealable", _("Only id_number and phone can be revealed"))
+        raise FieldError("field", RegistryCode.NOT_REVEALABLE, _("Only id_number and phone can be revealed"))
     require(actor, Perm.REVEAL_ID_NUMBER if field == "id_number" else Perm.REVEAL_PHONE)
     _check_place(actor, person.community_id, person.grid_id)
     audit_record(actor=actor, action="reveal", object_type="person", object_id=person.pk,

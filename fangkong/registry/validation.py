@@ -12,12 +12,13 @@ from datetime import date
 
 from django.utils.translation import gettext_lazy as _
 
-from fangkong.core.errors import FieldError, ValidationErrors
+from fangkong.core.errors import Code, FieldError, ValidationErrors
 from fangkong.core.identifiers import (
     normalise_other_document,
     normalise_phone,
     parse_resident_id,
 )
+from fangkong.registry.errors import RegistryCode
 from fangkong.registry.models import Membership, Person
 
 # Accept the Chinese labels people type in spreadsheets as well as the codes.
@@ -82,7 +83,7 @@ def _choice(value: str, choices, words: Mapping[str, str], field_name: str, labe
     if v.lower() in words:
         return words[v.lower()]
     allowed = "、".join(list(words)[:8])
-    raise FieldError(field_name, "invalid_choice", _("%(label)s must be one of: %(allowed)s") % {
+    raise FieldError(field_name, Code.INVALID_CHOICE, _("%(label)s must be one of: %(allowed)s") % {
         "label": label, "allowed": allowed})
 
 
@@ -103,7 +104,7 @@ def parse_date(value, field_name: str) -> date | None:
         parts = [int(p) for p in text.split("-")]
         return date(parts[0], parts[1], parts[2])
     except (ValueError, IndexError):
-        raise FieldError(field_name, "date_format", _("Dates are written 2020-02-24")) from None
+        raise FieldError(field_name, Code.DATE_FORMAT, _("Dates are written 2020-02-24")) from None
 
 
 def person_data_from(raw: Mapping[str, object], *, known_tags: set[str] | None = None) -> PersonData:
@@ -119,9 +120,9 @@ def person_data_from(raw: Mapping[str, object], *, known_tags: set[str] | None =
 
     name = str(raw.get("name") or "").strip()
     if not name:
-        errors.append(FieldError("name", "required", _("Name is required")))
+        errors.append(FieldError("name", Code.REQUIRED, _("Name is required")))
     elif len(name) > 64:
-        errors.append(FieldError("name", "too_long", _("A name has at most 64 characters")))
+        errors.append(FieldError("name", Code.TOO_LONG, _("A name has at most 64 characters")))
 
     id_type = attempt(
         _choice, str(raw.get("id_type") or Person.IdType.RESIDENT_ID), Person.IdType, ID_TYPE_WORDS,
@@ -141,10 +142,11 @@ def person_data_from(raw: Mapping[str, object], *, known_tags: set[str] | None =
             if id_type == Person.IdType.RESIDENT_ID and parsed.is_hmt_permit:
                 id_type = Person.IdType.HMT_PERMIT
             if sex and sex != parsed.sex:
-                errors.append(FieldError("sex", "id_sex_mismatch", _("Sex does not match the ID number")))
+                errors.append(FieldError("sex", RegistryCode.ID_SEX_MISMATCH, _("Sex does not match the ID number")))
             if raw_birth and raw_birth != parsed.birth_date:
                 errors.append(
-                    FieldError("birth_date", "id_birth_mismatch", _("Birth date does not match the ID number"))
+                    FieldError("birth_date", RegistryCode.ID_BIRTH_MISMATCH,
+                               _("Birth date does not match the ID number"))
                 )
             sex, birth = parsed.sex, parsed.birth_date
     elif id_type:
@@ -168,7 +170,8 @@ def person_data_from(raw: Mapping[str, object], *, known_tags: set[str] | None =
     if known_tags is not None:
         unknown = [t for t in tags if t not in known_tags]
         if unknown:
-            errors.append(FieldError("tags", "unknown_tag", _("Unknown tag: %(tags)s") % {"tags": "、".join(unknown)}))
+            errors.append(FieldError("tags", RegistryCode.UNKNOWN_TAG,
+                                      _("Unknown tag: %(tags)s") % {"tags": "、".join(unknown)}))
 
     if errors:
         raise ValidationErrors(errors)

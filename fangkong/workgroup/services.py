@@ -11,8 +11,10 @@ from fangkong.accounts.models import User
 from fangkong.accounts.roles import Perm
 from fangkong.accounts.scope import scope_of
 from fangkong.accounts.services import audit_record, require
-from fangkong.core.errors import FieldError, NotFound
+from fangkong.core.errors import Code, FieldError, NotFound
+from fangkong.registry.errors import RegistryCode
 from fangkong.registry.models import Community, Grid, Household
+from fangkong.workgroup.errors import WorkgroupCode
 from fangkong.workgroup.models import HouseholdLiaison, Member, WorkingGroup
 
 
@@ -38,11 +40,11 @@ def member_add(
 ) -> Member:
     _check(actor, group.community_id)
     if position not in Member.Position.values:
-        raise FieldError("position", "invalid_choice", _("Unknown position"))
+        raise FieldError("position", Code.INVALID_CHOICE, _("Unknown position"))
     if reports_to is not None and reports_to.group_id != group.id:
-        raise FieldError("reports_to", "other_group", _("A member reports to someone in the same group"))
+        raise FieldError("reports_to", WorkgroupCode.OTHER_GROUP, _("A member reports to someone in the same group"))
     if grid is not None and grid.community_id != group.community_id:
-        raise FieldError("grid", "grid_outside_community", _("The grid belongs to another community"))
+        raise FieldError("grid", RegistryCode.GRID_OUTSIDE_COMMUNITY, _("The grid belongs to another community"))
     member = Member.objects.create(
         group=group, community_id=group.community_id, name=name.strip(), position=position,
         duties=duties.strip(), reports_to=reports_to, user=user, grid=grid, order=order,
@@ -57,7 +59,8 @@ def liaison_assign(*, actor: User, households: list[Household], member: Member) 
     """Make `member` the liaison cadre of each household (replacing any previous one)."""
     _check(actor, member.community_id)
     if any(h.community_id != member.community_id for h in households):
-        raise FieldError("household", "household_outside_community", _("The household belongs to another community"))
+        raise FieldError("household", RegistryCode.HOUSEHOLD_OUTSIDE_COMMUNITY,
+                         _("The household belongs to another community"))
     HouseholdLiaison.objects.filter(household__in=households).delete()
     HouseholdLiaison.objects.bulk_create(
         [HouseholdLiaison(household=h, member=member, community_id=h.community_id, grid_id=h.grid_id)

@@ -1,0 +1,20 @@
+"""The registry's refusal codes (values are the API's `code`); generic ones are `core.errors.Code`."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class RegistryCode(StrEnum):
+    ID_NUMBER_TAKEN = "id_number_taken"
+    ID_SEX_MISMATCH = "id_sex_mismatch"
+    ID_BIRTH_MISMATCH = "id_birth_mismatch"
+    UNKNOWN_TAG = "unknown_tag"
+    UNKNOWN_HOUSEHOLD = "unknown_household"
+    GRID_OUTSIDE_COMMUNITY = "grid_outside_community"
+    HOUSEHOLD_OUTSIDE_COMMUNITY = "household_outside_community"
+    ALREADY_MEMBER = "already_member"
+    BEFORE_CURRENT = "before_current"
+    FUTURE_DATE = "future_date"
+    NOT_REVEALABLE = "not_revealable"
+    UNSUPPORTED_TYPE = "unsupported_type"
