@@ -38,7 +38,7 @@ from fangkong.core.localcache import TTLCache
 from fangkong.gates.models import Gate, Scan
 from fangkong.passes import keys, signing
 from fangkong.passes.models import ExitCount, Pass
-from fangkong.policy.services import policy_values_cached
+from fangkong.policy.selectors import policy_values_cached
 
 
 @dataclass(frozen=True)

@@ -21,7 +21,7 @@ from fangkong.gates.models import Gate, Incident, Shift, Visitor
 from fangkong.gates.scanning import _is_fever, gate_for_scan
 from fangkong.passes.models import Ban, Pass
 from fangkong.passes.services import ban_create, pass_revoke
-from fangkong.policy.services import policy_values_cached
+from fangkong.policy.selectors import policy_values_cached
 from fangkong.registry.models import Household
 from fangkong.workgroup.models import Member
 

@@ -299,7 +299,7 @@ def _reports(request):
 
 
 def _report_out(r: ReturneeReport) -> dict:
-    from fangkong.policy.services import policy_values_cached
+    from fangkong.policy.selectors import policy_values_cached
     from fangkong.screening.flags import place_in_key_areas
 
     areas = policy_values_cached(community_id=r.community_id, on=r.arrival_date)["key_areas"]

@@ -19,14 +19,16 @@ from fangkong.accounts.scope import scope_of
 from fangkong.accounts.services import audit_record, require
 from fangkong.core import crypto
 from fangkong.core.dates import local_today
-from fangkong.core.errors import FieldError, NotFound
+from fangkong.core.errors import Code, FieldError, NotFound, ValidationErrors
 from fangkong.core.identifiers import mask_id_number, mask_phone, normalise_phone, parse_resident_id
+from fangkong.observation.errors import ObservationCode
 from fangkong.observation.models import Observation, ReportLink, ReturneeReport
 from fangkong.observation.services import MAX_START_AHEAD, observation_start
-from fangkong.policy.services import policy_values_cached
+from fangkong.policy.selectors import policy_values_cached
+from fangkong.registry.errors import RegistryCode
 from fangkong.registry.models import Household, Membership, Person, Tenancy
 from fangkong.registry.services import person_register
-from fangkong.registry.validation import PersonData, ValidationErrors
+from fangkong.registry.validation import PersonData
 from fangkong.screening.flags import place_in_key_areas
 from fangkong.screening.models import TravelRecord
 
@@ -44,9 +46,9 @@ def link_issue(*, actor: User, person: Person, kind: str, days: int = LINK_DAYS)
     if not scope_of(actor).covers_grid(person.community_id, person.grid_id):
         raise NotFound(_("No such person in your scope"))
     if kind not in ReportLink.Kind.values:
-        raise FieldError("kind", "invalid_choice", _("Unknown kind of link"))
+        raise FieldError("kind", Code.INVALID_CHOICE, _("Unknown kind of link"))
     if kind == ReportLink.Kind.LANDLORD and not Tenancy.objects.filter(landlord=person).exists():
-        raise FieldError("person", "not_a_landlord", _("The person lets no home in the registry"))
+        raise FieldError("person", ObservationCode.NOT_A_LANDLORD, _("The person lets no home in the registry"))
     ReportLink.objects.filter(person=person, kind=kind, revoked_at__isnull=True).update(revoked_at=timezone.now())
     token = secrets.token_urlsafe(24)
     link = ReportLink.objects.create(
@@ -110,12 +112,12 @@ def _clean(data: ReportData) -> tuple[list[FieldError], str, str]:
     errors: list[FieldError] = []
     data.from_place = (data.from_place or "").strip()[:64]
     if not data.from_place:
-        errors.append(FieldError("from_place", "required", _("Say where the person comes from")))
+        errors.append(FieldError("from_place", Code.REQUIRED, _("Say where the person comes from")))
     today = local_today()
     if data.arrival_date is None:
-        errors.append(FieldError("arrival_date", "required", _("Give the arrival date")))
+        errors.append(FieldError("arrival_date", Code.REQUIRED, _("Give the arrival date")))
     elif not today - timedelta(days=60) <= data.arrival_date <= today + MAX_START_AHEAD:
-        errors.append(FieldError("arrival_date", "out_of_range",
+        errors.append(FieldError("arrival_date", Code.OUT_OF_RANGE,
                                  _("The arrival date lies between 60 days ago and 30 days ahead")))
     data.transport = (data.transport or "").strip()[:64]
     data.address = (data.address or "").strip()[:200]
@@ -123,7 +125,7 @@ def _clean(data: ReportData) -> tuple[list[FieldError], str, str]:
     if data.person_id is None:
         data.name = (data.name or "").strip()
         if not data.name or len(data.name) > 64:
-            errors.append(FieldError("name", "required", _("Name is required")))
+            errors.append(FieldError("name", Code.REQUIRED, _("Name is required")))
         try:
             id_number = parse_resident_id(data.id_number or "").number
         except FieldError as e:
@@ -175,17 +177,17 @@ def report_by_link(*, link: ReportLink, data: ReportData) -> ReturneeReport:
         if data.person_id is not None:
             match = next((t for t in tenancies if t.tenant_id == data.person_id), None)
             if match is None:
-                errors.append(FieldError("person", "not_your_tenant", _("Not one of your tenants")))
+                errors.append(FieldError("person", ObservationCode.NOT_YOUR_TENANT, _("Not one of your tenants")))
             else:
                 person, household = match.tenant, match.household
         elif data.household_id not in homes:
-            errors.append(FieldError("household", "not_your_home", _("Choose one of the homes you let")))
+            errors.append(FieldError("household", ObservationCode.NOT_YOUR_HOME, _("Choose one of the homes you let")))
         else:
             household = homes[data.household_id]
     elif link.kind == ReportLink.Kind.RESIDENT:
         person, household = link.person, link.person.household
     else:
-        raise FieldError("link", "wrong_link", _("This link is not for returnee reports"))
+        raise FieldError("link", ObservationCode.WRONG_LINK, _("This link is not for returnee reports"))
     if errors:
         raise ValidationErrors(errors)
     report = _report(link.community_id, data, via=ReturneeReport.Via.LANDLORD if link.kind == "landlord"
@@ -207,11 +209,11 @@ def report_by_office(*, actor: User, community, data: ReportData, via: str = "we
     if data.person_id is not None:
         person = Person.objects.filter(pk=data.person_id, community=community).first()
         if person is None:
-            errors.append(FieldError("person", "not_found", _("No such person in this community")))
+            errors.append(FieldError("person", Code.NOT_FOUND, _("No such person in this community")))
     if data.household_id is not None:
         household = Household.objects.filter(pk=data.household_id, community=community).first()
         if household is None:
-            errors.append(FieldError("household", "not_found", _("No such household in this community")))
+            errors.append(FieldError("household", Code.NOT_FOUND, _("No such household in this community")))
     if errors:
         raise ValidationErrors(errors)
     report = _report(community.id, data, via=ReturneeReport.Via.OFFICE, person=person, household=household,
@@ -238,7 +240,7 @@ def _locked(actor: User, report: ReturneeReport) -> ReturneeReport:
     if not scope_of(actor).covers_whole_community(report.community_id):
         raise NotFound(_("No such report in your scope"))
     if report.status != ReturneeReport.Status.PENDING:
-        raise FieldError("status", "already_decided", _("The report has already been decided"))
+        raise FieldError("status", ObservationCode.ALREADY_DECIDED, _("The report has already been decided"))
     return report
 
 
@@ -249,15 +251,16 @@ def report_confirm(*, actor: User, report: ReturneeReport, household: Household 
     report = _locked(actor, report)
     person = report.person
     if household is not None and household.community_id != report.community_id:
-        raise FieldError("household", "household_outside_community", _("The household belongs to another community"))
+        raise FieldError("household", RegistryCode.HOUSEHOLD_OUTSIDE_COMMUNITY,
+                         _("The household belongs to another community"))
     if person is None and Person.objects.filter(id_number_hash=report.id_number_hash).exists():
-        raise FieldError("id_number", "id_number_registered",
+        raise FieldError("id_number", ObservationCode.ID_NUMBER_REGISTERED,
                          _("This ID number belongs to someone already registered: check the report with the person "
                            "and reject it, or enter it again from the office"))
     if person is None:
         household = household or report.household
         if household is None:
-            raise FieldError("household", "required", _("Choose the household the person lives in"))
+            raise FieldError("household", Code.REQUIRED, _("Choose the household the person lives in"))
         # The landlord who reported the tenant, else whoever lets the home now.
         landlord = report.link.person_id if report.link and report.link.kind == ReportLink.Kind.LANDLORD else None
         landlord = landlord or (Tenancy.objects.filter(household=household).filter(Q(end_date__isnull=True))
@@ -294,7 +297,7 @@ def report_reject(*, actor: User, report: ReturneeReport, reason: str, via: str 
     report = _locked(actor, report)
     reason = (reason or "").strip()
     if not reason:
-        raise FieldError("reason", "required", _("Say why the report is rejected"))
+        raise FieldError("reason", Code.REQUIRED, _("Say why the report is rejected"))
     report.status, report.decided_by, report.decided_at = ReturneeReport.Status.REJECTED, actor, timezone.now()
     report.reject_reason = reason[:200]
     report.save(update_fields=["status", "decided_by", "decided_at", "reject_reason"])

@@ -17,13 +17,14 @@ from fangkong.accounts.models import User
 from fangkong.accounts.roles import Perm, Role, role_can
 from fangkong.accounts.scope import scope_of
 from fangkong.accounts.services import audit_record, require
-from fangkong.core.dates import local_today
-from fangkong.core.errors import FieldError, NotFound
+from fangkong.core.dates import client_instant, local_today
+from fangkong.core.errors import Code, FieldError, NotFound
 from fangkong.core.health import is_fever, parse_symptoms, parse_temperature
+from fangkong.observation.errors import ObservationCode
 from fangkong.observation.models import Alert, Extension, FollowUp, Observation, ReportLink, Site
 from fangkong.observation.slots import due_slots, slot_of
 from fangkong.passes.services import passes_suspend_for_person
-from fangkong.policy.services import policy_values_cached
+from fangkong.policy.selectors import policy_values_cached
 from fangkong.registry.models import Person
 from fangkong.workgroup.models import HouseholdLiaison
 
@@ -67,35 +68,36 @@ def observation_start(
     require(actor, Perm.MANAGE_OBSERVATION)
     _check_person(actor, person)
     if kind not in Observation.Kind.values:
-        raise FieldError("kind", "invalid_choice", _("Observation is home or centralised"))
+        raise FieldError("kind", Code.INVALID_CHOICE, _("Observation is home or centralised"))
     if start > local_today() + MAX_START_AHEAD:
-        raise FieldError("start", "too_far_ahead", _("An observation starts at most 30 days ahead"))
+        raise FieldError("start", ObservationCode.TOO_FAR_AHEAD, _("An observation starts at most 30 days ahead"))
     room = (room or "").strip()[:16]
     if kind == Observation.Kind.CENTRALISED:
         if site is None:
-            raise FieldError("site", "required", _("Choose the observation site"))
+            raise FieldError("site", Code.REQUIRED, _("Choose the observation site"))
         if site.street_id != person.community.street_id:
-            raise FieldError("site", "site_outside_street", _("The site serves another street"))
+            raise FieldError("site", ObservationCode.SITE_OUTSIDE_STREET, _("The site serves another street"))
         site = Site.objects.select_for_update().get(pk=site.pk)  # one booking at a time per site
         active = Observation.objects.filter(site=site, status=Observation.Status.ACTIVE)
         if active.count() >= site.capacity:
-            raise FieldError("site", "site_full", _("The site is full"))
+            raise FieldError("site", ObservationCode.SITE_FULL, _("The site is full"))
         if site.rooms and room and room not in site.rooms:
-            raise FieldError("room", "unknown_room", _("The site has no such room"))
+            raise FieldError("room", ObservationCode.UNKNOWN_ROOM, _("The site has no such room"))
         if room and active.filter(room=room).exists():
-            raise FieldError("room", "room_taken", _("Someone is already observed in this room"))
+            raise FieldError("room", ObservationCode.ROOM_TAKEN, _("Someone is already observed in this room"))
     else:
         site, room = None, ""
     if responsible is not None and not (
         responsible.is_active and role_can(responsible.role, Perm.FOLLOW_UP)
         and scope_of(responsible).covers_grid(person.community_id, person.grid_id)
     ):
-        raise FieldError("responsible", "responsible_out_of_scope",
+        raise FieldError("responsible", ObservationCode.RESPONSIBLE_OUT_OF_SCOPE,
                          _("The responsible worker must be able to follow this person up"))
     # Serialise observations of one person: the partial unique index is the last word.
     Person.objects.select_for_update().filter(pk=person.pk).first()
     if Observation.objects.filter(person=person, status=Observation.Status.ACTIVE).exists():
-        raise FieldError("id_number", "already_under_observation", _("The person is already under observation"))
+        raise FieldError("id_number", ObservationCode.ALREADY_UNDER_OBSERVATION,
+                         _("The person is already under observation"))
     try:
         with transaction.atomic():
             obs = Observation.objects.create(
@@ -105,7 +107,7 @@ def observation_start(
                 reason=(reason or "").strip()[:200], created_by=actor,
             )
     except IntegrityError:
-        raise FieldError("id_number", "already_under_observation",
+        raise FieldError("id_number", ObservationCode.ALREADY_UNDER_OBSERVATION,
                          _("The person is already under observation")) from None
     passes_suspend_for_person(person=person, suspended=True)
     audit_record(actor=actor, action="create", object_type="observation", object_id=obs.pk,
@@ -125,12 +127,12 @@ def observation_extend(*, actor: User, obs: Observation, new_end: date, reason: 
     require(actor, Perm.MANAGE_OBSERVATION)
     obs = _locked(actor, obs)
     if obs.status != Observation.Status.ACTIVE:
-        raise FieldError("status", "observation_ended", _("The observation has ended"))
+        raise FieldError("status", ObservationCode.OBSERVATION_ENDED, _("The observation has ended"))
     reason = (reason or "").strip()
     if not reason:
-        raise FieldError("reason", "required", _("Say why the observation is extended"))
+        raise FieldError("reason", Code.REQUIRED, _("Say why the observation is extended"))
     if new_end <= obs.planned_end:
-        raise FieldError("planned_end", "not_later",
+        raise FieldError("planned_end", ObservationCode.NOT_LATER,
                          _("An observation can only be extended; to stop it sooner, end it early with a reason"))
     Extension.objects.create(observation=obs, previous_end=obs.planned_end, new_end=new_end, reason=reason[:200],
                              by=actor)
@@ -146,17 +148,17 @@ def observation_end(*, actor: User, obs: Observation, status: str, reason: str =
     require(actor, Perm.MANAGE_OBSERVATION)
     obs = _locked(actor, obs)
     if obs.status != Observation.Status.ACTIVE:
-        raise FieldError("status", "observation_ended", _("The observation has already ended"))
+        raise FieldError("status", ObservationCode.OBSERVATION_ENDED, _("The observation has already ended"))
     ends = {Observation.Status.COMPLETED, Observation.Status.TRANSFERRED, Observation.Status.ENDED_EARLY}
     if status not in ends:
-        raise FieldError("status", "invalid_choice", _("End as completed, transferred or ended_early"))
+        raise FieldError("status", Code.INVALID_CHOICE, _("End as completed, transferred or ended_early"))
     reason = (reason or "").strip()
     if status == Observation.Status.COMPLETED and local_today() < obs.planned_end:
-        raise FieldError("status", "before_planned_end",
+        raise FieldError("status", ObservationCode.BEFORE_PLANNED_END,
                          _("The observation runs until %(day)s: to stop it sooner, end it early with a reason")
                          % {"day": obs.planned_end.isoformat()})
     if status == Observation.Status.ENDED_EARLY and not reason:
-        raise FieldError("reason", "required", _("Say why the observation ends early"))
+        raise FieldError("reason", Code.REQUIRED, _("Say why the observation ends early"))
     obs.status, obs.ended_at, obs.end_reason = status, timezone.now(), reason[:200]
     obs.save(update_fields=["status", "ended_at", "end_reason"])
     passes_suspend_for_person(person=obs.person, suspended=False)
@@ -193,7 +195,8 @@ def followup_record(
         earlier = FollowUp.objects.filter(client_id=client_id).first()
         if earlier is not None:
             if earlier.observation_id != obs.pk:
-                raise FieldError("client_id", "client_id_taken", _("This client id belongs to another follow-up"))
+                raise FieldError("client_id", ObservationCode.CLIENT_ID_TAKEN,
+                                 _("This client id belongs to another follow-up"))
             return earlier
     obs = Observation.objects.select_for_update().select_related("person").get(pk=obs.pk)
     if actor is not None:
@@ -201,17 +204,13 @@ def followup_record(
     t = parse_temperature(temperature)
     symptoms = parse_symptoms(symptoms)
     now = timezone.now()
-    at = at or now
-    if timezone.is_naive(at):  # a phone's local time without offset: Asia/Shanghai
-        at = timezone.make_aware(at)
-    if at > now + timedelta(minutes=10):
-        raise FieldError("at", "in_future", _("A follow-up cannot be in the future"))
+    at = client_instant(at, field="at", now=now)
     day = timezone.localtime(at).date()
     if obs.status != Observation.Status.ACTIVE or day > obs.planned_end:
-        raise FieldError("observation", "observation_ended",
+        raise FieldError("observation", ObservationCode.OBSERVATION_ENDED,
                          _("The observation has ended: follow-ups are no longer taken"))
     if day < obs.start:
-        raise FieldError("at", "before_start", _("The observation had not started then"))
+        raise FieldError("at", Code.BEFORE_START, _("The observation had not started then"))
     policy = policy_values_cached(community_id=obs.community_id, on=day)
     per_day = int(policy["followups_per_day"])
     slot_day, slot = slot_of(at, per_day)
@@ -225,7 +224,8 @@ def followup_record(
     except IntegrityError:  # the same client_id raced in from a retry
         earlier = FollowUp.objects.get(client_id=client_id)
         if earlier.observation_id != obs.pk:
-            raise FieldError("client_id", "client_id_taken", _("This client id belongs to another follow-up")) from None
+            raise FieldError("client_id", ObservationCode.CLIENT_ID_TAKEN,
+                             _("This client id belongs to another follow-up")) from None
         return earlier
     if fever:
         # The symptoms stay on the follow-up, as codes, and are shown in the reader's language from there.
@@ -312,9 +312,9 @@ def alert_close(*, actor: User, alert: Alert, action: str) -> Alert:
     alert = _alert_locked(actor, alert)
     action = (action or "").strip()
     if not action:
-        raise FieldError("action", "required", _("Say what was done"))
+        raise FieldError("action", Code.REQUIRED, _("Say what was done"))
     if alert.status == Alert.Status.CLOSED:
-        raise FieldError("status", "already_closed", _("The alert is already closed"))
+        raise FieldError("status", ObservationCode.ALREADY_CLOSED, _("The alert is already closed"))
     now = timezone.now()
     if alert.acknowledged_at is None:
         alert.acknowledged_by, alert.acknowledged_at = actor, now
@@ -334,9 +334,9 @@ def site_create(*, actor: User, street, name: str, capacity: int, address: str =
         raise NotFound(_("No such street in your scope"))
     name = (name or "").strip()
     if not name:
-        raise FieldError("name", "required", _("Give the site a name"))
+        raise FieldError("name", Code.REQUIRED, _("Give the site a name"))
     if not 1 <= int(capacity) <= 5000:
-        raise FieldError("capacity", "out_of_range", _("Capacity is from 1 to 5000"))
+        raise FieldError("capacity", Code.OUT_OF_RANGE, _("Capacity is from 1 to 5000"))
     rooms = [r.strip()[:16] for r in (rooms or []) if r.strip()]
     site = Site.objects.create(street=street, name=name[:64], address=(address or "").strip()[:200],
                                capacity=int(capacity), rooms=rooms)

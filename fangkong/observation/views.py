@@ -65,7 +65,7 @@ from fangkong.observation.services import (
     observation_start,
     site_create,
 )
-from fangkong.policy.services import policy_values_cached
+from fangkong.policy.selectors import policy_values_cached
 from fangkong.registry.flags import person_flags
 from fangkong.registry.models import Community, Household, Person, Street, Tenancy
 from fangkong.registry.validation import ValidationErrors

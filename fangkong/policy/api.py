@@ -6,7 +6,7 @@ from ninja import Path, Router, Schema
 
 from fangkong.accounts.roles import Perm
 from fangkong.accounts.services import require
-from fangkong.policy.services import policy_in_force
+from fangkong.policy.selectors import policy_in_force
 from fangkong.registry.selectors import community_get
 
 router = Router(tags=["policy"])

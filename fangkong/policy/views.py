@@ -1,8 +1,5 @@
 from __future__ import annotations
 
-import json
-from datetime import date
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
@@ -10,8 +7,12 @@ from django.utils.translation import gettext as _
 
 from fangkong.accounts.roles import Perm, role_can
 from fangkong.accounts.services import require
-from fangkong.core.errors import FieldError
+from fangkong.core.errors import DomainError
+from fangkong.core.forms import form_add_domain_error, form_error_messages
 from fangkong.policy import services
+from fangkong.policy.catalogue import SETTINGS
+from fangkong.policy.forms import PolicyValueForm
+from fangkong.policy.selectors import policy_history, policy_in_force
 from fangkong.registry.selectors import community_get, community_list
 
 
@@ -28,30 +29,23 @@ def policy_home(request):
 def community_policy(request, code: str):
     require(request.user, Perm.VIEW_POLICY)
     community = community_get(actor=request.user, code=code)
-    error = None
-    if request.method == "POST":
-        key = request.POST.get("key", "")
-        raw = request.POST.get("value", "")
+    form = PolicyValueForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        place = {"community": community} if data["level"] == "community" else {"street": community.street}
         try:
-            value = json.loads(raw) if raw.strip()[:1] in "[{" else raw.strip()
-            level = request.POST.get("level", "community")
-            place = {"community": community} if level == "community" else {"street": community.street}
-            services.policy_set(
-                actor=request.user, key=key, value=value,
-                effective_from=date.fromisoformat(request.POST.get("effective_from", "")),
-                note=request.POST.get("note", ""), **place,
-            )
-        except (ValueError, json.JSONDecodeError):
-            error = _("Check the value and the date (2020-02-24)")
-        except FieldError as exc:
-            error = exc.message
+            services.policy_set(actor=request.user, key=data["key"], value=data["value"],
+                                effective_from=data["effective_from"], note=data["note"], **place)
+        except DomainError as exc:
+            form_add_domain_error(form, exc)
         else:
             messages.success(request, _("Policy saved"))
             return redirect("policy:community", code=code)
-    in_force = services.policy_in_force(community=community)
-    rows = [(services.SETTINGS[k], e) for k, e in in_force.items()]
+    error = "; ".join(form_error_messages(form)) if form.is_bound else None
+    in_force = policy_in_force(community=community)
+    rows = [(SETTINGS[k], e) for k, e in in_force.items()]
     return render(request, "policy/community_policy.html", {
-        "community": community, "rows": rows, "history": services.policy_history(community=community),
+        "community": community, "rows": rows, "history": policy_history(community=community),
         "communities": community_list(actor=request.user), "error": error,
-        "can_edit": role_can(request.user.role, Perm.EDIT_POLICY), "settings": services.SETTINGS.values(),
+        "can_edit": role_can(request.user.role, Perm.EDIT_POLICY), "settings": SETTINGS.values(),
     })

@@ -15,7 +15,7 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from fangkong.core.dates import local_today
-from fangkong.policy.services import policy_values_cached
+from fangkong.policy.selectors import policy_values_cached
 from fangkong.registry import flags
 from fangkong.registry.models import Person
 from fangkong.screening.models import TravelRecord

@@ -20,7 +20,7 @@ from fangkong.accounts.scope import Scope, scope_of
 from fangkong.accounts.services import require
 from fangkong.core.dates import local_today
 from fangkong.core.errors import NotFound
-from fangkong.policy.services import policy_values_cached
+from fangkong.policy.selectors import policy_values_cached
 from fangkong.registry.flags import person_flags
 from fangkong.registry.models import Community, Grid, Household, Membership, Person
 from fangkong.screening.flags import record_flag

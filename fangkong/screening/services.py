@@ -15,11 +15,14 @@ from fangkong.accounts.models import User
 from fangkong.accounts.roles import Perm, Role
 from fangkong.accounts.scope import scope_of
 from fangkong.accounts.services import audit_record, require
-from fangkong.core.errors import FieldError, NotFound
+from fangkong.core.dates import client_instant
+from fangkong.core.errors import Code, FieldError, NotFound, ValidationErrors
 from fangkong.core.health import parse_symptoms, parse_temperature
+from fangkong.registry.errors import RegistryCode
 from fangkong.registry.models import Community, Grid, Household, Membership, Person
 from fangkong.registry.services import person_register
-from fangkong.registry.validation import PersonData, ValidationErrors
+from fangkong.registry.validation import PersonData
+from fangkong.screening.errors import ScreeningCode
 from fangkong.screening.models import Round, TravelRecord, Visit, VisitPerson
 from fangkong.workgroup.models import HouseholdLiaison
 
@@ -52,12 +55,12 @@ def round_create(
     _check_community(actor, community)
     name = (name or "").strip()
     if not name:
-        raise FieldError("name", "required", _("Give the round a name"))
+        raise FieldError("name", Code.REQUIRED, _("Give the round a name"))
     if deadline < starts_on:
-        raise FieldError("deadline", "before_start", _("The deadline cannot be before the start"))
+        raise FieldError("deadline", Code.BEFORE_START, _("The deadline cannot be before the start"))
     grids = list(grids)
     if any(g.community_id != community.id for g in grids):
-        raise FieldError("grids", "grid_outside_community", _("The grid belongs to another community"))
+        raise FieldError("grids", RegistryCode.GRID_OUTSIDE_COMMUNITY, _("The grid belongs to another community"))
     rnd = Round.objects.create(community=community, name=name[:64], starts_on=starts_on, deadline=deadline,
                                created_by=actor)
     rnd.grids.set(grids)
@@ -115,12 +118,14 @@ def _clean_check(c: MemberCheck, prefix: str) -> MemberCheck:
     except FieldError as e:
         errors.append(e)
     if c.contact not in TravelRecord.Contact.values:
-        errors.append(FieldError(f"{prefix}.contact", "invalid_choice", _("Use confirmed, suspected or leave empty")))
+        errors.append(FieldError(f"{prefix}.contact", Code.INVALID_CHOICE,
+                                 _("Use confirmed, suspected or leave empty")))
     c.travel_place = (c.travel_place or "").strip()[:64]
     if c.key_area_travel and not c.travel_place:
-        errors.append(FieldError(f"{prefix}.travel_place", "required", _("Say where the person travelled")))
+        errors.append(FieldError(f"{prefix}.travel_place", Code.REQUIRED, _("Say where the person travelled")))
     if c.returned_on and c.returned_on > timezone.localdate() + timedelta(days=60):
-        errors.append(FieldError(f"{prefix}.returned_on", "too_far", _("A return date more than 60 days ahead")))
+        errors.append(FieldError(f"{prefix}.returned_on", ScreeningCode.TOO_FAR,
+                                 _("A return date more than 60 days ahead")))
     if errors:
         raise ValidationErrors(errors)
     return c
@@ -139,7 +144,7 @@ def _record_travel(actor: User, person: Person, c: MemberCheck, at: datetime) ->
 def _replayed(earlier: Visit, actor: User, rnd: Round, household: Household) -> Visit:
     """A retried submission gets the visit it made; a client id reused for anything else is refused."""
     if (earlier.worker_id, earlier.round_id, earlier.household_id) != (actor.id, rnd.id, household.id):
-        raise FieldError("client_id", "client_id_taken", _("This client id belongs to another visit"))
+        raise FieldError("client_id", ScreeningCode.CLIENT_ID_TAKEN, _("This client id belongs to another visit"))
     return earlier
 
 
@@ -158,37 +163,33 @@ def visit_record(
         if earlier is not None:
             return _replayed(earlier, actor, rnd, household)
     if household.community_id != rnd.community_id or household.grid_id not in round_grid_ids(rnd):
-        raise FieldError("household", "outside_round", _("The household is outside this round's grids"))
+        raise FieldError("household", ScreeningCode.OUTSIDE_ROUND, _("The household is outside this round's grids"))
     if rnd.closed_at is not None:
-        raise FieldError("round", "round_closed", _("The round is closed"))
+        raise FieldError("round", ScreeningCode.ROUND_CLOSED, _("The round is closed"))
     if outcome not in Visit.Outcome.values:
-        raise FieldError("outcome", "invalid_choice", _("Outcome is seen, nobody_home or refused"))
-    now = timezone.now()
-    at = at or now
-    if timezone.is_naive(at):  # a phone's local time without offset: Asia/Shanghai
-        at = timezone.make_aware(at)
-    if at > now + timedelta(minutes=10):
-        raise FieldError("at", "in_future", _("A visit cannot be in the future"))
+        raise FieldError("outcome", Code.INVALID_CHOICE, _("Outcome is seen, nobody_home or refused"))
+    at = client_instant(at, field="at")
     if timezone.localtime(at).date() < rnd.starts_on:
-        raise FieldError("at", "before_round", _("The round had not started then"))
+        raise FieldError("at", ScreeningCode.BEFORE_ROUND, _("The round had not started then"))
     handouts = list(dict.fromkeys(handouts))
     if set(handouts) - set(Visit.Handout.values):
-        raise FieldError("handouts", "invalid_choice", _("Unknown item handed out"))
+        raise FieldError("handouts", Code.INVALID_CHOICE, _("Unknown item handed out"))
     checks, new_people = list(checks), list(new_people)
     if outcome != Visit.Outcome.SEEN and (checks or new_people):
-        raise FieldError("outcome", "nobody_seen", _("Only a visit where people were seen lists them"))
+        raise FieldError("outcome", ScreeningCode.NOBODY_SEEN, _("Only a visit where people were seen lists them"))
     members = {p.id: p for p in Person.objects.filter(household=household)}
     errors: list[FieldError] = []
     for i, c in enumerate(checks):
         if c.person_id not in members:
-            errors.append(FieldError(f"people.{i}.person", "not_member", _("Not a member of this household")))
+            errors.append(FieldError(f"people.{i}.person", ScreeningCode.NOT_MEMBER,
+                                     _("Not a member of this household")))
             continue
         try:
             _clean_check(c, f"people.{i}")
         except ValidationErrors as e:
             errors.extend(e.errors)
     if len({c.person_id for c in checks}) != len(checks):
-        errors.append(FieldError("people", "duplicate", _("A person is listed twice")))
+        errors.append(FieldError("people", ScreeningCode.DUPLICATE, _("A person is listed twice")))
     for i, n in enumerate(new_people):
         try:
             _clean_check(n.check, f"new_people.{i}")
@@ -239,11 +240,11 @@ def travel_record_add(
         raise NotFound(_("No such person in your scope"))
     place = (place or "").strip()[:64]
     if contact not in TravelRecord.Contact.values:
-        raise FieldError("contact", "invalid_choice", _("Use confirmed, suspected or leave empty"))
+        raise FieldError("contact", Code.INVALID_CHOICE, _("Use confirmed, suspected or leave empty"))
     if not place and not contact:
-        raise FieldError("place", "required", _("Say where the person was, or whom they met"))
+        raise FieldError("place", Code.REQUIRED, _("Say where the person was, or whom they met"))
     if left_on and returned_on and returned_on < left_on:
-        raise FieldError("returned_on", "before_start", _("The return cannot be before the departure"))
+        raise FieldError("returned_on", Code.BEFORE_START, _("The return cannot be before the departure"))
     rec = TravelRecord.objects.create(
         community_id=person.community_id, grid_id=person.grid_id, person=person, place=place, left_on=left_on,
         returned_on=returned_on, transport=(transport or "").strip()[:64], contact=contact,

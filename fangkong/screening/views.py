@@ -27,7 +27,7 @@ from fangkong.core.errors import FieldError, NotFound
 from fangkong.core.identifiers import mask_name
 from fangkong.core.paging import page_of
 from fangkong.core.params import int_param
-from fangkong.policy.services import policy_values_cached
+from fangkong.policy.selectors import policy_values_cached
 from fangkong.registry import selectors as registry_selectors
 from fangkong.registry.flags import person_flags
 from fangkong.registry.models import Grid, Household

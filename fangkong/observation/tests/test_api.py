@@ -49,7 +49,8 @@ def test_start_follow_up_alert_end(api_client, person):
 
 
 def test_planned_end_follows_policy(api_client, person, personas, places):
-    from fangkong.policy.services import policy_cache_clear, policy_set
+    from fangkong.policy.selectors import policy_cache_clear
+    from fangkong.policy.services import policy_set
 
     policy_set(actor=personas["leader"], key="observation_days", value=21, community=places["home"],
                effective_from=date(2020, 1, 1))

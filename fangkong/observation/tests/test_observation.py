@@ -23,7 +23,8 @@ from fangkong.observation.services import (
 )
 from fangkong.passes.models import Pass
 from fangkong.passes.services import pass_issue
-from fangkong.policy.services import policy_cache_clear, policy_set
+from fangkong.policy.selectors import policy_cache_clear
+from fangkong.policy.services import policy_set
 
 
 def at(day: date, hh: int, mm: int = 0) -> datetime:

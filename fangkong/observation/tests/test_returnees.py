@@ -19,7 +19,8 @@ from fangkong.observation.returnees import (
     report_confirm,
     report_reject,
 )
-from fangkong.policy.services import policy_cache_clear, policy_set
+from fangkong.policy.selectors import policy_cache_clear
+from fangkong.policy.services import policy_set
 from fangkong.registry.models import Person, Tenancy
 from fangkong.registry.validation import ValidationErrors
 from fangkong.screening.models import TravelRecord

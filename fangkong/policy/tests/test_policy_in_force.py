@@ -7,7 +7,8 @@ from django.test import Client
 from django.urls import reverse
 
 from fangkong.core.errors import FieldError, NotFound, PermissionDenied
-from fangkong.policy.services import policy_in_force, policy_set, policy_value
+from fangkong.policy.selectors import policy_in_force, policy_value
+from fangkong.policy.services import policy_set
 
 
 def test_defaults_apply_without_records(places):
@@ -90,3 +91,21 @@ def test_policy_api(places, personas, api_client):
     body = api_client("grid1").get(f"/api/v1/communities/{places['home'].code}/policy").json()
     assert {e["key"]: e["value"] for e in body}["observation_days"] == 14
     assert api_client("grid1").get(f"/api/v1/communities/{places['far'].code}/policy").status_code == 404
+
+
+def test_policy_page_sets_a_value_and_shows_each_refusal_without_saving(places, personas):
+    from fangkong.policy.models import PolicyValue
+
+    home = places["home"]
+    c = Client()
+    c.force_login(personas["leader"])
+    url = reverse("policy:community", args=[home.code])
+    ok = {"key": "key_areas", "value": '["湖北省", "温州市"]', "level": "community", "effective_from": "2020-02-01"}
+    assert c.post(url, ok).status_code == 302
+    assert policy_value(community=home, key="key_areas", on=date(2020, 2, 2)) == ["湖北省", "温州市"]
+    for bad, shown in [({"value": '["湖北省"'}, "JSON"),                        # broken JSON: the form says so
+                       ({"key": "observation_days", "value": "90"}, "60"),     # the setting's own range
+                       ({"effective_from": "2020/02/01"}, "2020-02-24")]:     # the date's format
+        r = c.post(url, {**ok, **bad}, HTTP_ACCEPT_LANGUAGE="en")
+        assert r.status_code == 200 and shown in r.content.decode()
+    assert PolicyValue.objects.count() == 1

@@ -34,7 +34,7 @@ def test_flag_lasts_the_policy_window(personas, places, make_person):
     assert "key_area" in [f.code for f in person_flags([person.id]).get(person.id, [])]
     policy_set(actor=personas["leader"], key="key_area_window_days", value=7, community=places["home"],
                effective_from=date(2020, 1, 1))
-    from fangkong.policy.services import policy_cache_clear
+    from fangkong.policy.selectors import policy_cache_clear
 
     policy_cache_clear()
     assert person.id not in person_flags([person.id])
@@ -50,7 +50,7 @@ def test_areas_are_policy_and_contacts_flag_anywhere(personas, places, make_pers
     assert a.id not in flags and b.id in flags
     policy_set(actor=personas["leader"], key="key_areas", value="湖北省，温州市", community=places["home"],
                effective_from=today)
-    from fangkong.policy.services import policy_cache_clear
+    from fangkong.policy.selectors import policy_cache_clear
 
     policy_cache_clear()
     assert a.id in person_flags([a.id])

@@ -1,0 +1,116 @@
+"""The settings of the emergency that policy holds: each with its label, built-in default (DESIGN.md §4)
+and the parser that validates a value before it is stored."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.utils.translation import gettext_lazy as _
+
+from fangkong.core.errors import Code, FieldError
+from fangkong.policy.errors import PolicyCode
+
+PASS_KINDS = ("resident", "temporary", "service", "vehicle")
+
+
+def _int_range(lo: int, hi: int) -> Callable[[Any], int]:
+    def parse(v: Any) -> int:
+        try:
+            n = int(v)
+        except (TypeError, ValueError):
+            raise FieldError("value", Code.NOT_INTEGER, _("Enter a whole number")) from None
+        if not lo <= n <= hi:
+            raise FieldError("value", Code.OUT_OF_RANGE,
+                             _("Enter a number from %(lo)s to %(hi)s") % {"lo": lo, "hi": hi})
+        return n
+    return parse
+
+
+def _temperature(v: Any) -> str:
+    try:
+        t = Decimal(str(v)).quantize(Decimal("0.1"))
+    except InvalidOperation:
+        raise FieldError("value", Code.NOT_NUMBER, _("Enter a temperature such as 37.3")) from None
+    if not Decimal("36.0") <= t <= Decimal("40.0"):
+        raise FieldError("value", Code.OUT_OF_RANGE, _("A fever threshold lies between 36.0 and 40.0 °C"))
+    return str(t)
+
+
+def _comparison(v: Any) -> str:
+    if v not in (">=", ">"):
+        raise FieldError("value", Code.INVALID_CHOICE, _("Use >= or >"))
+    return v
+
+
+def _quota(v: Any) -> dict[str, int | None]:
+    if not isinstance(v, dict) or set(v) - set(PASS_KINDS):
+        message = _("Give exits per day for: %(kinds)s") % {"kinds": ", ".join(PASS_KINDS)}
+        raise FieldError("value", PolicyCode.INVALID_QUOTA, message)
+    out: dict[str, int | None] = {}
+    for kind in PASS_KINDS:
+        n = v.get(kind)
+        out[kind] = None if n in (None, "") else _int_range(0, 50)(n)
+    return out
+
+
+def _kinds(v: Any) -> list[str]:
+    if not isinstance(v, list) or set(v) - set(PASS_KINDS):
+        raise FieldError("value", Code.INVALID_CHOICE, _("Choose among: %(kinds)s") % {"kinds": ", ".join(PASS_KINDS)})
+    return sorted(set(v), key=PASS_KINDS.index)
+
+
+def _areas(v: Any) -> list[str]:
+    if isinstance(v, str):
+        v = [a for a in re.split(r"[,，、\s]+", v) if a]
+    if not isinstance(v, list) or not all(isinstance(a, str) and 0 < len(a) <= 32 for a in v):
+        raise FieldError("value", PolicyCode.INVALID_AREAS, _("List provinces or cities separated by commas"))
+    return v
+
+
+def _date(v: Any) -> str:
+    try:
+        return date.fromisoformat(str(v)).isoformat()
+    except ValueError:
+        raise FieldError("value", Code.DATE_FORMAT, _("Dates are written 2020-02-24")) from None
+
+
+def _time(v: Any) -> str:
+    if not re.fullmatch(r"([01]\d|2[0-3]):[0-5]\d", str(v)):
+        raise FieldError("value", Code.TIME_FORMAT, _("Times are written 16:00"))
+    return str(v)
+
+
+def _mode(v: Any) -> str:
+    if v not in ("key_areas", "all", "none"):
+        raise FieldError("value", Code.INVALID_CHOICE, _("Use key_areas, all or none"))
+    return v
+
+
+@dataclass(frozen=True)
+class Setting:
+    key: str
+    label: str
+    default: Any
+    parse: Callable[[Any], Any]
+
+
+SETTINGS: dict[str, Setting] = {s.key: s for s in [
+    Setting("observation_days", _("Medical observation days"), 14, _int_range(1, 60)),
+    Setting("fever_threshold", _("Fever threshold (°C)"), "37.3", _temperature),
+    Setting("fever_comparison", _("Fever when temperature is"), ">=", _comparison),
+    Setting("exit_quota", _("Exits per calendar day, by pass kind (empty: no limit)"),
+            {"resident": None, "temporary": 1, "service": None, "vehicle": None}, _quota),
+    Setting("id_required", _("Pass kinds that need the ID card shown"), ["temporary", "service"], _kinds),
+    Setting("followups_per_day", _("Observation follow-ups per day"), 2, _int_range(1, 6)),
+    Setting("key_areas", _("Key areas"), ["湖北省"], _areas),
+    Setting("key_area_window_days", _("Days a key-area stay or contact keeps a person flagged"), 14,
+            _int_range(1, 60)),
+    Setting("returnee_observation", _("Returnees who start observation (key_areas, all, none)"), "key_areas", _mode),
+    Setting("work_resumption_date", _("Work resumption date"), "2020-02-24", _date),
+    Setting("report_cutoff", _("Daily report cut-off time"), "16:00", _time),
+]}
