@@ -62,9 +62,11 @@ from fangkong.passes.api import router as passes_router  # noqa: E402
 from fangkong.policy.api import router as policy_router  # noqa: E402
 from fangkong.registry.api import router as registry_router  # noqa: E402
 from fangkong.screening.api import router as screening_router  # noqa: E402
+from fangkong.workgroup.api import router as workgroup_router  # noqa: E402
 
 api.add_router("", registry_router)
 api.add_router("", policy_router)
+api.add_router("", workgroup_router)
 api.add_router("", gates_router)
 api.add_router("", passes_router)
 api.add_router("", screening_router)

@@ -62,3 +62,37 @@ def test_households_of_another_community_cannot_be_assigned(group, places, perso
     with pytest.raises(FieldError):
         liaison_assign(actor=personas["leader"], households=[far_person.household], member=m)
     assert not HouseholdLiaison.objects.exists()
+
+
+def test_a_leader_adds_a_member_on_the_page_and_a_grid_worker_cannot(group, places, personas):
+    url = reverse("workgroup:org_chart", args=[places["home"].code])
+    director = group.members.get(position="director")
+    c = Client()
+    c.force_login(personas["leader"])
+    r = c.post(url, {"name": "委员丁", "position": "committee", "duties": "物资保障", "reports_to": director.pk,
+                     "grid": places["grid1"].pk})
+    assert r.status_code == 302
+    added = group.members.get(name="委员丁")
+    assert (added.reports_to, added.grid, added.duties) == (director, places["grid1"], "物资保障")
+    # A member of another group is not among the choices: refused on the form, nothing added.
+    other = working_group_create(actor=personas["outsider"], community=places["far"], name="x",
+                                 established=date(2020, 1, 24))
+    stranger = member_add(actor=personas["outsider"], group=other, name="外人", position=Member.Position.SECRETARY)
+    r = c.post(url, {"name": "委员戊", "position": "committee", "reports_to": stranger.pk})
+    assert r.status_code == 200 and r.context["form"].errors["reports_to"]
+    assert not group.members.filter(name="委员戊").exists()
+    r = c.post(url, {"name": "", "position": "committee"})
+    assert r.status_code == 200 and r.context["form"].errors["name"]
+    g = Client()
+    g.force_login(personas["grid1"])
+    assert g.post(url, {"name": "委员己", "position": "committee"}).status_code == 403
+    assert group.members.count() == 3
+
+
+def test_working_group_api_gives_the_chart_in_scope(group, places, api_client):
+    body = api_client("grid1").get(f"/api/v1/communities/{places['home'].code}/working-group").json()
+    assert body["name"] == "防控工作组" and body["established"] == "2020-01-24"
+    [boss] = body["members"]
+    assert (boss["name"], boss["position"], [m["name"] for m in boss["reports"]]) == ("书记甲", "secretary", ["主任乙"])
+    assert api_client("outsider").get(f"/api/v1/communities/{places['home'].code}/working-group").status_code == 404
+    assert api_client("street").get(f"/api/v1/communities/{places['home'].code}/working-group").status_code == 200
