@@ -69,6 +69,8 @@ class AuditEntry(models.Model):
         EXPORT = "export", _("export")
         IMPORT = "import", _("import")
         PURGE = "purge", _("purge")
+        # An exact search by a full ID number or phone: `fields` names which, `count` the hits (0 = a miss).
+        SEARCH = "search", _("identifier search")
 
     at = models.DateTimeField(auto_now_add=True, db_index=True)
     actor = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL)
@@ -85,4 +87,27 @@ class AuditEntry(models.Model):
         verbose_name = _("audit entry")
         verbose_name_plural = _("audit log")
         ordering = ["-at", "-id"]
-        indexes = [models.Index(fields=["object_type", "object_id"])]
+        indexes = [
+            models.Index(fields=["object_type", "object_id"]),
+            # The identifier-search miss budget counts one actor's recent misses.
+            models.Index(fields=["actor", "action", "at"], name="audit_actor_action_at"),
+        ]
+
+
+class SecurityAlert(models.Model):
+    """Something administrators must look at: a user blocked from identifier searches after too many
+    misses (someone testing candidate ID numbers or phones). Holds who and when, never a searched value."""
+
+    class Kind(models.TextChoices):
+        SEARCH_BLOCKED = "search_blocked", _("Identifier searches blocked after too many misses")
+
+    kind = models.CharField(max_length=32, choices=Kind.choices)
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="security_alerts")
+    raised_at = models.DateTimeField(auto_now_add=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    closed_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        verbose_name = _("security alert")
+        ordering = ["-raised_at", "-id"]
+        indexes = [models.Index(fields=["closed_at", "raised_at"], name="security_alert_open")]
