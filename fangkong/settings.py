@@ -154,6 +154,10 @@ DB_PREPARED_STATEMENTS = (env("DB_PREPARED_STATEMENTS", "1") or "1") != "0"
 # anonymises it (docs/decisions/0004).
 FANGKONG_RETENTION_DAYS = int(env("FANGKONG_RETENTION_DAYS", "365") or "365")
 
+# Exact searches by ID number or phone that find nobody, per user and hour, before such searches are
+# paused for that user and the administrators are alerted (roles that may reveal the field are exempt).
+FANGKONG_IDENTIFIER_SEARCH_MISSES = int(env("FANGKONG_IDENTIFIER_SEARCH_MISSES", "10") or "10")
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "accounts:login"

@@ -2,16 +2,15 @@
 
 
 from collections.abc import Sequence
-from datetime import date
 from typing import Literal
 
 from django.shortcuts import get_object_or_404
 from ninja import Field, Path, Query, Router, Schema, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 
+from fangkong.accounts.models import User
 from fangkong.accounts.roles import Perm
 from fangkong.accounts.services import require
-from fangkong.core.dates import local_today
 from fangkong.core.errors import FieldError, NotFound
 from fangkong.registry import selectors, services
 from fangkong.registry.errors import RegistryCode
@@ -64,7 +63,8 @@ class PersonOut(Schema):
     id: int
     name: str
     sex: str
-    age: int | None
+    age: int | None = Field(None, description="Only for roles that may reveal ID numbers; null otherwise")
+    age_band: str | None = Field(None, description="The age by decade, e.g. 30-39: what the other roles see")
     id_type: str
     id_number: str
     phone: str
@@ -99,18 +99,13 @@ class PeopleFilter(Schema):
     tag: str = Field("", max_length=32, pattern=r"^[a-z_]*$")
 
 
-def _age(birth: date | None) -> int | None:
-    if birth is None:
-        return None
-    today = local_today()
-    return today.year - birth.year - ((today.month, today.day) < (birth.month, birth.day))
-
-
-def person_out(p: Person, *, id_number: str | None = None, phone: str | None = None,
+def person_out(p: Person, *, actor: User, id_number: str | None = None, phone: str | None = None,
                flags: list[str] | None = None) -> dict:
-    # Birth date is left out on purpose: with the masked ID it would give away 14 of its 18 characters.
+    # Birth date is left out on purpose: with the masked ID it would give away 14 of its 18 characters; the
+    # exact age too, to roles that may not reveal (selectors.person_age_for).
+    age, age_band = selectors.person_age_for(actor=actor, birth_date=p.birth_date)
     return {
-        "id": p.id, "name": p.name, "sex": p.sex, "age": _age(p.birth_date), "id_type": p.id_type,
+        "id": p.id, "name": p.name, "sex": p.sex, "age": age, "age_band": age_band, "id_type": p.id_type,
         "id_number": id_number or p.id_number_masked, "phone": phone or p.phone_masked,
         "category": p.category, "workplace": p.workplace, "tags": [t.code for t in p.tags.all()],
         "community": p.community.code, "grid": p.grid.number if p.grid else None,
@@ -122,8 +117,8 @@ def person_out(p: Person, *, id_number: str | None = None, phone: str | None = N
 class _PersonPage(Sequence):
     """People for the paginator: counted in SQL, and only the page asked for is built, with its flags."""
 
-    def __init__(self, qs) -> None:
-        self.qs = qs
+    def __init__(self, qs, actor: User) -> None:
+        self.qs, self.actor = qs, actor
 
     def __len__(self) -> int:
         return self.qs.count()
@@ -133,7 +128,7 @@ class _PersonPage(Sequence):
             return self[index:index + 1][0]
         rows = list(self.qs[index])
         flags = person_flags([p.id for p in rows])
-        return [person_out(p, flags=[f.code for f in flags.get(p.id, [])]) for p in rows]
+        return [person_out(p, actor=self.actor, flags=[f.code for f in flags.get(p.id, [])]) for p in rows]
 
 
 @router.get("/communities", response=list[CommunityOut], summary="Communities in scope")
@@ -162,8 +157,8 @@ def household(request, pk: int = PK):
 @paginate(Paging)
 def people(request, filters: PeopleFilter = Query(...)):
     qs = selectors.person_list(actor=request.user, q=filters.q, grid=filters.grid, category=filters.category,
-                               tag=filters.tag)
-    return _PersonPage(qs)
+                               tag=filters.tag, via="api")
+    return _PersonPage(qs, request.user)
 
 
 @router.get("/people/{pk}", response=PersonOut, summary="One person; ?reveal=id_number or phone (audited)")
@@ -171,8 +166,8 @@ def person(request, pk: int = PK, reveal: Literal["", "id_number", "phone"] = ""
     p = selectors.person_get(actor=request.user, pk=pk)
     if reveal:
         value = services.person_reveal(actor=request.user, person=p, field=reveal, via="api")
-        return person_out(p, **{reveal: value})
-    return person_out(p)
+        return person_out(p, actor=request.user, **{reveal: value})
+    return person_out(p, actor=request.user)
 
 
 @router.post("/people", response={201: PersonOut}, summary="Register a person in a household")
@@ -188,4 +183,5 @@ def person_create(request, body: PersonIn):
     data = person_data_from(body.dict(), known_tags=set(services.tags_by_word()))
     p = services.person_register(actor=request.user, data=data, community=hh.community, household=hh,
                                  relation=parse_relation(body.relation))
-    return Status(201, person_out(get_object_or_404(selectors.person_list(actor=request.user), pk=p.pk)))
+    return Status(201, person_out(get_object_or_404(selectors.person_list(actor=request.user), pk=p.pk),
+                                 actor=request.user))

@@ -7,6 +7,10 @@ from enum import StrEnum
 
 class RegistryCode(StrEnum):
     ID_NUMBER_TAKEN = "id_number_taken"
+    # The ID number is held outside the user's scope: the same answer whatever the reason, so that
+    # registering is no test of whether someone lives elsewhere in the district.
+    ID_NUMBER_UNAVAILABLE = "id_number_unavailable"
+    SEARCH_BLOCKED = "search_blocked"
     ID_SEX_MISMATCH = "id_sex_mismatch"
     ID_BIRTH_MISMATCH = "id_birth_mismatch"
     UNKNOWN_TAG = "unknown_tag"

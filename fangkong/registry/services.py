@@ -18,6 +18,7 @@ from fangkong.core.dates import local_today
 from fangkong.core.errors import FieldError, NotFound
 from fangkong.core.models import protect
 from fangkong.registry.errors import RegistryCode
+from fangkong.registry.identifier_search import identifier_search_check, identifier_search_record
 from fangkong.registry.models import (
     Building,
     Community,
@@ -114,6 +115,23 @@ def _id_taken() -> FieldError:
                       _("A person with this ID number is already registered"))
 
 
+def _check_id_number_free(actor: User, id_number: str, *, exclude: int | None = None) -> None:
+    """Refuse an ID number someone already holds. Inside the actor's scope the answer says so (they can
+    find that person anyway); outside it, one answer for every reason, counted as an identifier-search
+    miss, so that registering is no test of whether someone is registered elsewhere in the district."""
+    identifier_search_check(actor=actor, field="id_number")
+    holders = Person.objects.by_id_number(id_number).exclude(pk=exclude)
+    holder = holders.values("community_id", "grid_id").first()
+    if holder is None:
+        return
+    if scope_of(actor).covers_grid(holder["community_id"], holder["grid_id"]):
+        raise _id_taken()
+    identifier_search_record(actor=actor, field="id_number", hits=0)
+    raise FieldError("id_number", RegistryCode.ID_NUMBER_UNAVAILABLE,
+                     _("This ID number cannot be registered here. If the person moved here, ask the street "
+                       "office (街道办) to move their record."))
+
+
 @transaction.atomic
 def household_create(
     *, actor: User, community: Community, grid: Grid, building_name: str, unit: str, room: str, address: str = ""
@@ -138,7 +156,6 @@ def household_create(
     return household
 
 
-@transaction.atomic
 def person_register(
     *,
     actor: User,
@@ -151,12 +168,22 @@ def person_register(
 ) -> Person:
     """Register a person, with their household membership (and landlord, for a tenant)."""
     require(actor, Perm.EDIT_REGISTRY)
+    # Before the transaction, so that a refusal's identifier-search miss stays recorded (inside a caller's
+    # larger transaction it is kept or rolled back with it).
+    _check_id_number_free(actor, data.id_number)
+    return _person_insert(actor=actor, data=data, community=community, household=household, relation=relation,
+                          since=since, landlord=landlord)
+
+
+@transaction.atomic
+def _person_insert(
+    *, actor: User, data: PersonData, community: Community, household: Household | None, relation: str,
+    since: date | None, landlord: Person | None,
+) -> Person:
     if household is not None and household.community_id != community.id:
         raise FieldError("household", RegistryCode.HOUSEHOLD_OUTSIDE_COMMUNITY,
                          _("The household belongs to another community"))
     _check_place(actor, community.id, household.grid_id if household else None)
-    if Person.objects.by_id_number(data.id_number).exists():
-        raise _id_taken()
     person = Person(community=community, retain_until=default_retain_until())
     _apply_person_data(person, data)
     if household is not None:
@@ -192,13 +219,17 @@ def _person_field_names(person: Person) -> list[str]:
     return names
 
 
-@transaction.atomic
 def person_update(*, actor: User, person: Person, data: PersonData) -> list[str]:
     require(actor, Perm.EDIT_REGISTRY)
+    _check_place(actor, person.community_id, person.grid_id)
+    _check_id_number_free(actor, data.id_number, exclude=person.pk)  # before the transaction, as above
+    return _person_change(actor=actor, person=person, data=data)
+
+
+@transaction.atomic
+def _person_change(*, actor: User, person: Person, data: PersonData) -> list[str]:
     person = Person.objects.select_for_update().get(pk=person.pk)
     _check_place(actor, person.community_id, person.grid_id)
-    if Person.objects.by_id_number(data.id_number).exclude(pk=person.pk).exists():
-        raise _id_taken()
     changed = _apply_person_data(person, data)
     words = tags_by_word()
     new_tags = {words.get(t, words.get(t.lower())).pk for t in data.tags}

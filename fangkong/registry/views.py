@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 from fangkong.accounts.roles import Perm, role_can
 from fangkong.accounts.scope import scope_of
 from fangkong.accounts.services import require
-from fangkong.core.errors import FieldError, NotFound
+from fangkong.core.errors import DomainError, NotFound
 from fangkong.core.paging import page_of
 from fangkong.registry import selectors, services
 from fangkong.registry.flags import person_flags
@@ -23,7 +23,7 @@ from fangkong.registry.importing import template_xlsx
 from fangkong.registry.models import ImportJob, Tag
 from fangkong.registry.tasks import run_import_job
 from fangkong.registry.timeline import timeline
-from fangkong.registry.validation import ValidationErrors, person_data_from
+from fangkong.registry.validation import person_data_from
 
 
 @login_required
@@ -97,10 +97,8 @@ def household_detail(request, pk: int):
                 actor=request.user, data=data, community=household.community, household=household,
                 relation=form.cleaned_data["relation"],
             )
-        except ValidationErrors as exc:
-            errors = exc.errors
-        except FieldError as exc:
-            errors = [exc]
+        except DomainError as exc:
+            errors = exc.field_errors or [exc]
         else:
             messages.success(request, _("Person registered"))
             return redirect("registry:household_detail", pk=household.pk)
