@@ -31,7 +31,10 @@ def parse_temperature(value: object, field: str = "temperature", *, required: bo
             raise FieldError(field, Code.REQUIRED, _("Enter the temperature"))
         return None
     try:
-        t = Decimal(str(value).strip().replace("，", ".").replace(",", ".")).quantize(Decimal("0.1"))
+        t = Decimal(str(value).strip().replace("，", ".").replace(",", "."))
+        if not t.is_finite():  # "NaN", "inf": Decimal parses them, and comparing a NaN raises
+            raise InvalidOperation
+        t = t.quantize(Decimal("0.1"))
     except InvalidOperation:
         raise FieldError(field, Code.NOT_NUMBER, _("Enter a temperature such as 36.5")) from None
     if not LOWEST <= t <= HIGHEST:
