@@ -21,9 +21,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from fangkong.accounts.models import ScopeGrant, User
-from fangkong.accounts.roles import PERMISSIONS, Perm, Role, role_can
-from fangkong.accounts.scope import scope_of
+from fangkong.accounts.roles import Perm, role_can
+from fangkong.accounts.scope import Scope, scope_of
+from fangkong.accounts.selectors import user_communities, users_with_perm_in_scope
 from fangkong.accounts.services import require
 from fangkong.core.errors import FieldError, NotFound
 from fangkong.core.identifiers import mask_name
@@ -248,30 +248,22 @@ def incident(request, code: str):
 # --- the roster and the index ---------------------------------------------------------------------------
 
 
-def _staff_communities(community_ids: list[int]) -> dict[int, set[int]]:
-    """Users who may stand a shift (they scan) by the communities granted to them."""
-    roles = [r for r in PERMISSIONS[Perm.SCAN] if r != Role.ADMINISTRATOR]
-    grants = ScopeGrant.objects.filter(community_id__in=community_ids, user__is_active=True, user__role__in=roles)
-    found: dict[int, set[int]] = defaultdict(set)
-    for user_id, community_id in grants.values_list("user_id", "community_id"):
-        found[user_id].add(community_id)
-    return found
-
-
 def _shift_form(request, scope, gates: list[Gate]) -> ShiftForm:
     ids = [g.id for g in gates if scope.covers_whole_community(g.community_id)]
     communities = sorted({g.community_id for g in gates if g.id in ids})
-    staff = _staff_communities(communities)
+    # Who may stand a shift: those who scan, wherever their grants reach the gates' communities.
+    staff = users_with_perm_in_scope(perm=Perm.SCAN, scope=Scope(community_ids=frozenset(communities)))
     initial = {"gate": request.GET.get("gate"), "starts_at": request.GET.get("start"),
                "ends_at": request.GET.get("end")}
     if not initial["starts_at"]:
         start = timezone.localtime().replace(minute=0, second=0, microsecond=0) + timedelta(hours=1)
         initial.update(starts_at=start, ends_at=start + timedelta(hours=8))
     return ShiftForm(
-        request.POST or None, initial=initial, staff_communities=staff,
+        request.POST or None, initial=initial,
+        staff_communities=user_communities(users=staff, community_ids=communities),
         gates=Gate.objects.filter(pk__in=ids).select_related("community"),
         leaders=Member.objects.filter(community_id__in=communities).order_by("community_id", "order", "id"),
-        staff=User.objects.filter(pk__in=list(staff)).order_by("username"),
+        staff=staff,
     )
 
 

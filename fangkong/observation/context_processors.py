@@ -4,12 +4,12 @@ by the responsible worker and the office on whatever page they are."""
 from __future__ import annotations
 
 from fangkong.accounts.roles import Perm, role_can
-from fangkong.accounts.scope import scope_of
 from fangkong.observation.models import Alert
+from fangkong.observation.selectors import alert_list
 
 
 def open_alerts(request) -> dict:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated or not role_can(user.role, Perm.VIEW_OBSERVATION):
         return {}
-    return {"open_alerts": Alert.objects.for_scope(scope_of(user)).filter(status=Alert.Status.OPEN).count}
+    return {"open_alerts": alert_list(actor=user, statuses=[Alert.Status.OPEN]).count}

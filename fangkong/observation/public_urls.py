@@ -7,11 +7,11 @@ The same pages also answer under /observation/r/ and /observation/f/.
 
 from django.urls import path
 
-from fangkong.observation import views
+from fangkong.observation.views import public
 
 app_name = "observation_public"
 
 urlpatterns = [
-    path("r/<str:token>/", views.landlord_report, name="landlord_report"),
-    path("f/<str:token>/", views.self_followup, name="self_followup"),
+    path("r/<str:token>/", public.landlord_report, name="landlord_report"),
+    path("f/<str:token>/", public.self_followup, name="self_followup"),
 ]

@@ -274,6 +274,13 @@ def missed_followups_sweep(*, now: datetime | None = None, community_ids: Iterab
     return len(new)
 
 
+def missed_followups_sweep_in_scope(*, actor: User) -> int:
+    """The sweep over the actor's communities, before a list of alerts is shown: the list is current
+    without the worker (idempotent, like every sweep)."""
+    scope = scope_of(actor)
+    return missed_followups_sweep(community_ids=None if scope.is_all else sorted(scope.visible_community_ids))
+
+
 def _missed_on(obs: Observation, day: date, per_day: int, now: datetime, done: set, raised: set) -> list[Alert]:
     out = []
     for _day, slot, deadline in due_slots(start=day, last_day=day, opened_at=obs.opened_at, now=now,

@@ -6,14 +6,14 @@ from typing import Annotated, Literal
 
 from ninja import Field, Path, Query, Router, Schema, Status
 
-from fangkong.accounts.roles import Perm, role_can
-from fangkong.accounts.scope import scope_of
+from fangkong.accounts.roles import Perm
 from fangkong.accounts.services import require
-from fangkong.core.errors import FieldError, NotFound
+from fangkong.core.errors import DomainError, FieldError, ValidationErrors
 from fangkong.core.identifiers import mask_name
-from fangkong.registry.models import Community, Household, Person
-from fangkong.registry.validation import ValidationErrors, parse_relation, person_data_from
+from fangkong.registry import selectors as registry_selectors
+from fangkong.registry.validation import parse_relation, person_data_from
 from fangkong.screening import selectors, services
+from fangkong.screening.flags import person_is_flagged
 from fangkong.screening.models import Round, Visit
 
 router = Router(tags=["screening"])
@@ -157,20 +157,14 @@ def _round_out(r: Round) -> dict:
 
 @router.get("/screening/rounds", response=list[RoundOut], summary="Screening rounds in scope, newest first")
 def rounds(request, open_only: bool = False):
-    qs = selectors.round_list(actor=request.user)
-    if open_only:
-        qs = qs.filter(closed_at__isnull=True)
+    qs = selectors.my_rounds(actor=request.user) if open_only else selectors.round_list(actor=request.user)
     return [_round_out(r) for r in qs[:200]]
 
 
 @router.post("/screening/rounds", response={201: RoundOut}, summary="Open a screening round")
 def round_create(request, body: RoundIn):
-    community = Community.objects.for_scope(scope_of(request.user)).filter(code=body.community).first()
-    if community is None:
-        raise NotFound("No such community in your scope")
-    grids = list(community.grids.filter(number__in=body.grids))
-    if len(grids) != len(set(body.grids)):
-        raise FieldError("grids", "unknown_grid", "No such grid in this community")
+    community = registry_selectors.community_get(actor=request.user, code=body.community)
+    grids = selectors.grids_by_number(community=community, numbers=body.grids)
     rnd = services.round_create(actor=request.user, community=community, name=body.name, starts_on=body.starts_on,
                                 deadline=body.deadline, grids=grids)
     return Status(201, _round_out(rnd))
@@ -184,15 +178,10 @@ def _household_ref(h) -> dict:
             summary="Who was seen and who is missing: households total, seen, unreachable, remaining")
 def coverage(request, round_id: int = PK, grid: int | None = Query(None, ge=1, le=999)):
     rnd = selectors.round_get(actor=request.user, pk=round_id)
-    grid_id = None
-    if grid is not None:
-        grid_id = rnd.community.grids.filter(number=grid).values_list("id", flat=True).first()
-        if grid_id is None:
-            raise FieldError("grid", "unknown_grid", "No such grid in this community")
+    grid_id = selectors.round_grid_id(rnd=rnd, number=grid) if grid is not None else None
     c = selectors.round_coverage(actor=request.user, rnd=rnd, grid_id=grid_id)
     t = c.total
-    # The street office gets the figures; the households and people behind them are for those who visit.
-    lists = role_can(request.user.role, Perm.SCREEN)
+    lists = c.lists_visible  # the street office gets the figures only
     return {
         "round": rnd.id, "households_total": t.households_total, "seen": t.seen, "unreachable": t.unreachable,
         "refused": t.refused, "remaining": t.remaining, "people_total": t.people_total, "people_seen": t.people_seen,
@@ -225,9 +214,7 @@ def _check(m) -> services.MemberCheck:
              summary="Record a visit: outcome, members with temperature and travel, people found on the spot")
 def visit_create(request, body: VisitIn, round_id: int = PK):
     rnd = selectors.round_get(actor=request.user, pk=round_id)
-    household = Household.objects.for_scope(scope_of(request.user)).filter(pk=body.household).first()
-    if household is None:
-        raise NotFound("No such household in your scope")
+    household = registry_selectors.household_get(actor=request.user, pk=body.household)
     new_people, errors = [], []
     for i, n in enumerate(body.new_people):
         try:
@@ -235,10 +222,10 @@ def visit_create(request, body: VisitIn, round_id: int = PK):
                                      "category": n.category})
             new_people.append(services.NewPerson(data=data, relation=parse_relation(n.relation),
                                                  check=_check(n)))
-        except ValidationErrors as e:
-            errors.extend(FieldError(f"new_people.{i}.{x.field}", x.code, x.message) for x in e.errors)
-        except FieldError as e:
-            errors.append(FieldError(f"new_people.{i}.{e.field}", e.code, e.message))
+        except DomainError as e:
+            if not e.field_errors:
+                raise
+            errors.extend(FieldError(f"new_people.{i}.{x.field}", x.code, x.message) for x in e.field_errors)
     if errors:
         raise ValidationErrors(errors)
     visit = services.visit_record(
@@ -246,7 +233,7 @@ def visit_create(request, body: VisitIn, round_id: int = PK):
         checks=[_check(m) for m in body.people], new_people=new_people,
         handouts=body.handouts, note=body.note, client_id=body.client_id, via="api",
     )
-    visit = Visit.objects.select_related("household", "worker").get(pk=visit.pk)
+    visit = selectors.visit_list(actor=request.user, rnd=rnd).get(pk=visit.pk)
     return Status(201, _visit_out(visit))
 
 
@@ -255,20 +242,12 @@ def visits(request, round_id: int = PK, household: int | None = Query(None, ge=1
            limit: int = Query(200, ge=1, le=1000)):
     require(request.user, Perm.SCREEN)
     rnd = selectors.round_get(actor=request.user, pk=round_id)
-    qs = Visit.objects.for_scope(scope_of(request.user)).filter(round=rnd).select_related("household", "worker") \
-        .prefetch_related("people")
-    if household:
-        qs = qs.filter(household_id=household)
-    return [_visit_out(v) for v in qs[:limit]]
+    return [_visit_out(v) for v in selectors.visit_list(actor=request.user, rnd=rnd, household_id=household)[:limit]]
 
 
 @router.post("/travel-records", response={201: TravelOut}, summary="Add a person's travel or contact history")
 def travel_create(request, body: TravelIn):
-    from fangkong.screening.flags import person_is_flagged
-
-    person = Person.objects.for_scope(scope_of(request.user)).filter(pk=body.person).first()
-    if person is None:
-        raise NotFound("No such person in your scope")
+    person = registry_selectors.person_get(actor=request.user, pk=body.person)
     rec = services.travel_record_add(actor=request.user, person=person, place=body.place, left_on=body.left_on,
                                      returned_on=body.returned_on, transport=body.transport, contact=body.contact,
                                      note=body.note)
@@ -304,9 +283,7 @@ class ChangesOut(Schema):
             summary="Daily dynamic screening: arrivals, departures and new key-area flags since yesterday")
 def changes(request, community: str = Query(..., max_length=24, pattern=NO_NUL), day: date | None = None):
     require(request.user, Perm.SCREEN)  # who moved in and out, by address: not for the street office
-    place = Community.objects.for_scope(scope_of(request.user)).filter(code=community).first()
-    if place is None:
-        raise NotFound("No such community in your scope")
+    place = registry_selectors.community_get(actor=request.user, code=community)
     ch = selectors.daily_changes(actor=request.user, community=place, day=day)
     return {
         "since": ch.since, "until": ch.until,

@@ -9,24 +9,34 @@ grid 1 who then moves to grid 2 stays seen (docs/decisions/0007).
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from django.db.models import Q, QuerySet
+from django.utils.translation import gettext_lazy as _
 
 from fangkong.accounts.models import User
-from fangkong.accounts.roles import Perm
+from fangkong.accounts.roles import Perm, role_can
 from fangkong.accounts.scope import Scope, scope_of
 from fangkong.accounts.services import require
 from fangkong.core.dates import local_today
-from fangkong.core.errors import NotFound
+from fangkong.core.errors import FieldError, NotFound
 from fangkong.policy.selectors import policy_values_cached
 from fangkong.registry.flags import person_flags
 from fangkong.registry.models import Community, Grid, Household, Membership, Person
+from fangkong.registry.selectors import community_list, household_get
+from fangkong.screening.errors import ScreeningCode
 from fangkong.screening.flags import record_flag
 from fangkong.screening.models import Round, TravelRecord, Visit, VisitPerson
 from fangkong.screening.services import round_grid_ids
 from fangkong.workgroup.models import HouseholdLiaison
+
+
+def coverage_lists_visible(*, actor: User) -> bool:
+    """Whether the actor sees the households and people behind the coverage figures: those who knock on
+    doors do; the street office gets the figures only ("nothing more personal than needed")."""
+    return role_can(actor.role, Perm.SCREEN)
 
 
 def round_list(*, actor: User) -> QuerySet[Round]:
@@ -39,6 +49,70 @@ def round_get(*, actor: User, pk: int) -> Round:
     if rnd is None:
         raise NotFound("No such screening round in your scope")
     return rnd
+
+
+def round_workers(*, rnd: Round) -> QuerySet[User]:
+    """Who the round was given to, by username."""
+    return rnd.workers.order_by("username")
+
+
+def round_communities(*, actor: User) -> list[Community]:
+    """The communities the actor may open rounds in: those they cover as a whole, by code."""
+    scope = scope_of(actor)
+    return [c for c in community_list(actor=actor).order_by("code") if scope.covers_whole_community(c.id)]
+
+
+def community_grids(*, communities: Iterable[Community]) -> QuerySet[Grid]:
+    return Grid.objects.filter(community__in=list(communities)).select_related("community").order_by(
+        "community__code", "number")
+
+
+def grids_by_number(*, community: Community, numbers: Iterable[int]) -> list[Grid]:
+    """The community's grids with these numbers; a number without a grid is refused."""
+    numbers = set(numbers)
+    grids = list(community.grids.filter(number__in=numbers).order_by("number"))
+    if len(grids) != len(numbers):
+        raise FieldError("grids", ScreeningCode.UNKNOWN_GRID, "No such grid in this community")
+    return grids
+
+
+def round_grid_id(*, rnd: Round, number: int) -> int:
+    """The id of the round's community's grid with this number."""
+    grid_id = rnd.community.grids.filter(number=number).values_list("id", flat=True).first()
+    if grid_id is None:
+        raise FieldError("grid", ScreeningCode.UNKNOWN_GRID, "No such grid in this community")
+    return grid_id
+
+
+def round_household_get(*, actor: User, rnd: Round, pk: int) -> Household:
+    """A household of the round's grids that the actor may visit; 404 otherwise."""
+    household = household_get(actor=actor, pk=pk)  # 404 outside the actor's scope
+    if household.community_id != rnd.community_id or household.grid_id not in round_grid_ids(rnd):
+        raise NotFound(_("No such household in this round"))
+    return household
+
+
+def round_household_search(*, actor: User, rnd: Round, grid_ids: Iterable[int], q: str,
+                           limit: int) -> list[Household]:
+    """Households of the round's community in these grids whose address contains `q`."""
+    return list(Household.objects.for_scope(scope_of(actor))
+                .filter(community_id=rnd.community_id, grid_id__in=list(grid_ids), address__icontains=q)
+                .select_related("grid").order_by("address")[:limit])
+
+
+def liaison_household_ids(*, actor: User) -> set[int]:
+    """The households the actor is the liaison of (包联到户): their doors come first."""
+    return set(HouseholdLiaison.objects.filter(member__user=actor).values_list("household_id", flat=True))
+
+
+def visit_list(*, actor: User, rnd: Round, household_id: int | None = None) -> QuerySet[Visit]:
+    """Visits of the round in the actor's scope, newest first; one household's when given."""
+    require(actor, Perm.SCREEN)
+    visits = (Visit.objects.for_scope(scope_of(actor)).filter(round=rnd)
+              .select_related("household", "worker").prefetch_related("people"))
+    if household_id:
+        visits = visits.filter(household_id=household_id)
+    return visits
 
 
 def _visible_grid_ids(scope: Scope, rnd: Round) -> list[int]:
@@ -81,6 +155,8 @@ class Coverage:
     by_worker: list[tuple[str, Tally]]
     households: list[HouseholdRow]
     people_never_seen: list[Person] = field(default_factory=list)
+    # False for the street office: the figures come without the households and people behind them.
+    lists_visible: bool = True
 
     @property
     def remaining_households(self) -> list[HouseholdRow]:
@@ -92,8 +168,10 @@ class Coverage:
 
 
 def round_coverage(*, actor: User, rnd: Round, grid_id: int | None = None) -> Coverage:
-    """Coverage of the part of the round the actor may see (a grid worker: their grid)."""
+    """Coverage of the part of the round the actor may see (a grid worker: their grid); the households
+    and people lists only for those who visit (`coverage_lists_visible`)."""
     require(actor, Perm.VIEW_SCREENING)
+    lists = coverage_lists_visible(actor=actor)
     grid_ids = _visible_grid_ids(scope_of(actor), rnd)
     if grid_id is not None:
         grid_ids = [g for g in grid_ids if g == grid_id]
@@ -140,7 +218,8 @@ def round_coverage(*, actor: User, rnd: Round, grid_id: int | None = None) -> Co
             never.append(p)
     return Coverage(
         round=rnd, total=total, by_grid=[(grids[g], per_grid[g]) for g in sorted(grids, key=lambda g: grids[g].number)],
-        by_worker=sorted(per_worker.items()), households=rows, people_never_seen=never,
+        by_worker=sorted(per_worker.items()), households=rows if lists else [],
+        people_never_seen=never if lists else [], lists_visible=lists,
     )
 
 

@@ -23,15 +23,13 @@ from fangkong.accounts.roles import Perm, role_can
 from fangkong.accounts.scope import scope_of
 from fangkong.accounts.services import require
 from fangkong.core.dates import local_today
-from fangkong.core.errors import FieldError, NotFound
+from fangkong.core.errors import DomainError, FieldError, NotFound
 from fangkong.core.identifiers import mask_name
 from fangkong.core.paging import page_of
 from fangkong.core.params import int_param
 from fangkong.policy.selectors import policy_values_cached
 from fangkong.registry import selectors as registry_selectors
 from fangkong.registry.flags import person_flags
-from fangkong.registry.models import Grid, Household
-from fangkong.registry.validation import ValidationErrors
 from fangkong.screening import selectors, services
 from fangkong.screening.forms import (
     CLIENT_ID,
@@ -45,7 +43,6 @@ from fangkong.screening.forms import (
 )
 from fangkong.screening.models import Round, Visit
 from fangkong.screening.selectors import HouseholdRow
-from fangkong.workgroup.models import HouseholdLiaison
 
 SEARCH_LIMIT = 30
 
@@ -55,13 +52,15 @@ def _client_id(request, raw: str | None) -> str | None:
     return f"web:{request.user.pk}:{raw}" if raw else None
 
 
+def _field_errors(exc: DomainError) -> list[FieldError]:
+    """The refusal's field errors, for the form; a refusal of the whole request (404, 403) goes on to
+    the error page."""
+    if not exc.field_errors:
+        raise exc
+    return exc.field_errors
+
+
 # --- rounds ---------------------------------------------------------------------------------------------
-
-
-def _manageable_communities(request) -> list:
-    scope = scope_of(request.user)
-    return [c for c in registry_selectors.community_list(actor=request.user).order_by("code")
-            if scope.covers_whole_community(c.id)]
 
 
 @login_required
@@ -70,9 +69,8 @@ def round_list(request):
     can_manage = role_can(request.user.role, Perm.MANAGE_SCREENING)
     form = None
     if can_manage:
-        communities = _manageable_communities(request)
-        grids = Grid.objects.filter(community__in=communities).select_related("community").order_by(
-            "community__code", "number")
+        communities = selectors.round_communities(actor=request.user)
+        grids = selectors.community_grids(communities=communities)
         today = local_today()
         form = RoundForm(request.POST or None, communities=communities, grids=grids,
                          initial={"starts_on": today, "deadline": today})
@@ -81,13 +79,15 @@ def round_list(request):
         if form.is_valid():
             d = form.cleaned_data
             community = next(c for c in communities if c.code == d["community"])
+            chosen = set(d["grids"])
             try:
                 rnd = services.round_create(
                     actor=request.user, community=community, name=d["name"], starts_on=d["starts_on"],
-                    deadline=d["deadline"], grids=Grid.objects.filter(id__in=d["grids"]).order_by("id"),
+                    deadline=d["deadline"], grids=sorted((g for g in grids if g.id in chosen), key=lambda g: g.id),
                 )
-            except FieldError as exc:
-                form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+            except DomainError as exc:
+                for e in _field_errors(exc):
+                    form.add_error(e.field if e.field in form.fields else None, e.message)
             else:
                 messages.success(request, _("Round “%(name)s” opened.") % {"name": rnd.name})
                 return redirect("screening:round_detail", pk=rnd.pk)
@@ -119,15 +119,14 @@ def round_detail(request, pk: int):
     rnd = selectors.round_get(actor=request.user, pk=pk)
     grid_id = int_param(request.GET.get("grid"))
     coverage = selectors.round_coverage(actor=request.user, rnd=rnd, grid_id=grid_id)
-    # Lists of households and people are for those who knock on doors; the street office sees figures.
-    show_lists = role_can(request.user.role, Perm.SCREEN)
+    show_lists = coverage.lists_visible
     return render(request, "screening/round_detail.html", {
         "round": rnd, "coverage": coverage, "grid_id": grid_id, "show_lists": show_lists,
         "can_visit": show_lists and rnd.closed_at is None,
         "can_close": (rnd.closed_at is None and role_can(request.user.role, Perm.MANAGE_SCREENING)
                       and scope_of(request.user).covers_whole_community(rnd.community_id)),
         "never_seen": _never_seen_page(request, coverage) if show_lists else None,
-        "workers": rnd.workers.order_by("username"),
+        "workers": selectors.round_workers(rnd=rnd),
     })
 
 
@@ -160,14 +159,12 @@ def visit_start(request, pk: int):
     if rnd is None:
         return redirect("screening:round_detail", pk=pk)
     coverage = selectors.round_coverage(actor=request.user, rnd=rnd)
-    mine = set(HouseholdLiaison.objects.filter(member__user=request.user).values_list("household_id", flat=True))
+    mine = selectors.liaison_household_ids(actor=request.user)
     q = request.GET.get("q", "").strip()[:100]
     if q:
         by_id = {h.id: h for h in coverage.households}
-        found = (Household.objects.for_scope(scope_of(request.user))
-                 .filter(community_id=rnd.community_id, grid_id__in=[g.id for g, _t in coverage.by_grid],
-                         address__icontains=q)
-                 .select_related("grid").order_by("address")[:SEARCH_LIMIT])
+        found = selectors.round_household_search(actor=request.user, rnd=rnd, q=q, limit=SEARCH_LIMIT,
+                                                 grid_ids=[g.id for g, _t in coverage.by_grid])
         rows = [by_id.get(h.id) or HouseholdRow(h.id, h.address, h.grid.name, "empty") for h in found]
     else:
         rows = coverage.remaining_households + coverage.unreachable_households
@@ -175,13 +172,6 @@ def visit_start(request, pk: int):
     return render(request, "screening/visit_start.html", {
         "round": rnd, "coverage": coverage, "rows": rows, "mine": mine, "q": q, "limit": SEARCH_LIMIT,
     })
-
-
-def _visit_household(request, rnd: Round, hh: int) -> Household:
-    household = registry_selectors.household_get(actor=request.user, pk=hh)  # 404 outside the actor's scope
-    if household.community_id != rnd.community_id or household.grid_id not in services.round_grid_ids(rnd):
-        raise NotFound(_("No such household in this round"))
-    return household
 
 
 def _place_in(errors: list[FieldError], visit_form, members: list, new_forms: list) -> None:
@@ -210,7 +200,7 @@ def visit_record(request, pk: int, hh: int):
     rnd = _open_round(request, pk)
     if rnd is None:
         return redirect("screening:round_detail", pk=pk)
-    household = _visit_household(request, rnd, hh)
+    household = selectors.round_household_get(actor=request.user, rnd=rnd, pk=hh)
     members = selectors.household_members_with_flags(household)
     data = request.POST if request.method == "POST" else None
     form = VisitForm(data)
@@ -236,7 +226,7 @@ def visit_record(request, pk: int, hh: int):
     client_id = request.POST.get("client_id", "")
     if not re.fullmatch(CLIENT_ID, client_id):
         client_id = uuid.uuid4().hex
-    visits = Visit.objects.filter(round=rnd, household=household).select_related("worker").order_by("at")
+    visits = selectors.visit_list(actor=request.user, rnd=rnd, household_id=household.pk).order_by("at")
     key_areas = policy_values_cached(community_id=household.community_id, on=local_today())["key_areas"]
     return render(request, "screening/visit_record.html", {
         "round": rnd, "household": household, "form": form, "members": member_forms, "new_forms": new_forms,
@@ -260,8 +250,8 @@ def _try_record(request, rnd, household, form, member_forms, new_forms) -> Visit
     for f in added:  # the person's fields are checked even when the block has other mistakes: all show at once
         try:
             data = f.person_data()
-        except ValidationErrors as exc:
-            for e in exc.errors:
+        except DomainError as exc:
+            for e in _field_errors(exc):
                 if e.field not in f.errors:  # a field already marked by the form keeps its one message
                     f.add_error(e.field if e.field in f.fields else None, e.message)
             ok = False
@@ -277,10 +267,8 @@ def _try_record(request, rnd, household, form, member_forms, new_forms) -> Visit
             checks=[f.check(p.pk) for p, f in listed], new_people=people, handouts=d["handouts"], note=d["note"],
             client_id=_client_id(request, d["client_id"]),
         )
-    except ValidationErrors as exc:
-        _place_in(exc.errors, form, [f for _p, f in listed], added)
-    except FieldError as exc:
-        _place_in([exc], form, [f for _p, f in listed], added)
+    except DomainError as exc:
+        _place_in(_field_errors(exc), form, [f for _p, f in listed], added)
     return None
 
 

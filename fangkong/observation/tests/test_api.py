@@ -1,4 +1,4 @@
-"""The observation and screening API, exercised from outside exactly as issue 4 writes it."""
+"""The observation API, exercised from outside as a client writes it."""
 
 from __future__ import annotations
 
@@ -114,40 +114,6 @@ def test_missed_follow_ups_show_in_open_alerts(api_client, person):
     assert alerts and {a["kind"] for a in alerts} == {"missed_followup"}
 
 
-def test_coverage_endpoint(api_client, personas, places, make_person):
-    from fangkong.screening.services import round_create
-
-    people = [make_person(places["grid1"]), make_person(places["grid1"]), make_person(places["grid2"])]
-    rnd = round_create(actor=personas["office"], community=places["home"], name="第一轮", starts_on=date(2020, 1, 1),
-                       deadline=date(2099, 1, 1))
-    grid1 = api_client("grid1")
-    r = post(grid1, f"/api/v1/screening/rounds/{rnd.id}/visits",
-             {"household": people[0].household_id, "outcome": "seen",
-              "people": [{"person": people[0].id, "temperature": 36.5}],
-              "new_people": [{"name": "新租户", "id_number": "11010519491231002X", "temperature": 36.7}]})
-    assert r.status_code == 201, r.content
-    assert len(r.json()["added_on_spot"]) == 1
-    r = post(grid1, f"/api/v1/screening/rounds/{rnd.id}/visits",
-             {"household": people[1].household_id, "outcome": "refused"})
-    assert r.status_code == 201
-    cov = api_client("office").get(f"/api/v1/screening/rounds/{rnd.id}/coverage").json()
-    assert {k: cov[k] for k in ("households_total", "seen", "unreachable", "remaining")} == {
-        "households_total": 3, "seen": 1, "unreachable": 1, "remaining": 1}
-    assert [h["id"] for h in cov["remaining_households"]] == [people[2].household_id]
-    mine = grid1.get(f"/api/v1/screening/rounds/{rnd.id}/coverage").json()
-    assert (mine["households_total"], mine["remaining_households"]) == (2, [])
-    # grid 1's worker cannot record in grid 2; a bad ID number is a 400 naming the field, nothing saved
-    r = post(grid1, f"/api/v1/screening/rounds/{rnd.id}/visits",
-             {"household": people[2].household_id, "outcome": "seen"})
-    assert r.status_code == 404
-    r = post(api_client("grid2"), f"/api/v1/screening/rounds/{rnd.id}/visits",
-             {"household": people[2].household_id, "outcome": "seen",
-              "new_people": [{"name": "错号", "id_number": "110105194912310021"}]})
-    assert r.status_code == 400 and r.json()["errors"][0]["field"] == "new_people.0.id_number"
-    assert api_client("office").get(f"/api/v1/screening/rounds/{rnd.id}/coverage").json()["remaining"] == 1
-    assert api_client("outsider").get(f"/api/v1/screening/rounds/{rnd.id}/coverage").status_code == 404
-
-
 def test_returnee_report_confirmed_starts_observation(api_client, personas, places, make_person):
     person = make_person(places["grid1"])
     office = api_client("office")
@@ -162,27 +128,10 @@ def test_returnee_report_confirmed_starts_observation(api_client, personas, plac
     assert r.status_code == 400 and r.json()["code"] == "already_decided"
 
 
-def test_daily_changes_endpoint(api_client, personas, places, make_person):
-    from fangkong.screening.services import travel_record_add
-
-    newcomer = make_person(places["grid1"], name="新来者")
-    travel_record_add(actor=personas["office"], person=newcomer, place="湖北省黄冈市",
-                      returned_on=timezone.localdate())
-    r = api_client("office").get("/api/v1/screening/changes?community=C1")
-    assert r.status_code == 200
-    body = r.json()
-    assert newcomer.id in [a["person"] for a in body["arrivals"]]
-    assert [f["person"] for f in body["new_flags"]] == [newcomer.id]
-    assert body["arrivals"][0]["name"] != "新来者"
-    assert api_client("grid2").get("/api/v1/screening/changes?community=C1").json()["new_flags"] == []
-    assert api_client("outsider").get("/api/v1/screening/changes?community=C1").status_code == 404
-
-
 def test_review_findings_stay_fixed(api_client, personas, places, make_person):
     from fangkong.accounts.models import AuditEntry
     from fangkong.observation.models import ReportLink
     from fangkong.observation.returnees import link_issue, link_resolve
-    from fangkong.screening.services import round_create
 
     person = make_person(places["grid1"])
     office = api_client("office")
@@ -209,17 +158,26 @@ def test_review_findings_stay_fixed(api_client, personas, places, make_person):
     _link, token = link_issue(actor=personas["grid1"], person=person, kind=ReportLink.Kind.FOLLOWUP)
     post(office, f"/api/v1/observations/{obs['id']}/end", {"status": "transferred"})
     assert link_resolve(token) is None
-    # A visit time without an offset is local time, not a server error; the street office gets figures only.
-    rnd = round_create(actor=personas["office"], community=places["home"], name="轮", starts_on=date(2020, 1, 1),
-                       deadline=date(2099, 1, 1))
-    r = post(api_client("grid1"), f"/api/v1/screening/rounds/{rnd.id}/visits",
-             {"household": person.household_id, "outcome": "nobody_home",
-              "at": (timezone.localtime() - timedelta(hours=1)).replace(tzinfo=None).isoformat()})
-    assert r.status_code == 201, r.content
-    cov = api_client("street").get(f"/api/v1/screening/rounds/{rnd.id}/coverage").json()
-    assert cov["households_total"] == 1 and cov["unreachable_households"] == [] and cov["people_never_seen"] == []
-    assert api_client("street").get(f"/api/v1/screening/rounds/{rnd.id}/visits").status_code == 403
-    assert api_client("street").get("/api/v1/screening/changes?community=C1").status_code == 403
-    r = post(office, "/api/v1/screening/rounds", {"community": "C1", "name": "x", "starts_on": "2020-01-01",
-                                                  "deadline": "2020-01-02", "grids": [2**70]})
-    assert r.status_code == 400
+
+
+def test_a_site_of_another_street_is_refused_with_one_code(api_client, person, personas, places):
+    from fangkong.observation.services import site_create
+
+    other_street = site_create(actor=personas["admin"], street=places["far"].street, name="远郊酒店", capacity=5)
+    body = {"id_number": person.id_number, "kind": "centralised", "start": "2026-11-20", "site": other_street.id}
+    r = post(api_client("admin"), "/api/v1/observations", body)
+    assert r.status_code == 400 and r.json()["code"] == "site_outside_street"
+    assert r.json()["errors"][0]["field"] == "site"
+    # A site the office cannot see at all is unknown to it.
+    r = post(api_client("office"), "/api/v1/observations", body)
+    assert r.status_code == 400 and r.json()["code"] == "unknown_site"
+    assert not Observation.objects.exists()
+
+
+def test_a_follow_up_time_ahead_of_the_clock_is_refused(api_client, person):
+    obs = post(api_client("office"), "/api/v1/observations",
+               {"id_number": person.id_number, "kind": "home", "start": timezone.localdate().isoformat()}).json()
+    ahead = (timezone.localtime() + timedelta(hours=1)).replace(tzinfo=None).isoformat()
+    r = post(api_client("grid1"), f"/api/v1/observations/{obs['id']}/followups", {"temperature": 36.5, "at": ahead})
+    assert r.status_code == 400 and r.json()["code"] == "in_future" and r.json()["errors"][0]["field"] == "at"
+    assert Observation.objects.get().followups.count() == 0

@@ -427,6 +427,18 @@ def test_the_office_adds_a_site_and_sees_its_occupancy(personas, places, residen
     assert 'id="new-site"' not in page  # grid workers do not add sites
 
 
+def test_a_site_of_another_street_is_refused_next_to_the_site_field(personas, places, resident):
+    from fangkong.observation.services import site_create
+
+    far_site = site_create(actor=personas["admin"], street=places["far"].street, name="远郊酒店", capacity=5)
+    c = Client(HTTP_ACCEPT_LANGUAGE="en")
+    c.force_login(personas["admin"])
+    r = c.post("/observation/", {"person": resident.pk, "kind": "centralised", "start": local_today().isoformat(),
+                                 "site": far_site.pk})
+    assert r.status_code == 422 and field_error(r, "site") == "The site serves another street"
+    assert not Observation.objects.exists()
+
+
 # --- every page, for every role ------------------------------------------------------------------------
 
 
