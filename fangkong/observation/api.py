@@ -163,7 +163,7 @@ def _obs_out(o: Observation, followups: int) -> dict:
 def _obs_answer(request, pk: int) -> dict:
     """One observation as the API shows it, read afresh after a change."""
     obs = selectors.observation_get(actor=request.user, pk=pk)
-    return _obs_out(obs, selectors.followup_counts([obs.pk]).get(obs.pk, 0))
+    return _obs_out(obs, selectors.followup_counts(obs_ids=[obs.pk]).get(obs.pk, 0))
 
 
 @router.post("/observations", response={201: ObservationOut},
@@ -198,7 +198,7 @@ def observation_list(
 ):
     rows = list(selectors.observation_list(actor=request.user, status=status, kind=kind)
                 .order_by("planned_end", "id")[offset:offset + limit])
-    counts = selectors.followup_counts([o.id for o in rows])
+    counts = selectors.followup_counts(obs_ids=[o.id for o in rows])
     return [_obs_out(o, counts.get(o.id, 0)) for o in rows]
 
 
@@ -274,7 +274,7 @@ def _report_out(r: ReturneeReport) -> dict:
             "person": {"name": mask_name(r.name), "id_number": r.id_number_masked
                        or (r.person.id_number_masked if r.person else "")},
             "registered": r.person_id is not None, "from_place": r.from_place,
-            "key_area": selectors.report_key_area(r) is not None, "arrival_date": r.arrival_date,
+            "key_area": selectors.report_key_area(report=r) is not None, "arrival_date": r.arrival_date,
             "planned": r.planned, "transport": r.transport, "address": r.address, "reported_at": r.reported_at,
             "observation": r.observation_id, "reject_reason": r.reject_reason}
 

@@ -109,7 +109,7 @@ def observation_get(*, actor: User, pk: int) -> Observation:
     return obs
 
 
-def followup_counts(obs_ids: Iterable[int]) -> dict[int, int]:
+def followup_counts(*, obs_ids: Iterable[int]) -> dict[int, int]:
     rows = (FollowUp.objects.filter(observation_id__in=list(obs_ids)).values("observation_id")
             .annotate(n=Count("id")).order_by())
     return {r["observation_id"]: r["n"] for r in rows}
@@ -121,7 +121,7 @@ def _slots_done_on(obs_ids: Iterable[int], day: date) -> dict[int, int]:
     return {r["observation_id"]: r["n"] for r in rows}
 
 
-def observations_with_progress(observations: Iterable[Observation], *, today: date) -> list[Observation]:
+def observations_with_progress(*, observations: Iterable[Observation], today: date) -> list[Observation]:
     """Each observation with its day N of M (the days run from the start to the day before release),
     the follow-ups the policy asks for a day and the slots done today."""
     observations = list(observations)
@@ -214,13 +214,13 @@ def report_get(*, actor: User, pk: int) -> ReturneeReport:
     return report
 
 
-def report_key_area(report: ReturneeReport) -> str | None:
+def report_key_area(*, report: ReturneeReport) -> str | None:
     """The key area the returnee comes from, by the policy in force on the arrival date, else None."""
     areas = policy_values_cached(community_id=report.community_id, on=report.arrival_date)["key_areas"]
     return place_in_key_areas(report.from_place, list(areas))
 
 
-def link_live(link: ReportLink | None, today: date) -> bool:
+def link_live(*, link: ReportLink | None, today: date) -> bool:
     return link is not None and link.revoked_at is None and (link.expires_on is None or link.expires_on >= today)
 
 
@@ -237,7 +237,7 @@ def followup_link(*, person: Person, today: date) -> ReportLink | None:
     """The person's live self-report link, if any."""
     link = (ReportLink.objects.filter(person=person, kind=ReportLink.Kind.FOLLOWUP, revoked_at__isnull=True)
             .order_by("-id").first())
-    return link if link_live(link, today) else None
+    return link if link_live(link=link, today=today) else None
 
 
 def link_report_count(*, link: ReportLink) -> int:
@@ -270,7 +270,7 @@ def landlord_list(*, actor: User, q: str = "") -> QuerySet[Person]:
         tenancies_as_landlord__end_date__isnull=True), distinct=True)).order_by("community_id", "name", "id")
 
 
-def landlords_with_links(landlords: Iterable[Person], *, today: date) -> list[Person]:
+def landlords_with_links(*, landlords: Iterable[Person], today: date) -> list[Person]:
     """Each landlord with the addresses they let (`homes`) and their live link (`link`, else None)."""
     landlords = list(landlords)
     ids = [p.id for p in landlords]
@@ -283,7 +283,7 @@ def landlords_with_links(landlords: Iterable[Person], *, today: date) -> list[Pe
         homes.setdefault(landlord_id, []).append(address)
     for p in landlords:
         p.homes = homes.get(p.id, [])
-        p.link = links.get(p.id) if link_live(links.get(p.id), today) else None
+        p.link = links.get(p.id) if link_live(link=links.get(p.id), today=today) else None
     return landlords
 
 

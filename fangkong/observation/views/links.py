@@ -71,7 +71,7 @@ def link_detail(request, pk: int):
     """The link's URL and QR code, on a page that prints as a card for the landlord or resident."""
     link = _link(request, pk)
     today = local_today()
-    live = selectors.link_live(link, today)
+    live = selectors.link_live(link=link, today=today)
     url = public_url(request, link.kind, returnees.link_token(actor=request.user, link=link)) if live else ""
     return render(request, "observation/link_detail.html", {
         "link": link, "live": live, "url": url, "qr": qr_svg(url) if live else "",

@@ -54,7 +54,7 @@ def _observation_list_page(request, *, start_form=None, start_person=None, statu
     if v["status"] == Observation.Status.ACTIVE:
         rows = rows.order_by("planned_end", "id")
     page = page_of(request, rows)
-    page.object_list = selectors.observations_with_progress(page.object_list, today=today)
+    page.object_list = selectors.observations_with_progress(observations=page.object_list, today=today)
     flags = person_flags(o.person_id for o in page)
     for o in page:
         o.person_masked = mask_name(o.person.name)
@@ -102,7 +102,7 @@ def observation_list(request):
 def _detail_page(request, obs: Observation, *, status: int = 200, **forms):
     user, today = request.user, local_today()
     active = obs.status == Observation.Status.ACTIVE
-    selectors.observations_with_progress([obs], today=today)
+    selectors.observations_with_progress(observations=[obs], today=today)
     history = selectors.observation_history(obs=obs)
     can_follow = role_can(user.role, Perm.FOLLOW_UP)
     can_manage = role_can(user.role, Perm.MANAGE_OBSERVATION)

@@ -108,7 +108,7 @@ def self_followup(request, token: str):
     done = entries = None
     open_ = False
     if obs is not None:
-        selectors.observations_with_progress([obs], today=today)
+        selectors.observations_with_progress(observations=[obs], today=today)
         open_ = obs.status == Observation.Status.ACTIVE and obs.start <= today <= obs.planned_end
         entries = with_symptom_labels(selectors.followups_recent(obs=obs))
         raw = request.GET.get("done", "")

@@ -43,7 +43,7 @@ def _landlords(request):
     q = request.GET.get("q", "").strip()[:64]
     page = Paginator(selectors.landlord_list(actor=request.user, q=q), LANDLORDS_PER_PAGE).get_page(
         request.GET.get("lpage"))
-    page.object_list = selectors.landlords_with_links(page.object_list, today=local_today())
+    page.object_list = selectors.landlords_with_links(landlords=page.object_list, today=local_today())
     for p in page:
         p.name_masked = mask_name(p.name)
     return page, q
@@ -62,7 +62,7 @@ def returnee_page(request, *, office_form=None, resident_form=None, rows: dict |
     today = local_today()
     flags = person_flags(r.person_id for r in page if r.person_id)
     for r in page:
-        r.key_area = selectors.report_key_area(r)
+        r.key_area = selectors.report_key_area(report=r)
         r.will_observe = returnees.starts_observation(r)
         r.name_masked = mask_name(r.name)
         r.not_arrived = r.arrival_date > today
