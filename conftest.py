@@ -95,6 +95,28 @@ def make_person(personas):
 
 
 @pytest.fixture
+def login(personas):
+    """A signed-in browser session for a persona (by name) or any user: `login("grid1")`. English by
+    default, so tests can read the messages; `language="zh-hans"` for the default one."""
+    from django.test import Client
+
+    def client_for(who, language: str = "en") -> Client:
+        c = Client(HTTP_ACCEPT_LANGUAGE=language)
+        c.force_login(personas[who] if isinstance(who, str) else who)
+        return c
+
+    return client_for
+
+
+@pytest.fixture
+def anonymous():
+    """A landlord's or resident's phone on a personal link: no login, CSRF enforced as in a browser."""
+    from django.test import Client
+
+    return lambda language="en": Client(HTTP_ACCEPT_LANGUAGE=language, enforce_csrf_checks=True)
+
+
+@pytest.fixture
 def api_client(personas):
     from django.test import Client
 
