@@ -3,15 +3,14 @@ from __future__ import annotations
 import re
 from urllib.parse import quote, urlencode
 
-from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from fangkong.accounts.access import Within, page
 from fangkong.accounts.roles import Perm, role_can
 from fangkong.accounts.scope import scope_of
-from fangkong.accounts.services import require
 from fangkong.core.errors import FieldError, NotFound
 from fangkong.core.identifiers import mask_name
 from fangkong.core.paging import page_of
@@ -39,9 +38,8 @@ def _parts(count: int) -> list[tuple[int, int, int]]:
     return [(n, (n - 1) * size + 1, min(n * size, count)) for n in range(1, -(-count // size) + 1)]
 
 
-@login_required
+@page(Perm.VIEW_PASSES)
 def pass_list(request):
-    require(request.user, Perm.VIEW_PASSES)
     form, params = _filters(request)
     passes = selectors.pass_list(actor=request.user, **params)
     page = page_of(request, passes)
@@ -59,9 +57,8 @@ def pass_list(request):
     })
 
 
-@login_required
+@page(Perm.ISSUE_PASSES)
 def issue(request):
-    require(request.user, Perm.ISSUE_PASSES)
     communities = list(selectors.issuing_communities(actor=request.user))
     form = BulkIssueForm(request.POST or None, communities=communities)
     if request.method == "POST" and form.is_valid():
@@ -81,9 +78,8 @@ def _job(request, job_id: str) -> dict:
     return job
 
 
-@login_required
+@page(Perm.ISSUE_PASSES, within=Within.OWN)
 def issue_job(request, job_id: str):
-    require(request.user, Perm.ISSUE_PASSES)
     job = _job(request, job_id)
     job["percent"] = int(100 * job["done"] / job["total"]) if job.get("total") else 0
     job["can_print"] = role_can(request.user.role, Perm.PRINT_PASSES)
@@ -92,11 +88,10 @@ def issue_job(request, job_id: str):
     return render(request, template, {"job": job})
 
 
-@login_required
+@page(Perm.PRINT_PASSES)
 def print_pdf(request):
     """?kind=&status=&q=&community= as on the list, or ?number=… (repeatable), or ?job= (a bulk issue's
     passes); ?part=2 for the second MAX_CARDS_PER_PDF cards and so on."""
-    require(request.user, Perm.PRINT_PASSES)
     _form, params = _filters(request, strict=True)
     numbers = request.GET.getlist("number") or None
     if numbers and not all(_NUMBER.match(n) for n in numbers):

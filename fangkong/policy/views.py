@@ -1,12 +1,11 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
+from fangkong.accounts.access import Within, page
 from fangkong.accounts.roles import Perm, role_can
-from fangkong.accounts.services import require
 from fangkong.core.errors import DomainError
 from fangkong.core.forms import form_add_domain_error, form_error_messages
 from fangkong.policy import services
@@ -16,18 +15,16 @@ from fangkong.policy.selectors import policy_history, policy_in_force
 from fangkong.registry.selectors import community_get, community_list
 
 
-@login_required
+@page(Perm.VIEW_POLICY)
 def policy_home(request):
-    require(request.user, Perm.VIEW_POLICY)
     first = community_list(actor=request.user).first()
     if first is None:
         return render(request, "error.html", {"message": _("No community in your scope")}, status=404)
     return redirect("policy:community", code=first.code)
 
 
-@login_required
+@page(Perm.VIEW_POLICY, within=Within.COMMUNITY)
 def community_policy(request, code: str):
-    require(request.user, Perm.VIEW_POLICY)
     community = community_get(actor=request.user, code=code)
     form = PolicyValueForm(request.POST or None)
     if request.method == "POST" and form.is_valid():

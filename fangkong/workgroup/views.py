@@ -1,10 +1,10 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
+from fangkong.accounts.access import Within, page
 from fangkong.accounts.roles import Perm, role_can
 from fangkong.accounts.services import require
 from fangkong.core.errors import DomainError
@@ -15,16 +15,15 @@ from fangkong.workgroup.forms import MemberForm
 from fangkong.workgroup.selectors import member_in_group, members_of, org_chart
 
 
-@login_required
+@page(Perm.VIEW_WORKGROUP)
 def org_chart_home(request):
-    require(request.user, Perm.VIEW_WORKGROUP)
     first = community_list(actor=request.user).first()
     if first is None:
         return render(request, "error.html", {"message": _("No community in your scope")}, status=404)
     return redirect("workgroup:org_chart", code=first.code)
 
 
-@login_required
+@page(Perm.VIEW_WORKGROUP, within=Within.COMMUNITY)
 def org_chart_page(request, code: str):
     community = community_get(actor=request.user, code=code)
     group, roots = org_chart(actor=request.user, community=community)
