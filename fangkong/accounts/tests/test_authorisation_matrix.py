@@ -1,51 +1,221 @@
-"""Every page × every persona: who gets in (200), who is refused (403), who sees nothing (404)."""
+"""Every named page × every persona, generated from the URL configuration.
+
+Each view declares who may open it (`accounts.access.page`: a permission, and where the object named
+in its URL lives). From that declaration and each persona's role and scope this test derives what the
+persona must get, and asks: anonymous → the login page; a role without the permission → 403; an object
+outside the persona's scope → 404; otherwise the page (or, for a form that takes only POST, anything
+but a refusal or an error). A new URL without a declaration, or without a sample object below, fails.
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import date, timedelta
+
 import pytest
 from django.test import Client
-from django.urls import reverse
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from fangkong.accounts.access import Access, Within
+from fangkong.accounts.roles import role_can
+from fangkong.accounts.scope import scope_of
+from fangkong.core.dates import local_today
+
+# Pages that are not Fangkong's own: Django's admin (staff only, its own checks), sign-in and language choice.
+NOT_DECLARED = {"accounts:login", "accounts:logout", "set_language"}
+SKIPPED_NAMESPACES = ("admin", "api-v1")
+
+
+@dataclass
+class Sample:
+    """The URL's arguments for the sample world, and where that object lives."""
+
+    kwargs: dict
+    community_id: int | None = None
+    grid_id: int | None = None
+    street_id: int | None = None
 
 
 @pytest.fixture
-def urls(places, make_person):
-    p = make_person(places["grid1"])
-    home = places["home"].code
+def world(places, personas, make_person):
+    """One object of every kind a page can name, in grid 1 of the home community, made by the real services."""
+    from fangkong.gates.models import Gate
+    from fangkong.observation.returnees import ReportData, link_issue, report_by_office
+    from fangkong.observation.services import followup_record, observation_start, site_create
+    from fangkong.passes.tasks import bulk_issue_start
+    from fangkong.registry.models import ImportJob
+    from fangkong.screening.services import round_create
+
+    office, home = personas["office"], places["home"]
+    person = make_person(places["grid1"], name="样本居民")
+    landlord = make_person(places["grid1"], name="样本房东")
+    make_person(places["grid1"], name="样本租户", category="tenant", landlord=landlord)
+    gate = Gate.objects.create(community=home, code="c1-east", name="东门岗", kind=Gate.Kind.BOTH)
+    rnd = round_create(actor=office, community=home, name="样本轮次", starts_on=date(2020, 1, 1),
+                       deadline=date(2099, 1, 1))
+    obs = observation_start(actor=office, person=person, kind="home", start=local_today() - timedelta(days=1),
+                            reason="样本")
+    followup_record(actor=office, obs=obs, temperature="38.0")  # a fever: an alert to name
+    report = report_by_office(actor=office, community=home, data=ReportData(
+        from_place="湖北省武汉市", arrival_date=local_today(), person_id=landlord.pk))
+    link, _token = link_issue(actor=office, person=landlord, kind="landlord")
+    _self_link, self_token = link_issue(actor=office, person=person, kind="followup")
+    _landlord_link, landlord_token = link_issue(actor=office, person=landlord, kind="landlord")
+    site = site_create(actor=personas["admin"], street=home.street, name="样本隔离点", capacity=10)
+    job = ImportJob.objects.create(community=home, created_by=office, filename="x.csv", stored_path="/nonexistent")
+    issue_job = bulk_issue_start(actor=office, community=home, kind="resident", group="registered",
+                                 valid_from=local_today(), valid_until=local_today() + timedelta(days=30))
+    in_grid = {"community_id": home.pk, "grid_id": places["grid1"].pk}
+    in_community = {"community_id": home.pk}
     return {
-        "people": reverse("registry:person_list"),
-        "person": reverse("registry:person_detail", args=[p.pk]),
-        "household": reverse("registry:household_detail", args=[p.household_id]),
-        "households": reverse("registry:household_list"),
-        "import": reverse("registry:import_start"),
-        "policy": reverse("policy:community", args=[home]),
-        "orgchart": reverse("workgroup:org_chart", args=[home]),
-        "audit": reverse("accounts:audit_log"),
+        "person": Sample({"pk": person.pk}, **in_grid),
+        "person_reveal": Sample({"pk": person.pk, "field": "phone"}, **in_grid),
+        "household": Sample({"pk": person.household_id}, **in_grid),
+        "community_code": Sample({"code": home.code}, **in_community),
+        "gate": Sample({"code": gate.code}, **in_community),
+        "round": Sample({"pk": rnd.pk}, **in_community),
+        "round_household": Sample({"pk": rnd.pk, "hh": person.household_id}, **in_grid),
+        "observation": Sample({"pk": obs.pk}, **in_grid),
+        "alert": Sample({"pk": obs.alerts.get().pk}, **in_grid),
+        "report": Sample({"pk": report.pk}, **in_grid),
+        "link": Sample({"pk": link.pk}, **in_grid),
+        "site": Sample({"pk": site.pk}, street_id=home.street_id),
+        "import_job": Sample({"pk": job.pk}, **in_community),
+        "issue_job": Sample({"job_id": issue_job}, **in_community),
+        "landlord_token": Sample({"token": landlord_token}),
+        "self_token": Sample({"token": self_token}),
     }
 
 
-EXPECTED = {
-    #            people person household households import policy orgchart audit
-    "admin":    (200,   200,   200,      200,       200,   200,   200,     200),
-    "leader":   (200,   200,   200,      200,       200,   200,   200,     200),
-    "office":   (200,   200,   200,      200,       200,   200,   200,     403),
-    "grid1":    (200,   200,   200,      200,       403,   200,   200,     403),
-    "grid2":    (200,   404,   404,      200,       403,   200,   200,     403),
-    "street":   (200,   200,   200,      200,       403,   200,   200,     403),
-    "guard":    (403,   403,   403,      403,       403,   200,   200,     403),
-    "outsider": (200,   404,   404,      200,       200,   404,   404,     200),
+# Which sample each URL that names an object takes. A new such URL needs a line here.
+SAMPLE_OF: dict[str, str] = {
+    "registry:person_detail": "person",
+    "registry:person_reveal": "person_reveal",
+    "registry:household_detail": "household",
+    "registry:import_job": "import_job",
+    "policy:community": "community_code",
+    "workgroup:org_chart": "community_code",
+    "passes:issue_job": "issue_job",
+    "gates:console": "gate",
+    "gates:scan": "gate",
+    "gates:visitor": "gate",
+    "gates:household_options": "gate",
+    "gates:incident": "gate",
+    "screening:round_detail": "round",
+    "screening:round_close": "round",
+    "screening:visit_start": "round",
+    "screening:visit_record": "round_household",
+    "observation:observation_detail": "observation",
+    "observation:observation_followup": "observation",
+    "observation:observation_extend": "observation",
+    "observation:observation_end": "observation",
+    "observation:observation_link": "observation",
+    "observation:alert_acknowledge": "alert",
+    "observation:alert_close": "alert",
+    "observation:returnee_confirm": "report",
+    "observation:returnee_reject": "report",
+    "observation:link_detail": "link",
+    "observation:link_revoke": "link",
+    "observation:site_detail": "site",
+    "observation:landlord_report": "landlord_token",
+    "observation:self_followup": "self_token",
+    "observation_public:landlord_report": "landlord_token",
+    "observation_public:self_followup": "self_token",
 }
 
 
-@pytest.mark.parametrize("persona", list(EXPECTED))
-def test_every_page_for_every_persona(persona, personas, urls):
-    c = Client()
-    c.force_login(personas[persona])
-    got = tuple(c.get(url).status_code for url in urls.values())
-    assert dict(zip(urls, got, strict=True)) == dict(zip(urls, EXPECTED[persona], strict=True))
+def named_pages() -> list[tuple[str, URLPattern]]:
+    found: list[tuple[str, URLPattern]] = []
+
+    def walk(resolver: URLResolver, namespace: str) -> None:
+        for p in resolver.url_patterns:
+            if isinstance(p, URLResolver):
+                ns = ":".join(x for x in (namespace, p.namespace) if x)
+                if not (p.namespace or "").startswith(SKIPPED_NAMESPACES):
+                    walk(p, ns)
+            elif p.name:
+                found.append((f"{namespace}:{p.name}" if namespace else p.name, p))
+
+    walk(get_resolver(), "")
+    return sorted(found, key=lambda item: item[0])
 
 
-def test_anonymous_is_sent_to_login(urls):
+PAGES = [(name, pattern) for name, pattern in named_pages() if name not in NOT_DECLARED]
+
+
+def test_every_page_declares_who_may_open_it():
+    undeclared = [name for name, pattern in PAGES if not isinstance(getattr(pattern.callback, "access", None), Access)]
+    assert not undeclared, f"declare access with accounts.access.page on: {undeclared}"
+
+
+def test_every_page_that_names_an_object_has_a_sample():
+    missing = [name for name, pattern in PAGES if pattern.pattern.regex.groups and name not in SAMPLE_OF]
+    assert not missing, f"add a sample object to SAMPLE_OF for: {missing}"
+
+
+def expected(access: Access, persona, sample: Sample | None) -> str:
+    """"login", "403", "404" or "ok"."""
+    if persona is None:
+        return "ok" if access.public else "login"
+    if access.public:
+        return "ok"
+    if access.perm is not None and not role_can(persona.role, access.perm):
+        return "403"
+    scope = scope_of(persona)
+    if sample is not None and sample.community_id is not None:
+        if access.within == Within.GRID and not scope.covers_grid(sample.community_id, sample.grid_id):
+            return "404"
+        if access.within in (Within.COMMUNITY,) and not scope.covers_community(sample.community_id):
+            return "404"
+        if access.within == Within.OWN and not scope.covers_whole_community(sample.community_id):
+            return "404"
+    if sample is not None and sample.street_id is not None and access.within == Within.STREET:
+        from fangkong.registry.models import Community
+
+        streets = set(Community.objects.filter(id__in=scope.visible_community_ids).values_list("street_id",
+                                                                                                  flat=True))
+        if not scope.is_all and sample.street_id not in streets:
+            return "404"
+    return "ok"
+
+
+def outcome(response, access: Access) -> str:
+    status = response.status_code
+    if status == 302 and "/accounts/login/" in response.get("Location", ""):
+        return "login"
+    if status in (403, 404):
+        return str(status)
+    assert status < 500, f"a server error: {status}"
+    assert status != 405, "the page refused the method it declares"
+    return "ok"
+
+
+@pytest.mark.parametrize("name", [name for name, _p in PAGES])
+def test_every_page_for_every_persona(name, world, personas):
+    pattern = dict(PAGES)[name]
+    access: Access = pattern.callback.access
+    sample = world[SAMPLE_OF[name]] if name in SAMPLE_OF else None
+    url = reverse(name, kwargs=sample.kwargs if sample else None)
+    method = "get" if "GET" in access.methods else "post"
+    got, want = {}, {}
+    for who in [None, *personas]:
+        persona = personas[who] if who else None
+        client = Client()
+        if persona is not None:
+            client.force_login(persona)
+        response = getattr(client, method)(url)
+        got[who or "anonymous"] = outcome(response, access)
+        want[who or "anonymous"] = expected(access, persona, sample)
+    assert got == want
+
+
+def test_a_method_the_page_does_not_take_is_405(world, personas):
     c = Client()
-    for url in urls.values():
-        r = c.get(url)
-        assert r.status_code == 302 and "/accounts/login/" in r["Location"]
+    c.force_login(personas["admin"])
+    for name, pattern in PAGES:
+        access = getattr(pattern.callback, "access", None)
+        if access is None or "GET" in access.methods:
+            continue
+        sample = world[SAMPLE_OF[name]] if name in SAMPLE_OF else None
+        assert c.get(reverse(name, kwargs=sample.kwargs if sample else None)).status_code == 405, name
+
