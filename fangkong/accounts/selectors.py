@@ -54,3 +54,18 @@ def user_communities(*, users: QuerySet[User] | Iterable[User], community_ids: I
 def user_get_active(*, username: str) -> User | None:
     """The active user with this username, else None."""
     return User.objects.filter(username=username, is_active=True).first()
+
+
+def me_describe(*, user: User) -> dict:
+    """What a client needs to know about its own user: role, permissions and the places of its scope,
+    by code (a gate device shows whose token it holds; an app hides what the role cannot do)."""
+    grants = user.scope_grants.values_list("street__code", "community__code", "grid__community__code",
+                                           "grid__number")
+    return {
+        "username": user.username, "display_name": user.display_name, "role": user.role,
+        "permissions": sorted(p.value for p, roles in PERMISSIONS.items() if user.role in roles),
+        "everything": user.role == Role.ADMINISTRATOR,
+        "streets": sorted({s for s, _c, _gc, _g in grants if s}),
+        "communities": sorted({c for _s, c, _gc, _g in grants if c}),
+        "grids": sorted({f"{gc}/{g}" for _s, _c, gc, g in grants if gc}),
+    }

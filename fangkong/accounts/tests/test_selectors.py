@@ -47,3 +47,13 @@ def test_gate_staff_and_the_communities_they_may_work_in(personas, places):
     assert names(staff) == ["guard", "leader", "vol"]
     where = user_communities(users=staff, community_ids=[home, neighbour])
     assert where[personas["guard"].pk] == {home} and where[volunteer.pk] == {home}
+
+
+def test_me_describes_the_tokens_user_and_its_places(personas, places, api_client):
+    body = api_client("grid1").get("/api/v1/me").json()
+    assert (body["username"], body["role"], body["everything"]) == ("grid1", "grid_worker", False)
+    assert body["grids"] == [f"{places['home'].code}/1"] and body["communities"] == [] and body["streets"] == []
+    assert "screen" in body["permissions"] and "reveal_id_number" not in body["permissions"]
+    street = api_client("street").get("/api/v1/me").json()
+    assert street["streets"] == [places["home"].street.code]
+    assert api_client("admin").get("/api/v1/me").json()["everything"] is True
