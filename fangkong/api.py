@@ -10,6 +10,7 @@ from ninja.errors import AuthenticationError
 from ninja.errors import ValidationError as NinjaValidationError
 
 from fangkong.accounts.bearer import BearerToken
+from fangkong.accounts.views import api_docs_access
 from fangkong.core.errors import DomainError, FieldError
 
 api = NinjaAPI(
@@ -19,7 +20,9 @@ api = NinjaAPI(
     "ID numbers and phones are masked unless revealed (audited).",
     auth=BearerToken(),
     urls_namespace="api-v1",
+    openapi_url="/openapi.json",
     docs_url="/docs",
+    docs_decorator=api_docs_access,  # a token or a logged-in session, unless FANGKONG_PUBLIC_API_DOCS=1
 )
 
 

@@ -6,7 +6,9 @@ and uploads when `DATABASE_URL` is not set. Secrets can also come from `<NAME>_F
 
 from __future__ import annotations
 
+import contextlib
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -22,7 +24,19 @@ def env(name: str, default: str | None = None) -> str | None:
     return os.environ.get(name, default)
 
 
+def env_flag(name: str, default: str = "0") -> bool:
+    return (env(name, default) or default) == "1"
+
+
 DATA_DIR = Path(env("FANGKONG_DATA_DIR", "fangkong-data") or "fangkong-data").resolve()
+
+
+def _private_data_dir() -> Path:
+    """The data dir holds keys, the SQLite database and uploads: readable by the service's user only.
+    Made 0700 when we create it; an existing folder is left as it is (it may be one the operator chose)."""
+    if not DATA_DIR.exists():
+        DATA_DIR.mkdir(parents=True, mode=0o700, exist_ok=True)
+    return DATA_DIR
 
 
 def _secret_from_data_dir(filename: str, generate) -> str:
@@ -30,10 +44,12 @@ def _secret_from_data_dir(filename: str, generate) -> str:
     path = DATA_DIR / filename
     if path.exists():
         return path.read_text(encoding="utf-8").strip()
-    DATA_DIR.mkdir(parents=True, exist_ok=True)
+    _private_data_dir()
     value = generate()
-    path.write_text(value, encoding="utf-8")
-    path.chmod(0o600)
+    # Created 0600 from the start, so the key is never readable by others, not even for a moment.
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as f:
+        f.write(value)
     return value
 
 
@@ -67,6 +83,9 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "axes",
+    "csp",
+    "ninja",  # the API docs page from its own static files, not a CDN (the Content-Security-Policy allows none)
     "django_htmx",
     "django_tasks",
     "django_tasks_db",
@@ -88,6 +107,9 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # After WhiteNoise, so static files keep their caching; inside the session middleware, so the idle
+    # expiry it refreshes is saved. Also on the API's shorter chain, where it costs two header writes.
+    "fangkong.core.headers.ResponseHeadersMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -119,6 +141,27 @@ TEMPLATES = [
     },
 ]
 
+def _private_sqlite_file(name: str | Path) -> None:
+    """Names, addresses and health data are in the database in clear: 0600, like the keys. SQLite creates
+    its -wal and -shm files with the database file's permissions, so a private database file keeps all
+    three private. An empty file is a valid empty database: made here before SQLite would create it under
+    the process umask (0644 as a rule); an older install's files are tightened."""
+    if not name or str(name) == ":memory:" or str(name).startswith("file:"):
+        return
+    path = Path(name)
+    if not path.exists():
+        if path.parent == DATA_DIR:
+            _private_data_dir()
+        if not path.parent.is_dir():
+            return  # SQLite will fail with a clear message of its own
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT, 0o600))
+    for part in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+        # A file of another owner (an operator's own setup) cannot be changed by us: left as it is.
+        with contextlib.suppress(PermissionError):
+            if part.exists() and part.stat().st_mode & 0o077:
+                part.chmod(0o600)
+
+
 _sqlite_path = DATA_DIR / "fangkong.sqlite3"
 DATABASES = {
     "default": dj_database_url.parse(
@@ -134,6 +177,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
     }
     DATABASES["default"]["CONN_MAX_AGE"] = 0
+    _private_sqlite_file(DATABASES["default"]["NAME"])
 elif _pool_max := int(env("DB_POOL_MAX", "0") or "0"):
     # A pool of connections per server process (psycopg_pool, through Django) instead of one kept per
     # thread: `fangkong serve` sets this for its gevent workers, where every HTTP connection is a
@@ -164,9 +208,40 @@ LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "registry:home"  # role-aware: guards land on their gates
 LOGOUT_REDIRECT_URL = "accounts:login"
 
+# Passwords people set (the admin's forms, `fangkong manage createsuperuser` and `changepassword`) pass
+# all four of Django's validators. `accounts.services.user_create` does not validate: it is the path of the
+# demo, the synthetic seed and the tests, whose passwords are set by code (docs/decisions/0011).
 AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+
+# Failed logins (the login page and the admin's) are counted per username and per client address
+# (django-axes, in the database); at the limit both are refused, the right password too, until the
+# cool-off has passed since the last failure, or an administrator unlocks (docs/operations.md). API tokens
+# never pass through here: the Bearer path does not call authenticate().
+AUTHENTICATION_BACKENDS = [
+    "fangkong.accounts.backends.LoginThrottleBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_LOCKOUT_PARAMETERS = [["username"], ["ip_address"]]
+AXES_FAILURE_LIMIT = int(env("FANGKONG_LOGIN_FAILURES", "10") or "10")
+AXES_COOLOFF_TIME = timedelta(minutes=int(env("FANGKONG_LOGIN_COOLOFF_MINUTES", "30") or "30"))
+# A success does not clear the failures: with the address counted, it would also clear the failures of
+# every other username tried from that address, so an insider could guess a colleague's password forever.
+AXES_RESET_ON_SUCCESS = False
+AXES_CLIENT_IP_CALLABLE = "fangkong.core.headers.client_address"
+# The lockout answer is the login page's own (accounts.views.LoginView), not axes' middleware: that
+# middleware would sit on the API's hot path for nothing.
+SILENCED_SYSTEM_CHECKS = ["axes.W002"]
+
+# Staff sessions end after this many hours without a request (the expiry is refreshed at most every few
+# minutes, fangkong/core/headers.py), and at browser close unless "keep me logged in" was ticked.
+FANGKONG_SESSION_IDLE_HOURS = int(env("FANGKONG_SESSION_IDLE_HOURS", "8") or "8")
+SESSION_COOKIE_AGE = FANGKONG_SESSION_IDLE_HOURS * 3600
+SESSION_SAVE_EVERY_REQUEST = False
 
 REDIS_URL = env("REDIS_URL")
 if REDIS_URL:
@@ -207,10 +282,66 @@ MEDIA_ROOT = DATA_DIR / "uploads"
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 30 * 1024 * 1024
 
+FILE_UPLOAD_PERMISSIONS = 0o600  # uploads are registries of people
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
+
+# Served over HTTPS (behind a reverse proxy that terminates TLS): one switch for secure cookies, the
+# redirect to https, HSTS and trusting the proxy's X-Forwarded-Proto. FANGKONG_SECURE_COOKIES=1 is the
+# older name of the same switch. `fangkong manage check --deploy` passes without a warning with it on.
+HTTPS = env_flag("FANGKONG_HTTPS") or env_flag("FANGKONG_SECURE_COOKIES")
 SESSION_COOKIE_HTTPONLY = True
-SESSION_COOKIE_SECURE = (env("FANGKONG_SECURE_COOKIES", "0") or "0") == "1"
-CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+SESSION_COOKIE_SECURE = HTTPS
+CSRF_COOKIE_SECURE = HTTPS
+CSRF_COOKIE_HTTPONLY = True  # pages hand htmx the token in hx-headers; no script reads the cookie
+LANGUAGE_COOKIE_SECURE = HTTPS
+SECURE_SSL_REDIRECT = HTTPS
+# One year (the value HSTS preload lists ask for); a first rollout may start lower with FANGKONG_HSTS_SECONDS.
+SECURE_HSTS_SECONDS = int(env("FANGKONG_HSTS_SECONDS", "31536000") or "0") if HTTPS else 0
+SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
+SECURE_HSTS_PRELOAD = HTTPS
 X_FRAME_OPTIONS = "DENY"
+
+
+def _proxy_ssl_header(value: str) -> tuple[str, str] | None:
+    """"X-Forwarded-Proto: https" → ("HTTP_X_FORWARDED_PROTO", "https"); "" or "off" → None."""
+    if not value.strip() or value.strip().lower() == "off":
+        return None
+    name, _, expected = value.partition(":")
+    return "HTTP_" + name.strip().upper().replace("-", "_"), expected.strip() or "https"
+
+
+# Behind a proxy that terminates TLS, the request reaches us as http: without this, is_secure() is false,
+# the redirect to https loops and absolute URLs (personal links, their QR codes) come out as http://. On by
+# default with FANGKONG_HTTPS: `fangkong serve` speaks plain HTTP, so HTTPS means a proxy in front, and
+# that proxy must set the header itself (overwriting what a client sent). "off" when nothing sets it.
+SECURE_PROXY_SSL_HEADER = _proxy_ssl_header(env("FANGKONG_PROXY_SSL_HEADER", "X-Forwarded-Proto: https" if HTTPS
+                                                else "") or "")
+# How many proxies in front append to X-Forwarded-For: the client's address for the login throttle is the
+# one the outermost of ours saw. 0: REMOTE_ADDR. With a proxy and 0, every client would share the proxy's
+# address, and ten wrong passwords would lock everybody out.
+FANGKONG_PROXY_HOPS = int(env("FANGKONG_PROXY_HOPS", "1" if SECURE_PROXY_SSL_HEADER else "0") or "0")
+
+# Every page and API answer (fangkong/core/headers.py): scripts and styles from our own static files only
+# (no inline script, no eval); images also from data: and blob: (QR codes, the camera's frames); the
+# camera's stream is a MediaStream, which media-src does not govern.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:", "blob:"],
+        "media-src": ["'self'", "blob:"],
+        "connect-src": ["'self'"],
+        "font-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'none'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    },
+}
+
+# The OpenAPI schema and its docs page need a logged-in session or a valid Bearer token; 1 makes them public.
+FANGKONG_PUBLIC_API_DOCS = env_flag("FANGKONG_PUBLIC_API_DOCS")
 
 # Never log personal data: request bodies and SQL parameters are not logged at any level.
 LOGGING = {

@@ -57,17 +57,103 @@ def user_create(
     communities: Iterable = (),
     grids: Iterable = (),
     is_staff: bool = False,
+    actor: User | None = None,
+    via: str = "command",
 ) -> User:
+    """A user with a role and grants, for the demo, the synthetic seed, scripts and tests. The password is
+    not put through AUTH_PASSWORD_VALIDATORS: those apply where people choose one (docs/decisions/0011)."""
     user = User(username=username, role=role, display_name=display_name, is_staff=is_staff)
     user.is_superuser = role == Role.ADMINISTRATOR
     user.set_password(password)
     user.save()
-    ScopeGrant.objects.bulk_create(
+    grants = ScopeGrant.objects.bulk_create(
         [ScopeGrant(user=user, street=s) for s in streets]
         + [ScopeGrant(user=user, community=c) for c in communities]
         + [ScopeGrant(user=user, grid=g) for g in grids]
     )
+    fields = ["username", "password", "role", "display_name", "is_staff", "is_superuser"]
+    audit_record(actor=actor, action=AuditEntry.Action.CREATE, object_type="user", object_id=user.pk,
+                 fields=fields + (["scope_grants"] if grants else []), via=via)
     return user
+
+
+# Users, roles and scope grants changed in the admin: the admin's form has built (or changed) the row, and
+# these save it with its audit entry, field names only. Called from accounts/admin.py, explicitly.
+
+@transaction.atomic
+def user_add(*, actor: User, user: User, fields: Iterable[str], via: str = "admin") -> User:
+    user.save()
+    audit_record(actor=actor, action=AuditEntry.Action.CREATE, object_type="user", object_id=user.pk,
+                 fields=fields, via=via)
+    return user
+
+
+@transaction.atomic
+def user_change(*, actor: User, user: User, fields: Iterable[str], via: str = "admin") -> User:
+    """Save a changed user (the role among its fields) with an audit entry naming the changed fields."""
+    user.save()
+    audit_record(actor=actor, action=AuditEntry.Action.UPDATE, object_type="user", object_id=user.pk,
+                 fields=fields, via=via)
+    return user
+
+
+def user_password_changed(*, actor: User, user: User, via: str = "admin") -> None:
+    """The audit entry of a password set through Django's own password form (which saves the user);
+    call it in that form's transaction."""
+    audit_record(actor=actor, action=AuditEntry.Action.UPDATE, object_type="user", object_id=user.pk,
+                 fields=["password"], via=via)
+
+
+@transaction.atomic
+def user_delete(*, actor: User, user: User, via: str = "admin") -> None:
+    """Delete a user and, with it, their grants: each grant's removal is audited under its community."""
+    for grant in user.scope_grants.select_related("grid"):
+        audit_record(actor=actor, action=AuditEntry.Action.DELETE, object_type="scope_grant", object_id=grant.pk,
+                     community_id=_grant_community_id(grant), fields=_grant_fields(grant), via=via)
+    pk = user.pk
+    user.delete()
+    audit_record(actor=actor, action=AuditEntry.Action.DELETE, object_type="user", object_id=pk, via=via)
+
+
+def _grant_fields(grant: ScopeGrant) -> list[str]:
+    return ["user"] + [name for name in ("street", "community", "grid") if getattr(grant, f"{name}_id")]
+
+
+def _grant_community_id(grant: ScopeGrant) -> int | None:
+    """The community a grant opens, so that the community's own audit log shows it; none for a street."""
+    if grant.community_id:
+        return grant.community_id
+    return grant.grid.community_id if grant.grid_id else None
+
+
+@transaction.atomic
+def scope_grant_add(*, actor: User, grant: ScopeGrant, via: str = "admin") -> ScopeGrant:
+    grant.save()
+    audit_record(actor=actor, action=AuditEntry.Action.CREATE, object_type="scope_grant", object_id=grant.pk,
+                 community_id=_grant_community_id(grant), fields=_grant_fields(grant), via=via)
+    return grant
+
+
+@transaction.atomic
+def scope_grant_change(*, actor: User, grant: ScopeGrant, fields: Iterable[str], via: str = "admin") -> ScopeGrant:
+    """Save a changed grant. Moved to another place, it is audited under the community it left and the one
+    it now opens, so that each community's log shows who gained or lost access there."""
+    fields = list(fields)
+    before = _grant_community_id(ScopeGrant.objects.select_related("grid").get(pk=grant.pk))
+    grant.save()
+    after = _grant_community_id(grant)
+    for community_id in dict.fromkeys([after, before]):
+        audit_record(actor=actor, action=AuditEntry.Action.UPDATE, object_type="scope_grant", object_id=grant.pk,
+                     community_id=community_id, fields=fields, via=via)
+    return grant
+
+
+@transaction.atomic
+def scope_grant_remove(*, actor: User, grant: ScopeGrant, via: str = "admin") -> None:
+    pk, community_id, fields = grant.pk, _grant_community_id(grant), _grant_fields(grant)
+    grant.delete()
+    audit_record(actor=actor, action=AuditEntry.Action.DELETE, object_type="scope_grant", object_id=pk,
+                 community_id=community_id, fields=fields, via=via)
 
 
 def token_get_or_create(*, user: User) -> str:

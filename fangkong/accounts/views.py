@@ -1,19 +1,53 @@
 from __future__ import annotations
 
-from django.contrib.auth.decorators import login_required
+from collections.abc import Callable
+from functools import wraps
+from importlib import import_module
+
+from django.conf import settings
+from django.contrib.auth import get_user
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.views import redirect_to_login
 from django.db.models import Q
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 
+from fangkong.accounts.access import page
+from fangkong.accounts.bearer import BearerToken
+from fangkong.accounts.forms import LoginForm
 from fangkong.accounts.models import AuditEntry
 from fangkong.accounts.roles import Perm
 from fangkong.accounts.scope import scope_of
-from fangkong.accounts.services import require
 from fangkong.core.paging import page_of
 
 
-@login_required
+class LoginView(auth_views.LoginView):
+    """Django's login page, with the choice to stay logged in and the lockout said on the page itself."""
+
+    form_class = LoginForm
+    template_name = "accounts/login.html"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(idle_hours=settings.FANGKONG_SESSION_IDLE_HOURS, **kwargs)
+
+    def form_valid(self, form: LoginForm) -> HttpResponse:
+        response = super().form_valid(form)
+        if not form.cleaned_data.get("remember"):
+            # A browser-session cookie; the server still ends the session after the idle hours.
+            self.request.session.set_expiry(0)
+        return response
+
+    def form_invalid(self, form: LoginForm) -> HttpResponse:
+        # django-axes marks the request when this failure reached the limit or the login was already locked.
+        if getattr(self.request, "axes_locked_out", False):
+            context = self.get_context_data(form=form, locked_out=True,
+                                            cooloff_minutes=int(settings.AXES_COOLOFF_TIME.total_seconds() // 60))
+            return self.render_to_response(context, status=429)
+        return super().form_invalid(form)
+
+
+@page(Perm.VIEW_AUDIT, methods=("GET", "HEAD"))
 def audit_log(request):
-    require(request.user, Perm.VIEW_AUDIT)
     scope = scope_of(request.user)
     entries = AuditEntry.objects.all()
     if not scope.is_all:
@@ -25,3 +59,31 @@ def audit_log(request):
         "page": page_of(request, entries.select_related("actor"), 100),
         "actions": AuditEntry.Action.choices, "action": action,
     })
+
+
+def _session_user(request: HttpRequest):
+    """The user of the request's session cookie. The API's middleware chain has no session or
+    authentication middleware (fangkong/core/middleware.py), so the docs views look it up themselves."""
+    if not hasattr(request, "session"):
+        engine = import_module(settings.SESSION_ENGINE)
+        request.session = engine.SessionStore(request.COOKIES.get(settings.SESSION_COOKIE_NAME))
+    return get_user(request)
+
+
+def api_docs_access(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """For the OpenAPI schema and its docs page (NinjaAPI's docs_decorator): a valid Bearer token or a
+    logged-in session, unless FANGKONG_PUBLIC_API_DOCS. The schema tells an attacker every operation
+    and parameter; the people who use it have one or the other."""
+
+    @wraps(view)
+    def guarded(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        if settings.FANGKONG_PUBLIC_API_DOCS or BearerToken()(request) is not None:
+            return view(request, *args, **kwargs)
+        if _session_user(request).is_authenticated:
+            return view(request, *args, **kwargs)
+        if request.path.endswith(".json"):
+            return JsonResponse({"code": "unauthenticated", "message": "A valid Bearer token is required"},
+                                status=401)
+        return redirect_to_login(request.get_full_path())
+
+    return guarded

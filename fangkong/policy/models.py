@@ -7,6 +7,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from fangkong.core.errors import Conflict
+
 
 class PolicyValue(models.Model):
     key = models.CharField(_("setting"), max_length=40, db_index=True)
@@ -32,6 +34,11 @@ class PolicyValue(models.Model):
                 ),
             ),
         ]
+
+    def delete(self, *args, **kwargs):
+        # A value in force is superseded by a newer one (policy.services), never deleted: deleting it would
+        # change, without a trace, what policy_in_force() answers for days already past.
+        raise Conflict(_("A policy value cannot be deleted: set a newer one to supersede it."))
 
     @property
     def level(self) -> str:
