@@ -14,6 +14,7 @@ from django.shortcuts import render
 
 from fangkong.accounts.access import page
 from fangkong.accounts.bearer import BearerToken
+from fangkong.accounts.errors import AccountsCode
 from fangkong.accounts.forms import LoginForm
 from fangkong.accounts.models import AuditEntry
 from fangkong.accounts.roles import Perm
@@ -82,7 +83,7 @@ def api_docs_access(view: Callable[..., HttpResponse]) -> Callable[..., HttpResp
         if _session_user(request).is_authenticated:
             return view(request, *args, **kwargs)
         if request.path.endswith(".json"):
-            return JsonResponse({"code": "unauthenticated", "message": "A valid Bearer token is required"},
+            return JsonResponse({"code": AccountsCode.UNAUTHENTICATED, "message": "A valid Bearer token is required"},
                                 status=401)
         return redirect_to_login(request.get_full_path())
 
