@@ -26,17 +26,6 @@ FIRST17 = "42010119900307123"  # Wuhan, born 1990-03-07
 NEW_ID = FIRST17 + id_check_char(FIRST17)
 
 
-def login(name: str) -> Client:
-    c = Client(HTTP_ACCEPT_LANGUAGE="en")
-    assert c.login(username=name, password="pw-" + name)
-    return c
-
-
-def anonymous() -> Client:
-    """A landlord's or resident's phone: no login, and CSRF enforced as in a browser."""
-    return Client(HTTP_ACCEPT_LANGUAGE="en", enforce_csrf_checks=True)
-
-
 def csrf_post(c: Client, url: str, data: dict):
     c.get(url)  # the form page sets the CSRF cookie
     return c.post(url, {**data, "csrfmiddlewaretoken": c.cookies["csrftoken"].value})
@@ -94,7 +83,7 @@ def _office():
 # --- the landlord's link and the office's decision -----------------------------------------------------
 
 
-def test_landlord_link_reports_a_new_tenant_shown_masked_to_the_office(personas, letting):
+def test_landlord_link_reports_a_new_tenant_shown_masked_to_the_office(login, anonymous, personas, letting):
     _link, token = link_issue(actor=personas["office"], person=letting.landlord, kind=ReportLink.Kind.LANDLORD)
     phone = anonymous()
     page = phone.get(f"/observation/r/{token}/")
@@ -126,7 +115,7 @@ def test_landlord_link_reports_a_new_tenant_shown_masked_to_the_office(personas,
     assert 'class="tag badge-key_area"' in office  # 湖北省武汉市 lies in the default key area 湖北省
 
 
-def test_a_resident_link_reports_the_resident_only(personas, resident):
+def test_a_resident_link_reports_the_resident_only(login, anonymous, resident):
     office = login("office")
     r = office.post("/observation/links/issue", {"kind": "resident", "id_number": "110101199003071230"})
     assert r.status_code == 422 and field_error(r, "id_number") == "No such person in your scope"
@@ -144,7 +133,7 @@ def test_a_resident_link_reports_the_resident_only(personas, resident):
     assert (report.person, report.via, report.household) == (resident, "self", resident.household)
 
 
-def test_landlord_form_errors_are_shown_next_to_the_field(personas, letting):
+def test_landlord_form_errors_are_shown_next_to_the_field(anonymous, personas, letting):
     _link, token = link_issue(actor=personas["office"], person=letting.landlord, kind=ReportLink.Kind.LANDLORD)
     r = csrf_post(anonymous(), f"/observation/r/{token}/", {
         "tenant": "new", "name": "李四光", "id_number": FIRST17 + next(c for c in "0123456789X" if c != NEW_ID[-1]),
@@ -156,7 +145,7 @@ def test_landlord_form_errors_are_shown_next_to_the_field(personas, letting):
     assert not ReturneeReport.objects.exists()
 
 
-def test_office_confirms_and_a_key_area_returnee_starts_observation(personas, letting):
+def test_office_confirms_and_a_key_area_returnee_starts_observation(login, letting):
     report = _landlord_report(letting)
     office = login("office")
     r = office.post(f"/observation/returnees/{report.pk}/confirm", {})
@@ -172,7 +161,7 @@ def test_office_confirms_and_a_key_area_returnee_starts_observation(personas, le
     assert f'href="/observation/{obs.pk}/"' in listing and "李*光" in listing and "李四光" not in listing
 
 
-def test_a_returnee_from_elsewhere_is_confirmed_without_observation(personas, letting):
+def test_a_returnee_from_elsewhere_is_confirmed_without_observation(login, letting):
     report = _landlord_report(letting, from_place="山东省济南市")
     assert login("office").post(f"/observation/returnees/{report.pk}/confirm", {}).status_code == 302
     report.refresh_from_db()
@@ -180,7 +169,7 @@ def test_a_returnee_from_elsewhere_is_confirmed_without_observation(personas, le
     assert not Observation.objects.exists()
 
 
-def test_confirming_a_new_person_without_household_asks_for_one(personas, places, letting):
+def test_confirming_a_new_person_without_household_asks_for_one(login, personas, places, letting):
     report = report_by_office(actor=personas["office"], community=places["home"], data=ReportData(
         from_place="湖北省", arrival_date=local_today(), name="钱新人", id_number=NEW_ID))
     office = login("office")
@@ -194,7 +183,7 @@ def test_confirming_a_new_person_without_household_asks_for_one(personas, places
     assert report.status == "confirmed" and report.person.household == letting.home
 
 
-def test_rejecting_needs_a_reason(personas, letting):
+def test_rejecting_needs_a_reason(login, letting):
     report = _landlord_report(letting)
     office = login("office")
     r = office.post(f"/observation/returnees/{report.pk}/reject", {"reason": "  "})
@@ -207,7 +196,7 @@ def test_rejecting_needs_a_reason(personas, letting):
     assert (report.status, report.reject_reason) == ("rejected", "Reported twice")
 
 
-def test_the_office_enters_a_report_and_sees_errors_next_to_fields(personas, letting):
+def test_the_office_enters_a_report_and_sees_errors_next_to_fields(login, letting):
     office = login("office")
     r = office.post("/observation/returnees/", {"name": "", "id_number": "123", "from_place": "湖北省",
                                                 "arrival_date": local_today().isoformat()})
@@ -222,7 +211,7 @@ def test_the_office_enters_a_report_and_sees_errors_next_to_fields(personas, let
     assert (report.via, report.household, report.status) == ("office", letting.home, "pending")
 
 
-def test_expired_revoked_and_unknown_tokens_give_the_same_404(personas, letting, observed):
+def test_expired_revoked_and_unknown_tokens_give_the_same_404(anonymous, personas, letting, observed):
     link, token = link_issue(actor=personas["office"], person=letting.landlord, kind=ReportLink.Kind.LANDLORD)
     phone = anonymous()
     assert phone.get(f"/observation/r/{token}/").status_code == 200
@@ -247,7 +236,7 @@ def test_expired_revoked_and_unknown_tokens_give_the_same_404(personas, letting,
     assert phone.get(f"/observation/f/{ftoken}/").status_code == 200
 
 
-def test_issuing_a_landlord_link_shows_its_url_and_qr(personas, letting):
+def test_issuing_a_landlord_link_shows_its_url_and_qr(login, anonymous, letting):
     office = login("office")
     listing = html(office.get("/observation/returnees/"))
     assert mask_name("王房东") in listing and "王房东" not in listing
@@ -263,7 +252,7 @@ def test_issuing_a_landlord_link_shows_its_url_and_qr(personas, letting):
     assert login("grid1").get(f"/observation/links/{link.pk}/").status_code == 403
 
 
-def test_links_use_the_short_public_paths(personas, letting):
+def test_links_use_the_short_public_paths(login, anonymous, personas, letting):
     link, token = link_issue(actor=personas["office"], person=letting.landlord, kind=ReportLink.Kind.LANDLORD)
     page = html(login("office").get(f"/observation/links/{link.pk}/"))
     assert f"http://testserver/r/{token}/" in page
@@ -274,7 +263,7 @@ def test_links_use_the_short_public_paths(personas, letting):
 # --- observations, follow-ups and alerts ---------------------------------------------------------------
 
 
-def test_the_office_starts_an_observation_from_the_list(personas, resident):
+def test_the_office_starts_an_observation_from_the_list(login, personas, resident):
     office = login("office")
     r = office.post("/observation/", {"id_number": "", "kind": "home", "start": local_today().isoformat()})
     assert r.status_code == 422 and field_error(r, "id_number") == "Enter the person&#x27;s ID number"
@@ -289,7 +278,7 @@ def test_the_office_starts_an_observation_from_the_list(personas, resident):
     assert mask_name("孙居民") in listing and "孙居民" not in listing and "day 1 of 14" in listing
 
 
-def test_a_fever_follow_up_opens_an_alert_that_shows_on_the_alerts_page(personas, observed):
+def test_a_fever_follow_up_opens_an_alert_that_shows_on_the_alerts_page(login, personas, observed):
     grid1 = login("grid1")
     page = html(grid1.get(f"/observation/{observed.pk}/"))
     assert re.search(r'name="temperature"[^>]*inputmode="decimal"', page)
@@ -311,7 +300,7 @@ def test_a_fever_follow_up_opens_an_alert_that_shows_on_the_alerts_page(personas
     assert r.status_code == 422 and field_error(r, "temperature") == "A body temperature lies between 34.0 and 43.0 °C"
 
 
-def test_an_alert_is_acknowledged_then_closed_with_an_action(personas, observed):
+def test_an_alert_is_acknowledged_then_closed_with_an_action(login, personas, observed):
     followup_record(actor=personas["grid1"], obs=observed, temperature="38.2")
     alert = Alert.objects.get()
     office = login("office")
@@ -333,7 +322,7 @@ def test_an_alert_is_acknowledged_then_closed_with_an_action(personas, observed)
     assert "Taken to the fever clinic" in html(office.get("/observation/alerts/?status=closed"))
 
 
-def test_the_alerts_page_raises_missed_follow_ups_without_the_worker(personas, observed):
+def test_the_alerts_page_raises_missed_follow_ups_without_the_worker(login, observed):
     from django.utils import timezone
 
     Observation.objects.filter(pk=observed.pk).update(start=local_today() - timedelta(days=2),
@@ -347,7 +336,7 @@ def test_the_alerts_page_raises_missed_follow_ups_without_the_worker(personas, o
     assert Alert.objects.filter(kind="missed_followup").count() == missed.count()  # idempotent
 
 
-def test_a_grid_worker_cannot_open_an_observation_of_another_grid(personas, observed):
+def test_a_grid_worker_cannot_open_an_observation_of_another_grid(login, observed):
     assert login("grid1").get(f"/observation/{observed.pk}/").status_code == 200
     grid2 = login("grid2")
     assert grid2.get(f"/observation/{observed.pk}/").status_code == 404
@@ -357,7 +346,7 @@ def test_a_grid_worker_cannot_open_an_observation_of_another_grid(personas, obse
     assert login("outsider").get(f"/observation/{observed.pk}/").status_code == 404
 
 
-def test_extend_and_end_early_need_a_reason(personas, observed):
+def test_extend_and_end_early_need_a_reason(login, observed):
     office = login("office")
     new_end = observed.planned_end + timedelta(days=7)
     r = office.post(f"/observation/{observed.pk}/extend", {"new_end": new_end.isoformat(), "reason": ""})
@@ -379,7 +368,7 @@ def test_extend_and_end_early_need_a_reason(personas, observed):
     assert login("grid1").post(f"/observation/{observed.pk}/end", {"status": "completed"}).status_code == 403
 
 
-def test_the_self_follow_up_page_records_and_refuses_after_the_end(personas, observed):
+def test_the_self_follow_up_page_records_and_refuses_after_the_end(login, anonymous, personas, observed):
     grid1 = login("grid1")
     assert grid1.post(f"/observation/{observed.pk}/link").status_code == 302
     link = ReportLink.objects.get(person=observed.person, kind="followup")
@@ -409,7 +398,7 @@ def test_the_self_follow_up_page_records_and_refuses_after_the_end(personas, obs
 # --- sites ---------------------------------------------------------------------------------------------
 
 
-def test_the_office_adds_a_site_and_sees_its_occupancy(personas, places, resident):
+def test_the_office_adds_a_site_and_sees_its_occupancy(login, personas, places, resident):
     office = login("office")
     street = places["home"].street
     r = office.post("/observation/sites/", {"street": street.pk, "name": "", "capacity": "2", "rooms": "101 102"})
@@ -427,12 +416,11 @@ def test_the_office_adds_a_site_and_sees_its_occupancy(personas, places, residen
     assert 'id="new-site"' not in page  # grid workers do not add sites
 
 
-def test_a_site_of_another_street_is_refused_next_to_the_site_field(personas, places, resident):
+def test_a_site_of_another_street_is_refused_next_to_the_site_field(login, personas, places, resident):
     from fangkong.observation.services import site_create
 
     far_site = site_create(actor=personas["admin"], street=places["far"].street, name="远郊酒店", capacity=5)
-    c = Client(HTTP_ACCEPT_LANGUAGE="en")
-    c.force_login(personas["admin"])
+    c = login("admin")
     r = c.post("/observation/", {"person": resident.pk, "kind": "centralised", "start": local_today().isoformat(),
                                  "site": far_site.pk})
     assert r.status_code == 422 and field_error(r, "site") == "The site serves another street"
@@ -443,7 +431,7 @@ def test_a_site_of_another_street_is_refused_next_to_the_site_field(personas, pl
 
 
 @pytest.mark.parametrize("language", ["en", "zh-hans"])
-def test_every_page_renders_for_the_roles_that_may_see_it(personas, letting, observed, language):
+def test_every_page_renders_for_the_roles_that_may_see_it(login, personas, letting, observed, language):
     followup_record(actor=personas["grid1"], obs=observed, temperature="38.0")
     _landlord_report(letting)
     link, _token = link_issue(actor=personas["office"], person=observed.person, kind=ReportLink.Kind.FOLLOWUP)
@@ -452,15 +440,13 @@ def test_every_page_renders_for_the_roles_that_may_see_it(personas, letting, obs
              "/observation/returnees/", "/observation/returnees/?status=confirmed", "/observation/returnees/?q=王",
              "/observation/sites/"]
     for name in ("admin", "leader", "office", "grid1"):
-        c = Client(HTTP_ACCEPT_LANGUAGE=language)
-        c.force_login(personas[name])
+        c = login(name, language=language)
         for url in pages:
             assert c.get(url).status_code == 200, (name, url)
         assert c.get("/observation/", HTTP_HX_REQUEST="true").status_code == 200
         expected = 200 if name in ("admin", "leader", "office", "grid1") else 403
         assert c.get(f"/observation/links/{link.pk}/").status_code == expected, name
     for name in ("guard", "outsider", "street"):
-        c = Client(HTTP_ACCEPT_LANGUAGE=language)
-        c.force_login(personas[name])
+        c = login(name, language=language)
         assert c.get("/observation/").status_code == (200 if name == "outsider" else 403)
         assert c.get(f"/observation/{observed.pk}/").status_code == (404 if name == "outsider" else 403)

@@ -10,8 +10,6 @@ import re
 from datetime import date, timedelta
 from decimal import Decimal
 
-import pytest
-from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
@@ -28,36 +26,12 @@ def new_id(n: int) -> str:
     return first17 + id_check_char(first17)
 
 
-@pytest.fixture
-def login(personas):
-    def client_for(name: str) -> Client:
-        c = Client(HTTP_ACCEPT_LANGUAGE="en")
-        assert c.login(username=name, password="pw-" + name)
-        return c
-
-    return client_for
+def visit_url(three_doors, hh: str = "hh_a") -> str:
+    return reverse("screening:visit_record", args=[three_doors["round"].pk, three_doors[hh].pk])
 
 
-@pytest.fixture
-def world(personas, places, make_person):
-    """Grid 1: households a (two members) and b; grid 2: household c; a round over the whole community."""
-    g1, g2 = places["grid1"], places["grid2"]
-    a1 = make_person(g1, name="张三丰")
-    a2 = make_person(g1, name="李秀英", household=a1.household, relation="spouse")
-    b = make_person(g1, name="王五")
-    c = make_person(g2, name="赵六")
-    rnd = round_create(actor=personas["office"], community=places["home"], name="第一轮排查",
-                       starts_on=date(2020, 1, 1), deadline=date(2099, 1, 1))
-    return {"round": rnd, "a1": a1, "a2": a2, "b": b, "c": c,
-            "hh_a": a1.household, "hh_b": b.household, "hh_c": c.household}
-
-
-def visit_url(world, hh: str = "hh_a") -> str:
-    return reverse("screening:visit_record", args=[world["round"].pk, world[hh].pk])
-
-
-def round_url(world) -> str:
-    return reverse("screening:round_detail", args=[world["round"].pk])
+def round_url(three_doors) -> str:
+    return reverse("screening:round_detail", args=[three_doors["round"].pk])
 
 
 def member(p: Person, temperature: str = "36.5", present: bool = True, **extra) -> dict:
@@ -83,11 +57,11 @@ def error_of(html: str, field_id: str) -> str:
 # --- the visit form --------------------------------------------------------------------------------------
 
 
-def test_the_visit_form_is_ready_for_a_phone(login, world):
-    r = login("grid1").get(visit_url(world))
+def test_the_visit_form_is_ready_for_a_phone(login, three_doors):
+    r = login("grid1").get(visit_url(three_doors))
     assert r.status_code == 200
     html = r.content.decode()
-    a1 = world["a1"]
+    a1 = three_doors["a1"]
     temperature = re.search(rf'<input [^>]*name="m{a1.pk}-temperature"[^>]*>', html).group(0)
     assert 'inputmode="decimal"' in temperature
     assert len(re.findall(r'<input type="radio" name="outcome"', html)) == 3
@@ -100,17 +74,17 @@ def test_the_visit_form_is_ready_for_a_phone(login, world):
         assert f'name="handouts" value="{handout}"' in html
 
 
-def test_a_visit_with_a_temperature_and_a_new_tenant_is_recorded(login, world):
-    a1, a2 = world["a1"], world["a2"]
+def test_a_visit_with_a_temperature_and_a_new_tenant_is_recorded(login, three_doors):
+    a1, a2 = three_doors["a1"], three_doors["a2"]
     c = login("grid1")
-    before = round_coverage(actor=world["round"].created_by, rnd=world["round"]).total
+    before = round_coverage(actor=three_doors["round"].created_by, rnd=three_doors["round"]).total
     data = {"outcome": "seen", "client_id": "abc123", "handouts": ["notice", "masks"], "note": "已告知",
             **member(a1, "36,6", symptoms="cough"), **member(a2, present=False), **new_person()}
-    r = c.post(visit_url(world), data)
-    assert r.status_code == 302 and r["Location"] == round_url(world)
+    r = c.post(visit_url(three_doors), data)
+    assert r.status_code == 302 and r["Location"] == round_url(three_doors)
 
     visit = Visit.objects.get()
-    assert (visit.outcome, visit.household_id, visit.worker.username) == ("seen", world["hh_a"].pk, "grid1")
+    assert (visit.outcome, visit.household_id, visit.worker.username) == ("seen", three_doors["hh_a"].pk, "grid1")
     assert visit.handouts == ["notice", "masks"] and visit.note == "已告知"
     assert visit.client_id == f"web:{visit.worker_id}:abc123"
     checked = {vp.person_id: vp for vp in VisitPerson.objects.filter(visit=visit)}
@@ -118,34 +92,34 @@ def test_a_visit_with_a_temperature_and_a_new_tenant_is_recorded(login, world):
     assert checked[a2.pk].present is False and checked[a2.pk].temperature is None
 
     tenant = Person.objects.get(name="新租户")
-    assert (tenant.household_id, tenant.category, tenant.id_number) == (world["hh_a"].pk, "tenant", new_id(1))
+    assert (tenant.household_id, tenant.category, tenant.id_number) == (three_doors["hh_a"].pk, "tenant", new_id(1))
     assert Membership.objects.get(person=tenant).relation == "tenant"
     assert checked[tenant.pk].added_on_spot and checked[tenant.pk].temperature == Decimal("36.8")
 
-    after = round_coverage(actor=world["round"].created_by, rnd=world["round"]).total
+    after = round_coverage(actor=three_doors["round"].created_by, rnd=three_doors["round"]).total
     assert (before.seen, before.remaining, before.people_total) == (0, 3, 4)
     assert (after.seen, after.remaining, after.people_seen, after.people_total) == (1, 2, 2, 5)
 
     page = c.get(r["Location"]).content.decode()  # the round page: a message, and the door is no longer to visit
-    assert "recorded" in page and world["hh_a"].address in page
+    assert "recorded" in page and three_doors["hh_a"].address in page
     remaining = page.split('id="remaining"')[1].split("</ul>")[0]
-    assert world["hh_a"].address not in remaining and world["hh_b"].address in remaining
+    assert three_doors["hh_a"].address not in remaining and three_doors["hh_b"].address in remaining
 
 
-def test_a_double_submit_records_the_visit_once(login, world):
+def test_a_double_submit_records_the_visit_once(login, three_doors):
     c = login("grid1")
-    data = {"outcome": "seen", "client_id": "same-tap", **member(world["a1"]), **new_person()}
-    assert c.post(visit_url(world), data).status_code == 302
-    assert c.post(visit_url(world), data).status_code == 302
+    data = {"outcome": "seen", "client_id": "same-tap", **member(three_doors["a1"]), **new_person()}
+    assert c.post(visit_url(three_doors), data).status_code == 302
+    assert c.post(visit_url(three_doors), data).status_code == 302
     assert Visit.objects.count() == 1 and Person.objects.filter(name="新租户").count() == 1
 
 
-def test_a_bad_id_number_and_temperature_are_shown_next_to_their_fields_and_nothing_is_saved(login, world):
-    a1 = world["a1"]
+def test_a_bad_id_number_and_temperature_are_shown_next_to_their_fields_and_nothing_is_saved(login, three_doors):
+    a1 = three_doors["a1"]
     people = Person.objects.count()
     bad = new_id(2)[:-1] + ("0" if new_id(2)[-1] != "0" else "1")  # a wrong check digit
-    r = login("grid1").post(visit_url(world), {"outcome": "seen", "client_id": "t1", **member(a1, "63.5"),
-                                               **new_person(id_number=bad, temperature="hot")})
+    r = login("grid1").post(visit_url(three_doors), {"outcome": "seen", "client_id": "t1", **member(a1, "63.5"),
+                                                     **new_person(id_number=bad, temperature="hot")})
     assert r.status_code == 422
     html = r.content.decode()
     assert "Nothing was recorded" in html
@@ -158,122 +132,124 @@ def test_a_bad_id_number_and_temperature_are_shown_next_to_their_fields_and_noth
     assert Person.objects.count() == people
 
 
-def test_errors_found_by_the_service_land_next_to_their_fields_and_roll_everything_back(login, world):
-    a1, b = world["a1"], world["b"]
+def test_errors_found_by_the_service_land_next_to_their_fields_and_roll_everything_back(login, three_doors):
+    a1, b = three_doors["a1"], three_doors["b"]
     people = Person.objects.count()
     c = login("grid1")
     # Key-area travel without a place: the service says so, about the first member listed.
-    r = c.post(visit_url(world), {"outcome": "seen", **member(a1, key_area_travel="on", travel_place="")})
+    r = c.post(visit_url(three_doors), {"outcome": "seen", **member(a1, key_area_travel="on", travel_place="")})
     assert r.status_code == 422
     assert "where the person travelled" in error_of(r.content.decode(), f"m{a1.pk}-travel_place")
     # A new person with the ID number of someone registered: found after the visit row was written.
-    r = c.post(visit_url(world), {"outcome": "seen", **member(a1), **new_person(id_number=b.id_number)})
+    r = c.post(visit_url(three_doors), {"outcome": "seen", **member(a1), **new_person(id_number=b.id_number)})
     assert r.status_code == 422
     assert error_of(r.content.decode(), "new0-id_number")
     assert not Visit.objects.exists() and not VisitPerson.objects.exists() and not TravelRecord.objects.exists()
     assert Person.objects.count() == people
 
 
-def test_the_outcome_is_required_and_nobody_home_lists_nobody(login, world):
+def test_the_outcome_is_required_and_nobody_home_lists_nobody(login, three_doors):
     c = login("grid1")
-    r = c.post(visit_url(world), {**member(world["a1"])})
+    r = c.post(visit_url(three_doors), {**member(three_doors["a1"])})
     assert r.status_code == 422 and "Say whether anyone was seen" in error_of(r.content.decode(), "outcome")
     # A person typed in, then "nobody home": the service refuses rather than drop the person silently.
-    r = c.post(visit_url(world), {"outcome": "nobody_home", **new_person()})
+    r = c.post(visit_url(three_doors), {"outcome": "nobody_home", **new_person()})
     assert r.status_code == 422 and "people were seen" in r.content.decode()
     assert not Visit.objects.exists()
     # Nobody home: the member blocks (still on the page, hidden) are not recorded.
-    r = c.post(visit_url(world), {"outcome": "nobody_home", **member(world["a1"], "99")})
+    r = c.post(visit_url(three_doors), {"outcome": "nobody_home", **member(three_doors["a1"], "99")})
     assert r.status_code == 302
     assert Visit.objects.get().outcome == "nobody_home" and not VisitPerson.objects.exists()
-    total = round_coverage(actor=world["round"].created_by, rnd=world["round"]).total
+    total = round_coverage(actor=three_doors["round"].created_by, rnd=three_doors["round"]).total
     assert (total.seen, total.unreachable, total.remaining) == (0, 1, 2)
 
 
-def test_another_person_block_is_added_without_recording(login, world):
+def test_another_person_block_is_added_without_recording(login, three_doors):
     c = login("grid1")
-    r = c.post(visit_url(world), {"outcome": "seen", "client_id": "k1", "new_count": "1", "add_person": "1",
-                                  **member(world["a1"], "36.4"), **new_person(name="第一位")})
+    r = c.post(visit_url(three_doors), {"outcome": "seen", "client_id": "k1", "new_count": "1", "add_person": "1",
+                                        **member(three_doors["a1"], "36.4"), **new_person(name="第一位")})
     assert r.status_code == 200 and not Visit.objects.exists()
     html = r.content.decode()
     assert 'name="new1-name"' in html and 'name="new_count" value="2"' in html
     assert 'value="第一位"' in html and 'value="36.4"' in html and "errorlist" not in html
-    r = c.post(visit_url(world), {"outcome": "seen", "client_id": "k1", "new_count": "2", **member(world["a1"]),
-                                  **new_person(0, name="第一位"), **new_person(1, name="第二位", id_number=new_id(3))})
+    r = c.post(visit_url(three_doors), {"outcome": "seen", "client_id": "k1", "new_count": "2",
+                                        **member(three_doors["a1"]), **new_person(0, name="第一位"),
+                                        **new_person(1, name="第二位", id_number=new_id(3))})
     assert r.status_code == 302
     assert set(VisitPerson.objects.filter(added_on_spot=True).values_list("person__name", flat=True)) == {
         "第一位", "第二位"}
 
 
-def test_a_grid_worker_cannot_open_another_grids_households(login, world):
+def test_a_grid_worker_cannot_open_another_grids_households(login, three_doors):
     c = login("grid2")
-    assert c.get(visit_url(world, "hh_a")).status_code == 404
-    assert c.post(visit_url(world, "hh_a"), {"outcome": "seen", **member(world["a1"])}).status_code == 404
+    assert c.get(visit_url(three_doors, "hh_a")).status_code == 404
+    assert c.post(visit_url(three_doors, "hh_a"), {"outcome": "seen", **member(three_doors["a1"])}).status_code == 404
     assert not Visit.objects.exists()
-    assert c.get(visit_url(world, "hh_c")).status_code == 200  # their own grid's door
+    assert c.get(visit_url(three_doors, "hh_c")).status_code == 200  # their own grid's door
 
 
-def test_a_household_outside_the_rounds_grids_is_not_found(login, personas, places, world):
+def test_a_household_outside_the_rounds_grids_is_not_found(login, personas, places, three_doors):
     only_grid2 = round_create(actor=personas["office"], community=places["home"], name="二网格",
                               starts_on=date(2020, 1, 1), deadline=date(2099, 1, 1), grids=[places["grid2"]])
-    url = reverse("screening:visit_record", args=[only_grid2.pk, world["hh_a"].pk])
+    url = reverse("screening:visit_record", args=[only_grid2.pk, three_doors["hh_a"].pk])
     assert login("office").get(url).status_code == 404
 
 
-def test_the_street_office_cannot_record_visits(login, world):
+def test_the_street_office_cannot_record_visits(login, three_doors):
     c = login("street")
-    assert c.get(visit_url(world)).status_code == 403
-    assert c.get(reverse("screening:visit_start", args=[world["round"].pk])).status_code == 403
-    assert c.post(visit_url(world), {"outcome": "nobody_home"}).status_code == 403
+    assert c.get(visit_url(three_doors)).status_code == 403
+    assert c.get(reverse("screening:visit_start", args=[three_doors["round"].pk])).status_code == 403
+    assert c.post(visit_url(three_doors), {"outcome": "nobody_home"}).status_code == 403
     assert not Visit.objects.exists()
 
 
 # --- rounds ----------------------------------------------------------------------------------------------
 
 
-def test_the_round_page_shows_coverage_and_the_remaining_households(login, personas, world):
-    visit_record(actor=personas["grid1"], rnd=world["round"], household=world["hh_b"], outcome="refused")
-    html = login("grid1").get(round_url(world)).content.decode()
+def test_the_round_page_shows_coverage_and_the_remaining_households(login, personas, three_doors):
+    visit_record(actor=personas["grid1"], rnd=three_doors["round"], household=three_doors["hh_b"], outcome="refused")
+    html = login("grid1").get(round_url(three_doors)).content.decode()
     # A grid worker sees their grid: households a and b; b refused the call.
     assert '<span id="households-seen">0</span> / <span id="households-total">2</span>' in html
     assert 'id="fig-unreachable">1<' in html and 'id="fig-refused">1<' in html and 'id="fig-remaining">1<' in html
     remaining = html.split('id="remaining"')[1].split("</ul>")[0]
-    assert world["hh_a"].address in remaining and world["hh_b"].address not in remaining
-    assert visit_url(world, "hh_a") in remaining
-    assert world["hh_b"].address in html.split('id="unreachable"')[1].split("</ul>")[0]
+    assert three_doors["hh_a"].address in remaining and three_doors["hh_b"].address not in remaining
+    assert visit_url(three_doors, "hh_a") in remaining
+    assert three_doors["hh_b"].address in html.split('id="unreachable"')[1].split("</ul>")[0]
     never = html.split('id="never-seen"')[1].split("</ul>")[0]
     assert mask_name("张三丰") in never and "张三丰" not in never
-    assert reverse("registry:person_detail", args=[world["a1"].pk]) in never
-    assert world["hh_c"].address not in html and mask_name("赵六") not in html  # grid 2 is not theirs
+    assert reverse("registry:person_detail", args=[three_doors["a1"].pk]) in never
+    assert three_doors["hh_c"].address not in html and mask_name("赵六") not in html  # grid 2 is not theirs
     assert "close-round" not in html
 
-    office = login("office").get(round_url(world)).content.decode()
-    assert '<span id="households-total">3</span>' in office and world["hh_c"].address in office
+    office = login("office").get(round_url(three_doors)).content.decode()
+    assert '<span id="households-total">3</span>' in office and three_doors["hh_c"].address in office
     assert 'id="close-round"' in office
 
 
-def test_the_street_office_sees_figures_and_no_names(login, personas, world):
-    visit_record(actor=personas["grid1"], rnd=world["round"], household=world["hh_b"], outcome="nobody_home")
-    r = login("street").get(round_url(world))
+def test_the_street_office_sees_figures_and_no_names(login, personas, three_doors):
+    visit_record(actor=personas["grid1"], rnd=three_doors["round"], household=three_doors["hh_b"],
+                 outcome="nobody_home")
+    r = login("street").get(round_url(three_doors))
     assert r.status_code == 200
     html = r.content.decode()
     assert '<span id="households-seen">0</span> / <span id="households-total">3</span>' in html
     assert 'id="fig-unreachable">1<' in html and '<span id="people-total">4</span>' in html
     assert 'id="by-grid"' in html and "网格" in html
-    assert world["hh_a"].address not in html and mask_name("张三丰") not in html
+    assert three_doors["hh_a"].address not in html and mask_name("张三丰") not in html
     assert 'id="remaining"' not in html and 'id="record-visit"' not in html
     listing = login("street").get(reverse("screening:round_list")).content.decode()
     assert "第一轮排查" in listing and "0 / 3 households seen" in listing and 'id="round-create"' not in listing
 
 
-def test_outsiders_see_no_round(login, world):
+def test_outsiders_see_no_round(login, three_doors):
     c = login("outsider")
-    assert c.get(round_url(world)).status_code == 404
+    assert c.get(round_url(three_doors)).status_code == 404
     assert "第一轮排查" not in c.get(reverse("screening:round_list")).content.decode()
     assert login("guard").get(reverse("screening:round_list")).status_code == 403
 
 
-def test_the_office_opens_a_round_for_some_grids(login, places, world):
+def test_the_office_opens_a_round_for_some_grids(login, places, three_doors):
     c = login("office")
     listing = c.get(reverse("screening:round_list")).content.decode()
     assert 'id="round-create"' in listing and "0%" in listing
@@ -290,36 +266,36 @@ def test_the_office_opens_a_round_for_some_grids(login, places, world):
     assert login("grid1").post(reverse("screening:round_list"), {"name": "x"}).status_code == 403
 
 
-def test_closing_a_round_stops_visits(login, world):
-    assert login("grid1").post(reverse("screening:round_close", args=[world["round"].pk])).status_code == 403
+def test_closing_a_round_stops_visits(login, three_doors):
+    assert login("grid1").post(reverse("screening:round_close", args=[three_doors["round"].pk])).status_code == 403
     c = login("leader")
-    r = c.post(reverse("screening:round_close", args=[world["round"].pk]))
+    r = c.post(reverse("screening:round_close", args=[three_doors["round"].pk]))
     assert r.status_code == 302
-    world["round"].refresh_from_db()
-    assert world["round"].closed_at is not None
+    three_doors["round"].refresh_from_db()
+    assert three_doors["round"].closed_at is not None
     grid1 = login("grid1")
-    r = grid1.get(visit_url(world))
-    assert r.status_code == 302 and r["Location"] == round_url(world)
-    assert grid1.post(visit_url(world), {"outcome": "nobody_home"}).status_code == 302
+    r = grid1.get(visit_url(three_doors))
+    assert r.status_code == 302 and r["Location"] == round_url(three_doors)
+    assert grid1.post(visit_url(three_doors), {"outcome": "nobody_home"}).status_code == 302
     assert not Visit.objects.exists()
-    assert "The round is closed" in grid1.get(round_url(world)).content.decode()
+    assert "The round is closed" in grid1.get(round_url(three_doors)).content.decode()
 
 
-def test_visit_start_lists_the_workers_doors_first_and_searches_by_address(login, personas, places, world):
+def test_visit_start_lists_the_workers_doors_first_and_searches_by_address(login, personas, places, three_doors):
     from fangkong.workgroup.models import HouseholdLiaison, Member, WorkingGroup
 
     group = WorkingGroup.objects.create(community=places["home"], name="防控工作组", established=date(2020, 1, 26))
     me = Member.objects.create(community=places["home"], group=group, name="网格员一", user=personas["grid1"],
                                position=Member.Position.GRID_WORKER)
-    HouseholdLiaison.objects.create(household=world["hh_b"], member=me, community=places["home"],
+    HouseholdLiaison.objects.create(household=three_doors["hh_b"], member=me, community=places["home"],
                                     grid=places["grid1"])
     c = login("grid1")
-    html = c.get(reverse("screening:visit_start", args=[world["round"].pk])).content.decode()
+    html = c.get(reverse("screening:visit_start", args=[three_doors["round"].pk])).content.decode()
     doors = re.findall(r'data-household="(\d+)"', html)
-    assert doors == [str(world["hh_b"].pk), str(world["hh_a"].pk)]  # theirs first, grid 2 not at all
+    assert doors == [str(three_doors["hh_b"].pk), str(three_doors["hh_a"].pk)]  # theirs first, grid 2 not at all
     empty = household_create(actor=personas["admin"], community=places["home"], grid=places["grid1"],
                              building_name="9号楼", unit="2单元", room="901")
-    html = c.get(reverse("screening:visit_start", args=[world["round"].pk]), {"q": "9号楼"}).content.decode()
+    html = c.get(reverse("screening:visit_start", args=[three_doors["round"].pk]), {"q": "9号楼"}).content.decode()
     assert re.findall(r'data-household="(\d+)"', html) == [str(empty.pk)]  # an empty flat can still be called on
     assert "nobody registered" in html
 
@@ -327,12 +303,12 @@ def test_visit_start_lists_the_workers_doors_first_and_searches_by_address(login
 # --- daily changes and flags -----------------------------------------------------------------------------
 
 
-def test_daily_changes_show_arrivals_and_new_key_area_flags(login, personas, places, make_person, world):
+def test_daily_changes_show_arrivals_and_new_key_area_flags(login, personas, places, make_person, three_doors):
     today = timezone.localdate()
     make_person(places["grid1"], name="新来者")
-    travel_record_add(actor=personas["office"], person=world["b"], place="湖北省武汉市",
+    travel_record_add(actor=personas["office"], person=three_doors["b"], place="湖北省武汉市",
                       returned_on=today - timedelta(days=1))
-    travel_record_add(actor=personas["office"], person=world["a1"], place="山东省济南市",
+    travel_record_add(actor=personas["office"], person=three_doors["a1"], place="山东省济南市",
                       returned_on=today - timedelta(days=1))
     html = login("grid1").get(reverse("screening:changes"), {"community": places["home"].code}).content.decode()
     arrivals = html.split('id="arrivals"')[1].split("</ul>")[0]
@@ -345,8 +321,8 @@ def test_daily_changes_show_arrivals_and_new_key_area_flags(login, personas, pla
     assert login("outsider").get(reverse("screening:changes"), {"community": places["home"].code}).status_code == 404
 
 
-def test_key_area_flags_appear_beside_people_in_the_registry(login, personas, world):
-    travel_record_add(actor=personas["office"], person=world["a1"], place="湖北省孝感市",
+def test_key_area_flags_appear_beside_people_in_the_registry(login, personas, three_doors):
+    travel_record_add(actor=personas["office"], person=three_doors["a1"], place="湖北省孝感市",
                       returned_on=timezone.localdate() - timedelta(days=3))
     badge = re.compile(r'<span class="flag flag-key_area" title="([^"]*)">')
     c = login("office")
@@ -354,13 +330,13 @@ def test_key_area_flags_appear_beside_people_in_the_registry(login, personas, wo
     assert len(badge.findall(listing)) == 1 and "湖北省孝感市" in badge.search(listing).group(1)
     row = next(tr for tr in listing.split("<tr>") if "张三丰" in tr)
     assert badge.search(row)
-    household = c.get(reverse("registry:household_detail", args=[world["hh_a"].pk])).content.decode()
+    household = c.get(reverse("registry:household_detail", args=[three_doors["hh_a"].pk])).content.decode()
     assert len(badge.findall(household)) == 1
-    detail = c.get(reverse("registry:person_detail", args=[world["a1"].pk])).content.decode()
+    detail = c.get(reverse("registry:person_detail", args=[three_doors["a1"].pk])).content.decode()
     assert badge.search(detail) and 'data-flag="key_area"' in detail
-    plain = c.get(reverse("registry:person_detail", args=[world["b"].pk])).content.decode()
+    plain = c.get(reverse("registry:person_detail", args=[three_doors["b"].pk])).content.decode()
     assert not badge.search(plain)
     # And on the visit form, beside the member.
-    form = login("grid1").get(visit_url(world)).content.decode()
-    block = form.split(f'id="member-{world["a1"].pk}"')[1].split("</legend>")[0]
+    form = login("grid1").get(visit_url(three_doors)).content.decode()
+    block = form.split(f'id="member-{three_doors["a1"].pk}"')[1].split("</legend>")[0]
     assert badge.search(block)
