@@ -8,6 +8,7 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from fangkong.core.dates import client_date
 from fangkong.core.errors import FieldError
 from fangkong.core.identifiers import normalise_plate
 from fangkong.gates.models import Incident, Scan
@@ -138,12 +139,24 @@ class IncidentForm(forms.Form):
         return data
 
 
+class ClientDateTimeField(forms.DateTimeField):
+    """A time someone typed, held to the years every client date lies in (`core.dates.client_date`):
+    0001-01-01T00:00 is a form error here, not an overflow when the database converts it to UTC."""
+
+    widget = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+
+    def validate(self, value) -> None:
+        super().validate(value)
+        try:
+            client_date(value, field="time")  # the form puts the message on its own field
+        except FieldError as exc:
+            raise forms.ValidationError(exc.message, code=exc.code) from None
+
+
 class ShiftForm(forms.Form):
     gate = forms.ModelChoiceField(label=_("Gate"), queryset=None)
-    starts_at = forms.DateTimeField(label=_("Starts"), widget=forms.DateTimeInput(
-        attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"))
-    ends_at = forms.DateTimeField(label=_("Ends"), widget=forms.DateTimeInput(
-        attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"))
+    starts_at = ClientDateTimeField(label=_("Starts"))
+    ends_at = ClientDateTimeField(label=_("Ends"))
     leader = forms.ModelChoiceField(label=_("Leader on duty"), queryset=None,
                                     help_text=_("A member of the community's working group"))
     staff = forms.ModelMultipleChoiceField(label=_("Staff"), queryset=None, required=False,

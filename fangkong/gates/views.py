@@ -25,7 +25,8 @@ from fangkong.accounts.roles import Perm, role_can
 from fangkong.accounts.scope import Scope, scope_of
 from fangkong.accounts.selectors import user_communities, users_with_perm_in_scope
 from fangkong.accounts.services import require
-from fangkong.core.errors import FieldError, NotFound
+from fangkong.core.errors import DomainError, FieldError, NotFound
+from fangkong.core.forms import form_add_domain_error
 from fangkong.core.identifiers import mask_name
 from fangkong.gates.forms import MAX_OCCUPANTS, IncidentForm, ScanForm, ShiftForm, VisitorForm, occupant_forms
 from fangkong.gates.models import Gate, Incident, Scan, Shift, Visitor
@@ -34,7 +35,6 @@ from fangkong.gates.services import incident_report, roster_gaps, shift_add, vis
 from fangkong.passes.errors import REASONS
 from fangkong.passes.models import Pass
 from fangkong.registry.models import Household
-from fangkong.registry.validation import ValidationErrors
 from fangkong.workgroup.models import Member
 
 CAMERA_LIBRARY = "vendor/jsqr/jsQR.js"  # node_modules/jsqr/dist, served when `npm ci` has run (see settings)
@@ -179,9 +179,10 @@ def visitor(request, code: str):
                 reason=d["reason"], temperature=d["temperature"], household=household,
                 household_text="" if household else d["household"], plate=d["plate"],
             )
-        except (ValidationErrors, FieldError) as exc:
-            for e in getattr(exc, "errors", [exc]):
-                form.add_error(e.field if e.field in form.fields else None, e.message)
+        except DomainError as exc:
+            if not exc.field_errors:  # a refusal of the whole request goes on to the error page
+                raise
+            form_add_domain_error(form, exc)
         else:
             if not request.htmx:  # post/redirect/get: a reload does not register the visitor twice
                 return redirect(reverse("gates:visitor", args=[gate.code]) + f"?done={registered.pk}")
@@ -224,8 +225,10 @@ def incident(request, code: str):
             made = incident_report(actor=request.user, gate_code=gate.code, kinds=d["kinds"],
                                    description=d["description"], pass_numbers=d["passes"], revoke=d["revoke"],
                                    ban=d["ban"])
-        except FieldError as exc:
-            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+        except DomainError as exc:
+            if not exc.field_errors:
+                raise
+            form_add_domain_error(form, exc)
         else:
             text = _("Incident #%(n)s recorded.") % {"n": made.pk}
             if made.revoked_passes:
@@ -281,8 +284,10 @@ def roster(request):
             try:
                 shift_add(actor=request.user, gate=d["gate"], starts_at=d["starts_at"], ends_at=d["ends_at"],
                           leader=d["leader"], staff=list(d["staff"]))
-            except FieldError as exc:
-                form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+            except DomainError as exc:
+                if not exc.field_errors:
+                    raise
+                form_add_domain_error(form, exc)
             else:
                 messages.success(request, _("Shift added at %(gate)s.") % {"gate": d["gate"].name})
                 return redirect("gates:roster")

@@ -17,6 +17,7 @@ from fangkong.observation.models import Alert, Observation, ReturneeReport
 from fangkong.registry.errors import RegistryCode
 from fangkong.registry.models import Person
 from fangkong.registry.selectors import community_get
+from fangkong.screening.api import ClientDate, Temperature
 
 router = Router(tags=["observation"])
 PK = Path(..., ge=1, le=2**62)
@@ -31,7 +32,7 @@ class PersonBrief(Schema):
 class ObservationIn(Schema):
     id_number: str = Field(..., min_length=5, max_length=32, pattern=NO_NUL)
     kind: Literal["home", "centralised"]
-    start: date
+    start: ClientDate
     site: int | None = Field(None, ge=1, le=2**62, description="observation site id, for centralised")
     room: str = Field("", max_length=16, pattern=NO_NUL)
     responsible: str | None = Field(None, max_length=150, pattern=NO_NUL, description="username")
@@ -54,9 +55,9 @@ class ObservationOut(Schema):
 
 
 class FollowUpIn(Schema):
-    temperature: Decimal = Field(..., ge=30, le=45, decimal_places=1)
+    temperature: Temperature
     symptoms: list[str] = Field(default_factory=list, max_length=10)
-    at: datetime | None = None
+    at: datetime | None = None  # through core.dates.client_instant in the service
     client_id: str | None = Field(None, min_length=1, max_length=64, pattern=NO_NUL)
 
 
@@ -74,7 +75,7 @@ class FollowUpOut(Schema):
 
 
 class ExtendIn(Schema):
-    planned_end: date
+    planned_end: ClientDate
     reason: str = Field(..., min_length=1, max_length=200, pattern=NO_NUL)
 
 
@@ -104,7 +105,7 @@ class CloseIn(Schema):
 class ReportIn(Schema):
     community: str = Field(..., max_length=24, pattern=NO_NUL)
     from_place: str = Field(..., min_length=1, max_length=64, pattern=NO_NUL)
-    arrival_date: date
+    arrival_date: ClientDate
     transport: str = Field("", max_length=64, pattern=NO_NUL)
     address: str = Field("", max_length=200, pattern=NO_NUL)
     person: int | None = Field(None, ge=1, le=2**62, description="a registered person, or give name and id_number")

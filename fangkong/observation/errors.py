@@ -20,6 +20,7 @@ class ObservationCode(StrEnum):
     ALREADY_UNDER_OBSERVATION = "already_under_observation"
     OBSERVATION_ENDED = "observation_ended"
     NOT_LATER = "not_later"
+    EXTENSION_TOO_LONG = "extension_too_long"
     BEFORE_PLANNED_END = "before_planned_end"
     # follow-ups and alerts
     CLIENT_ID_TAKEN = "client_id_taken"

@@ -4,6 +4,7 @@ returnees.py) decide the rest and their FieldErrors are put back next to the fie
 from __future__ import annotations
 
 import re
+from datetime import date
 
 from django import forms
 from django.utils import timezone
@@ -11,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from fangkong.core.health import Symptom
 from fangkong.observation.models import Alert, Observation
+from fangkong.screening.forms import ClientDateField
 
 DATE = forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})  # the ISO value a date picker needs
 TEMPERATURE = forms.TextInput(attrs={"inputmode": "decimal", "placeholder": "36.5", "maxlength": 5,
@@ -20,7 +22,7 @@ ROOM_SPLIT = re.compile(r"[\s,，;；、]+")
 
 def _optional_date(label, **kwargs) -> forms.DateField:
     # Required-ness is the service's rule: it answers with its own message and code.
-    return forms.DateField(label=label, required=False, widget=DATE, **kwargs)
+    return ClientDateField(label=label, required=False, widget=DATE, **kwargs)
 
 
 # --- observations ---------------------------------------------------------------------------------------
@@ -44,9 +46,9 @@ class ObservationStartForm(forms.Form):
     id_number = forms.CharField(label=_("ID number"), max_length=32, required=False,
                                 widget=forms.TextInput(attrs={"autocapitalize": "characters", "spellcheck": "false",
                                                               "autocomplete": "off"}))
-    person = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    person = forms.IntegerField(required=False, widget=forms.HiddenInput, min_value=1, max_value=2**62)
     kind = forms.ChoiceField(label=_("Kind"), choices=Observation.Kind.choices, initial=Observation.Kind.HOME)
-    start = forms.DateField(label=_("Start"), widget=DATE)
+    start = ClientDateField(label=_("Start"), widget=DATE)
     site = forms.ModelChoiceField(label=_("Observation site"), queryset=None, required=False,
                                   help_text=_("For centralised observation"))
     room = forms.CharField(label=_("Room"), max_length=16, required=False)
@@ -78,8 +80,15 @@ class FollowUpForm(forms.Form):
 
 
 class ExtendForm(forms.Form):
-    new_end = forms.DateField(label=_("New planned end"), widget=DATE)
+    new_end = ClientDateField(label=_("New planned end"), widget=DATE)
     reason = forms.CharField(label=_("Reason"), max_length=200, required=False)
+
+    def __init__(self, *args, latest: date, **kwargs) -> None:
+        """`latest`: the latest planned end the policy allows (`services.latest_planned_end`)."""
+        super().__init__(*args, **kwargs)
+        field = self.fields["new_end"]
+        field.help_text = _("%(day)s at the latest") % {"day": latest.isoformat()}
+        field.widget.attrs["max"] = latest.isoformat()  # the widget is this form's own copy
 
 
 class EndForm(forms.Form):

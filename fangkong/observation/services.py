@@ -30,6 +30,9 @@ from fangkong.workgroup.models import HouseholdLiaison
 
 # How far ahead an observation may be planned (a returnee announced for next week).
 MAX_START_AHEAD = timedelta(days=30)
+# Extensions stop at this many times the observation days in force on the start day (14 + 14 by
+# default): a longer stay is a case for the hospital, not a date typed into a form (docs/decisions/0007).
+MAX_LENGTH_FACTOR = 2
 
 
 def observation_active_for(person_ids: list[int]) -> set[int]:
@@ -37,9 +40,18 @@ def observation_active_for(person_ids: list[int]) -> set[int]:
                .values_list("person_id", flat=True))
 
 
+def _observation_days(community_id: int, start: date) -> int:
+    return int(policy_values_cached(community_id=community_id, on=start)["observation_days"])
+
+
 def planned_end_for(*, community_id: int, start: date) -> date:
-    days = int(policy_values_cached(community_id=community_id, on=start)["observation_days"])
-    return start + timedelta(days=days)
+    return start + timedelta(days=_observation_days(community_id, start))
+
+
+def latest_planned_end(*, obs: Observation) -> date:
+    """The latest planned end an extension may set: the start plus MAX_LENGTH_FACTOR times the
+    observation days in force on the start day."""
+    return obs.start + timedelta(days=MAX_LENGTH_FACTOR * _observation_days(obs.community_id, obs.start))
 
 
 def default_responsible(person: Person) -> User | None:
@@ -123,7 +135,8 @@ def _locked(actor: User, obs: Observation) -> Observation:
 
 @transaction.atomic
 def observation_extend(*, actor: User, obs: Observation, new_end: date, reason: str) -> Observation:
-    """Move the planned end later, with a reason. Shortening is not an edit: end it early, with a reason."""
+    """Move the planned end later, with a reason, up to `latest_planned_end`. Shortening is not an edit:
+    end it early, with a reason."""
     require(actor, Perm.MANAGE_OBSERVATION)
     obs = _locked(actor, obs)
     if obs.status != Observation.Status.ACTIVE:
@@ -134,6 +147,11 @@ def observation_extend(*, actor: User, obs: Observation, new_end: date, reason: 
     if new_end <= obs.planned_end:
         raise FieldError("planned_end", ObservationCode.NOT_LATER,
                          _("An observation can only be extended; to stop it sooner, end it early with a reason"))
+    latest = latest_planned_end(obs=obs)
+    if new_end > latest:
+        raise FieldError("planned_end", ObservationCode.EXTENSION_TOO_LONG,
+                         _("An observation lasts at most %(days)s days: extend it until %(day)s at the latest")
+                         % {"days": (latest - obs.start).days, "day": latest.isoformat()})
     Extension.objects.create(observation=obs, previous_end=obs.planned_end, new_end=new_end, reason=reason[:200],
                              by=actor)
     obs.planned_end = new_end

@@ -5,9 +5,12 @@ from decimal import Decimal
 from typing import Annotated, Literal
 
 from ninja import Field, Path, Query, Router, Schema, Status
+from pydantic import AfterValidator
+from pydantic_core import PydanticCustomError
 
 from fangkong.accounts.roles import Perm
 from fangkong.accounts.services import require
+from fangkong.core.dates import client_date
 from fangkong.core.errors import DomainError, FieldError, ValidationErrors
 from fangkong.core.identifiers import mask_name
 from fangkong.registry import selectors as registry_selectors
@@ -21,11 +24,27 @@ PK = Path(..., ge=1, le=2**62)
 NO_NUL = r"^[^\x00]*$"
 
 
+def _client_date(value: date) -> date:
+    """`core.dates.client_date` as a schema check: the same years, the same code (400 naming the field)."""
+    try:
+        return client_date(value, field="date")
+    except FieldError as exc:
+        raise PydanticCustomError(str(exc.code), exc.message) from None
+
+
+# A date a client sends (also in observation's schemas): refused outside 2000-2100, so that no date
+# arithmetic behind an endpoint meets 0001-01-01 or 9999-12-31.
+ClientDate = Annotated[date, AfterValidator(_client_date)]
+# A body temperature as a client sends it: NaN and infinity are not numbers (said outright, whatever
+# pydantic's default), and the services check the range again.
+Temperature = Annotated[Decimal, Field(ge=30, le=45, decimal_places=1, allow_inf_nan=False)]
+
+
 class RoundIn(Schema):
     community: str = Field(..., max_length=24, pattern=NO_NUL)
     name: str = Field(..., min_length=1, max_length=64, pattern=NO_NUL)
-    starts_on: date
-    deadline: date
+    starts_on: ClientDate
+    deadline: ClientDate
     grids: list[Annotated[int, Field(ge=1, le=999)]] = Field(default_factory=list, max_length=100,
                                                               description="grid numbers; empty: whole community")
 
@@ -83,12 +102,12 @@ class CoverageOut(Schema):
 class MemberIn(Schema):
     person: int = Field(..., ge=1, le=2**62)
     present: bool = True
-    temperature: Decimal | None = Field(None, ge=30, le=45, decimal_places=1)
+    temperature: Temperature | None = None
     symptoms: list[str] = Field(default_factory=list, max_length=10)
     key_area_travel: bool = False
     travel_place: str = Field("", max_length=64, pattern=NO_NUL)
     contact: Literal["", "confirmed", "suspected"] = ""
-    returned_on: date | None = None
+    returned_on: ClientDate | None = None
 
 
 class NewPersonIn(Schema):
@@ -97,12 +116,12 @@ class NewPersonIn(Schema):
     phone: str = Field("", max_length=20, pattern=NO_NUL)
     relation: str = Field("tenant", max_length=16, pattern=NO_NUL)
     category: Literal["registered", "unregistered", "floating", "tenant"] = "tenant"
-    temperature: Decimal | None = Field(None, ge=30, le=45, decimal_places=1)
+    temperature: Temperature | None = None
     symptoms: list[str] = Field(default_factory=list, max_length=10)
     key_area_travel: bool = False
     travel_place: str = Field("", max_length=64, pattern=NO_NUL)
     contact: Literal["", "confirmed", "suspected"] = ""
-    returned_on: date | None = None
+    returned_on: ClientDate | None = None
 
 
 class VisitIn(Schema):
@@ -132,8 +151,8 @@ class VisitOut(Schema):
 class TravelIn(Schema):
     person: int = Field(..., ge=1, le=2**62)
     place: str = Field("", max_length=64, pattern=NO_NUL)
-    left_on: date | None = None
-    returned_on: date | None = None
+    left_on: ClientDate | None = None
+    returned_on: ClientDate | None = None
     transport: str = Field("", max_length=64, pattern=NO_NUL)
     contact: Literal["", "confirmed", "suspected"] = ""
     note: str = Field("", max_length=200, pattern=NO_NUL)
@@ -281,7 +300,7 @@ class ChangesOut(Schema):
 
 @router.get("/screening/changes", response=ChangesOut,
             summary="Daily dynamic screening: arrivals, departures and new key-area flags since yesterday")
-def changes(request, community: str = Query(..., max_length=24, pattern=NO_NUL), day: date | None = None):
+def changes(request, community: str = Query(..., max_length=24, pattern=NO_NUL), day: ClientDate | None = None):
     require(request.user, Perm.SCREEN)  # who moved in and out, by address: not for the street office
     place = registry_selectors.community_get(actor=request.user, code=community)
     ch = selectors.daily_changes(actor=request.user, community=place, day=day)

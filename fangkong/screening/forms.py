@@ -13,6 +13,7 @@ from decimal import Decimal
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from fangkong.core.dates import client_date
 from fangkong.core.errors import FieldError
 from fangkong.core.health import Symptom, parse_temperature
 from fangkong.registry.models import Membership, Person
@@ -38,11 +39,24 @@ class DateInput(forms.DateInput):
         super().__init__(attrs, format="%Y-%m-%d")
 
 
+class ClientDateField(forms.DateField):
+    """A date someone typed, held to the years every client date lies in (`core.dates.client_date`):
+    0001-01-01 or 9999-12-31 is a form error here, not an overflow in the arithmetic behind the form.
+    The observation pages' forms use it too."""
+
+    def validate(self, value) -> None:
+        super().validate(value)
+        try:
+            client_date(value, field="date")  # the form puts the message on its own field
+        except FieldError as exc:
+            raise forms.ValidationError(exc.message, code=exc.code) from None
+
+
 class RoundForm(forms.Form):
     community = forms.ChoiceField(label=_("Community"))
     name = forms.CharField(label=_("Round name"), max_length=64)
-    starts_on = forms.DateField(label=_("Start"), widget=DateInput)
-    deadline = forms.DateField(label=_("Deadline"), widget=DateInput)
+    starts_on = ClientDateField(label=_("Start"), widget=DateInput)
+    deadline = ClientDateField(label=_("Deadline"), widget=DateInput)
     grids = forms.TypedMultipleChoiceField(
         label=_("Grids"), coerce=int, required=False, widget=forms.CheckboxSelectMultiple,
         help_text=_("None ticked: the whole community."),
@@ -76,7 +90,7 @@ class CheckForm(forms.Form):
     key_area_travel = forms.BooleanField(label=_("Has been to a key area"), required=False)
     travel_place = forms.CharField(label=_("Where (province first)"), max_length=64, required=False,
                                    widget=forms.TextInput(attrs={"list": "places", "autocomplete": "off"}))
-    returned_on = forms.DateField(label=_("Back on"), required=False, widget=DateInput)
+    returned_on = ClientDateField(label=_("Back on"), required=False, widget=DateInput)
     contact = forms.ChoiceField(label=_("Contact with a case"), choices=TravelRecord.Contact.choices, required=False)
 
     present_field = ""  # a member block has a "present" box; someone found at the door is there
@@ -153,4 +167,4 @@ def new_person_forms(data, count: int) -> list[NewPersonForm]:
 
 class ChangesForm(forms.Form):
     community = forms.CharField(label=_("Community"), required=False, max_length=24)  # a code; the selector scopes it
-    day = forms.DateField(label=_("Day"), required=False, widget=DateInput)
+    day = ClientDateField(label=_("Day"), required=False, widget=DateInput)

@@ -25,12 +25,19 @@ from fangkong.core.params import int_param
 from fangkong.observation import returnees, selectors
 from fangkong.observation.forms import EndForm, ExtendForm, FollowUpForm, ObservationFilterForm, ObservationStartForm
 from fangkong.observation.models import Observation, ReportLink
-from fangkong.observation.services import followup_record, observation_end, observation_extend, observation_start
+from fangkong.observation.services import (
+    followup_record,
+    latest_planned_end,
+    observation_end,
+    observation_extend,
+    observation_start,
+)
 from fangkong.observation.views.common import public_url, put_errors, qr_svg, with_symptom_labels
 from fangkong.policy.selectors import policy_values_cached
 from fangkong.registry.flags import person_flags
 from fangkong.registry.models import Person
 
+EXTENSION_STEP = timedelta(days=7)  # what the extend form suggests
 
 def _start_form(request, data=None) -> tuple[ObservationStartForm, Person | None]:
     person = None
@@ -113,6 +120,10 @@ def _detail_page(request, obs: Observation, *, status: int = 200, **forms):
             link_url = public_url(request, link.kind, returnees.link_token(actor=request.user, link=link))
             link_qr = qr_svg(link_url)
     end_initial = Observation.Status.COMPLETED if obs.due_release else Observation.Status.ENDED_EARLY
+    latest = latest_planned_end(obs=obs)
+    # A week more, within the limit; computed from the limit, not from a planned end that may be stored
+    # as absurd as 9999-12-31 (where "+ 7 days" overflows).
+    suggested = min(obs.planned_end, latest - EXTENSION_STEP) + EXTENSION_STEP
     return render(request, "observation/observation_detail.html", {
         "obs": obs, "person_masked": mask_name(obs.person.name), "flags": person_flags([obs.person_id]).get(
             obs.person_id, []),
@@ -122,7 +133,7 @@ def _detail_page(request, obs: Observation, *, status: int = 200, **forms):
         "can_follow": can_follow and active, "can_manage": can_manage and active, "can_link": can_follow and active,
         "can_view_people": role_can(user.role, Perm.VIEW_REGISTRY),
         "followup_form": forms.get("followup_form") or FollowUpForm(initial={"client_id": uuid.uuid4()}),
-        "extend_form": forms.get("extend_form") or ExtendForm(initial={"new_end": obs.planned_end + timedelta(days=7)}),
+        "extend_form": forms.get("extend_form") or ExtendForm(initial={"new_end": suggested}, latest=latest),
         "end_form": forms.get("end_form") or EndForm(initial={"status": end_initial}),
         "link": link, "link_url": link_url, "link_qr": link_qr,
     }, status=status)
@@ -162,7 +173,7 @@ def observation_followup(request, pk: int):
 def observation_extend_view(request, pk: int):
     obs = selectors.observation_get(actor=request.user, pk=pk)
     require(request.user, Perm.MANAGE_OBSERVATION)
-    form = ExtendForm(request.POST)
+    form = ExtendForm(request.POST, latest=latest_planned_end(obs=obs))
     if form.is_valid():
         try:
             obs = observation_extend(actor=request.user, obs=obs, new_end=form.cleaned_data["new_end"],
