@@ -18,10 +18,37 @@ PHONE = {"viewport": {"width": 390, "height": 844}, "device_scale_factor": 2, "i
          "locale": "zh-CN", "timezone_id": "Asia/Shanghai"}
 
 
+# What Chromium said in the console about the Content-Security-Policy during the current test: a page
+# that needs an inline script, style or event handler, or a source the policy does not allow, fails the test
+# (the browser would silently drop what it refused).
+CSP_VIOLATIONS: list[str] = []
+
+
+def _watch_csp(context) -> None:
+    context.on("console", lambda message: CSP_VIOLATIONS.append(f"{message.location.get('url')}: {message.text}")
+               if "Content Security Policy" in message.text else None)
+
+
 def launch(pw, *extra_args: str):
     if not os.path.exists(CHROMIUM):
         pytest.skip(f"no Chromium at {CHROMIUM}")
-    return pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS + list(extra_args))
+    browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS + list(extra_args))
+    new_context = browser.new_context
+
+    def watched_context(*args, **kwargs):
+        context = new_context(*args, **kwargs)
+        _watch_csp(context)
+        return context
+
+    browser.new_context = watched_context
+    return browser
+
+
+@pytest.fixture(autouse=True)
+def _no_csp_violations() -> Iterator[None]:
+    CSP_VIOLATIONS.clear()
+    yield
+    assert not CSP_VIOLATIONS, "Content-Security-Policy violations:\n" + "\n".join(CSP_VIOLATIONS)
 
 
 @pytest.fixture(scope="module")
