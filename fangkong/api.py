@@ -10,6 +10,7 @@ from ninja.errors import AuthenticationError
 from ninja.errors import ValidationError as NinjaValidationError
 
 from fangkong.accounts.bearer import BearerToken
+from fangkong.accounts.errors import AccountsCode
 from fangkong.accounts.views import api_docs_access
 from fangkong.core.errors import DomainError, FieldError
 
@@ -55,10 +56,11 @@ def _malformed(request, exc: NinjaValidationError):
 
 @api.exception_handler(AuthenticationError)
 def _unauthenticated(request, exc):
-    return api.create_response(request, {"code": "unauthenticated", "message": "A valid Bearer token is required"},
-                               status=401)
+    body = {"code": AccountsCode.UNAUTHENTICATED, "message": "A valid Bearer token is required"}
+    return api.create_response(request, body, status=401)
 
 
+from fangkong.accounts.api import router as accounts_router  # noqa: E402
 from fangkong.gates.api import router as gates_router  # noqa: E402
 from fangkong.observation.api import router as observation_router  # noqa: E402
 from fangkong.passes.api import router as passes_router  # noqa: E402
@@ -67,6 +69,7 @@ from fangkong.registry.api import router as registry_router  # noqa: E402
 from fangkong.screening.api import router as screening_router  # noqa: E402
 from fangkong.workgroup.api import router as workgroup_router  # noqa: E402
 
+api.add_router("", accounts_router)
 api.add_router("", registry_router)
 api.add_router("", policy_router)
 api.add_router("", workgroup_router)
