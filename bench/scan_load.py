@@ -77,39 +77,63 @@ def _guard_id(db_url: str, token_hash: str) -> int:
         return c.execute("SELECT user_id FROM accounts_apitoken WHERE key_hash = %s", [token_hash]).fetchone()[0]
 
 
+# Prints the statements the server sends, as the application builds them for the bench database.
+_RENDER = """
+import json
+import django
+
+django.setup()
+from fangkong.accounts.services import _user_by_key
+from fangkong.gates.scan_sql import OUTCOME_FIELDS, SCAN_FIELDS, statements
+
+st = statements()
+print(json.dumps({"token": _user_by_key()[0].sql, "pass": st.pass_by_id.sql, "record": st.claim_and_insert.sql,
+                  "scan_fields": SCAN_FIELDS, "outcome_fields": OUTCOME_FIELDS}))
+"""
+
+
+def scan_statements(db_url: str) -> dict:
+    """The token lookup (accounts/services.py), the pass SELECT and the claim-and-record
+    (gates/scan_sql.py) as the server sends them, with their %s placeholders."""
+    env = {**os.environ, "DATABASE_URL": db_url, "FANGKONG_DATA_DIR": tempfile.mkdtemp(prefix="fk-bench-sql-"),
+           "DJANGO_SETTINGS_MODULE": "fangkong.settings", "PYTHONPATH": str(ROOT)}
+    return json.loads(sh([sys.executable, "-c", _RENDER], env=env, cwd=ROOT).stdout.strip().splitlines()[-1])
+
+
+def _bound(sql: str, values: list[str]) -> str:
+    """`sql` with its %s, in order, replaced by pgbench variables or SQL literals."""
+    parts = sql.split("%s")
+    if len(parts) != len(values) + 1:
+        raise ValueError(f"{len(parts) - 1} placeholders, {len(values)} values: {sql}")
+    return "".join(part + value for part, value in zip(parts, [*values, ""], strict=True))
+
+
 def pgbench_ceiling(db_url: str, token_hash: str, npasses: int, clients: int, duration: int,
                     with_token: bool = False, mode: str = "extended") -> float:
     """The statements a scan sends now, replayed by pgbench the way the server sends them: the extended
     protocol with parameters (server-side binding), each statement committed on its own (autocommit),
-    values carried between them with \\gset as the application carries them in Python. The pass is
-    looked up by id rather than by number (both a unique index). A device's token is remembered for
-    10 s per server process, so a scan sends the pass SELECT and the record; `with_token` adds the
-    token lookup, as the first scan of a device in a process sends it. `mode` is pgbench's -M: "extended"
-    (each statement parsed and planned every time; the ~2,300 tx/s that issue 3 quotes) or "prepared",
-    as the server sends them (core/db.py), the higher and stricter ceiling."""
-    token = f"""SELECT u."id" AS guard, u."password", u."last_login", u."is_superuser", u."username", u."first_name",
-  u."last_name", u."email", u."is_staff", u."is_active", u."date_joined", u."role", u."display_name"
-  FROM accounts_user u JOIN accounts_apitoken t ON t.user_id = u.id
-  WHERE t.key_hash = '{token_hash}' AND t.revoked_at IS NULL AND u.is_active = true \\gset
-""" if with_token else f"\\set guard {_guard_id(db_url, token_hash)}\n"  # noqa: S608 -- our own values
-    script = f"""\\set pid random(1, {npasses})
-{token}SELECT p.id, p.community_id AS community, p.number, p.kind, p.status, p.version, p.valid_from, p.valid_until,
-  p.person_id AS person, h.name, h.id_number_hash, h.id_number_masked,
-  EXISTS (SELECT 1 FROM passes_pass_gates g WHERE g.pass_id = p.id) AS restricted,
-  EXISTS (SELECT 1 FROM passes_pass_gates g WHERE g.pass_id = p.id AND g.gate_id = 1) AS at_gate,
-  EXISTS (SELECT 1 FROM passes_ban b WHERE b.community_id = 1 AND b.id_number_hash = h.id_number_hash
-          AND b.lifted_at IS NULL) AS banned
-  FROM passes_pass p JOIN registry_person h ON h.id = p.person_id WHERE p.id = :pid \\gset
-WITH claim AS (INSERT INTO passes_exitcount (pass_id, day, exits) VALUES (:pid, DATE '2030-01-01', 1)
-  ON CONFLICT (pass_id, day) DO UPDATE SET exits = passes_exitcount.exits + 1
-  WHERE passes_exitcount.exits < 1000000 RETURNING 1)
-INSERT INTO gates_scan (community_id, gate_id, pass_id, person_id, guard_id, device, at, scanned_at, direction,
-  temperature, plate, client_id, decision, reasons, conflict)
-  VALUES (:community, 1, :pid, :person, :guard, '', now(), NULL, 'out', NULL, '', NULL,
-  CASE WHEN EXISTS (SELECT 1 FROM claim) THEN 'allow' ELSE 'deny' END,
-  CASE WHEN EXISTS (SELECT 1 FROM claim) THEN '[]'::jsonb ELSE '["exit_quota_reached"]'::jsonb END,
-  false AND NOT EXISTS (SELECT 1 FROM claim)) RETURNING id, decision;
-"""  # noqa: S608 -- a pgbench script built from our own values
+    values carried between them with \\gset as the application carries them in Python. The statements'
+    text is the application's own (`scan_statements`). The pass is looked up by id rather than by number
+    (both a unique index). A device's token is remembered for 10 s per server process, so a scan sends the
+    pass SELECT and the record; `with_token` adds the token lookup, as the first scan of a device in a
+    process sends it. Every exit fits in its quota (1,000,000 a day): the allowed path, as wrk drives it.
+    `mode` is pgbench's -M: "extended" (each statement parsed and planned every time; the ~2,300 tx/s that
+    issue 3 quotes) or "prepared", as the server sends them (core/db.py), the higher and stricter ceiling."""
+    sql = scan_statements(db_url)
+    if with_token:
+        token = _bound(sql["token"], [f"'{token_hash}'", "true"]) + " \\gset tok_\n\\set guard :tok_id\n"
+    else:
+        token = f"\\set guard {_guard_id(db_url, token_hash)}\n"
+    record = {"community": ":p_community_id", "gate": "1", "pass_ref": ":pid", "person": ":p_person_id",
+              "guard": ":guard", "device": "''", "at": "now()", "scanned_at": "NULL", "direction": "'out'",
+              "temperature": "NULL", "plate": "''", "client_id": "NULL"}
+    allowed_or_refused = {"decision": ["'allow'", "'deny'"], "reasons": ["'[]'", "'[\"exit_quota_reached\"]'"],
+                          "conflict": ["false", "false"]}
+    values = [":pid", "'2030-01-01'", "1000000", *(record[n] for n in sql["scan_fields"]),
+              *(v for n in sql["outcome_fields"] for v in allowed_or_refused[n])]
+    script = (f"\\set pid random(1, {npasses})\n{token}"
+              f"{_bound(sql['pass'], ['1', '1', ':pid'])} \\gset p_\n"
+              f"{_bound(sql['record'], values)};\n")
     return _pgbench(db_url, script, clients, duration, mode)
 
 

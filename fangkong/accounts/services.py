@@ -5,13 +5,14 @@ from __future__ import annotations
 import secrets
 from collections.abc import Iterable
 
-from django.db import DEFAULT_DB_ALIAS, connections, transaction
+from django.db import DEFAULT_DB_ALIAS, transaction
+from django.db.backends.base.base import BaseDatabaseWrapper
 from django.utils.translation import gettext_lazy as _
 
 from fangkong.accounts.models import ApiToken, AuditEntry, ScopeGrant, User
 from fangkong.accounts.roles import Perm, Role, role_can
 from fangkong.core import crypto
-from fangkong.core.db import binding_cursor
+from fangkong.core.db import PerDatabase, Statement, binding_cursor, column_name, statement, table_name
 from fangkong.core.errors import PermissionDenied
 from fangkong.core.localcache import TTLCache
 
@@ -166,24 +167,24 @@ def token_get_or_create(*, user: User) -> str:
     return key
 
 
-def _user_by_key_query(conn) -> tuple[str, list[str], list[tuple[int, list]]]:
-    """SELECT of every User column by token hash, the attribute names, and the backend's converters
-    (SQLite returns datetimes as text, for one): what RawQuerySet works out on every call, once."""
+def _user_by_key_query(conn: BaseDatabaseWrapper) -> tuple[Statement, list[str]]:
+    """SELECT of every User column by token hash, with the backend's converters of its columns (SQLite
+    returns datetimes as text, for one), and the attribute names: what RawQuerySet works out on every
+    call, once."""
+    def col(model: type, name: str) -> str:
+        return column_name(conn, model, name)
+
     fields = User._meta.concrete_fields
-    quote = conn.ops.quote_name
-    columns = ", ".join(f"u.{quote(f.column)}" for f in fields)
-    sql = (f"SELECT {columns} FROM {quote(User._meta.db_table)} u "  # noqa: S608 -- our own column names
-           f"JOIN {quote(ApiToken._meta.db_table)} t ON t.user_id = u.id "
-           "WHERE t.key_hash = %s AND t.revoked_at IS NULL AND u.is_active = %s")
-    converters = []
-    for i, f in enumerate(fields):
-        found = conn.ops.get_db_converters(f.cached_col) + f.get_db_converters(conn)
-        if found:
-            converters.append((i, found))
-    return sql, [f.attname for f in fields], converters
+    columns = ", ".join(f"u.{conn.ops.quote_name(f.column)}" for f in fields)
+    sql = (f"SELECT {columns} FROM {table_name(conn, User)} u "  # noqa: S608 -- names from the models
+           f"JOIN {table_name(conn, ApiToken)} t ON t.{col(ApiToken, 'user')} = u.{col(User, 'id')} "
+           f"WHERE t.{col(ApiToken, 'key_hash')} = %s AND t.{col(ApiToken, 'revoked_at')} IS NULL "
+           f"AND u.{col(User, 'is_active')} = %s")
+    params = [ApiToken._meta.get_field("key_hash"), User._meta.get_field("is_active")]
+    return statement(conn, sql, params=params, columns=fields), [f.attname for f in fields]
 
 
-_user_by_key: dict[str, tuple[str, list[str], list[tuple[int, list]]]] = {}
+_user_by_key = PerDatabase(_user_by_key_query)
 
 
 def token_authenticate(key: str) -> User | None:
@@ -195,22 +196,11 @@ def token_authenticate(key: str) -> User | None:
 
 
 def _user_by_key_hash(key_hash: str) -> User | None:
-    conn = connections[DEFAULT_DB_ALIAS]
-    query = _user_by_key.get(conn.vendor)
-    if query is None:
-        query = _user_by_key[conn.vendor] = _user_by_key_query(conn)
-    sql, names, converters = query
+    query, names = _user_by_key()
     with binding_cursor() as cur:
-        cur.execute(sql, [key_hash, True])
-        row = cur.fetchone()
-    if row is None:
-        return None
-    if converters:
-        row = list(row)
-        for i, funcs in converters:
-            for convert in funcs:
-                row[i] = convert(row[i], User._meta.concrete_fields[i].cached_col, conn)
-    return User.from_db(conn.alias, names, row)
+        query.execute(cur, [key_hash, True])
+        row = query.fetchone(cur)
+    return None if row is None else User.from_db(DEFAULT_DB_ALIAS, names, row)
 
 
 # Gate devices send a scan every few seconds with the same token. The scan endpoints remember a

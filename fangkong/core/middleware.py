@@ -4,18 +4,14 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.conf.urls.i18n import is_language_prefix_patterns_used
-from django.core.exceptions import MiddlewareNotUsed
-from django.core.handlers.base import BaseHandler
-from django.core.handlers.exception import convert_exception_to_response
 from django.http import HttpRequest, HttpResponse
 from django.middleware.locale import LocaleMiddleware
 from django.template.response import TemplateResponse
-from django.urls import ResolverMatch, URLResolver, get_resolver
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
-from django.utils.module_loading import import_string
 
 from fangkong.core.errors import DomainError
+from fangkong.core.internals import ShortChainHandler
 
 API_PREFIX = "/api/"
 
@@ -35,53 +31,6 @@ SKIPPED_FOR_API = frozenset({
 })
 # ...and what it takes in a lighter form.
 REPLACED_FOR_API = {"django.middleware.locale.LocaleMiddleware": "fangkong.core.middleware.ApiLocaleMiddleware"}
-
-
-class _ApiHandler(BaseHandler):
-    """Django's request handling (URL resolving, view, exception middleware) behind a shorter list of
-    middleware; built once per process like Django's own chain. Synchronous, as the WSGI server is."""
-
-    def __init__(self, paths: list[str]) -> None:
-        self._resolved: dict[str, tuple[URLResolver, ResolverMatch]] = {}
-        self._view_middleware = []
-        self._template_response_middleware = []
-        self._exception_middleware = []
-        handler = convert_exception_to_response(self._get_response)
-        for path in reversed([REPLACED_FOR_API.get(p, p) for p in paths]):
-            try:
-                mw = import_string(path)(handler)
-            except MiddlewareNotUsed:
-                continue
-            if hasattr(mw, "process_view"):
-                self._view_middleware.insert(0, mw.process_view)
-            if hasattr(mw, "process_template_response"):
-                self._template_response_middleware.append(mw.process_template_response)
-            if hasattr(mw, "process_exception"):
-                self._exception_middleware.append(mw.process_exception)
-            handler = convert_exception_to_response(mw)
-        self._middleware_chain = handler
-
-    def __call__(self, request: HttpRequest) -> HttpResponse:
-        return self._middleware_chain(request)
-
-    def resolve_request(self, request: HttpRequest) -> ResolverMatch:
-        """Django's, remembering the match of a path without parameters (POST /api/v1/scans): URL
-        resolution walks the API's routes in order on every request otherwise. Keyed by the resolver,
-        which Django replaces when the URLconf changes."""
-        if hasattr(request, "urlconf"):
-            return super().resolve_request(request)
-        resolver = get_resolver()
-        hit = self._resolved.get(request.path_info)
-        if hit is not None and hit[0] is resolver:
-            match = hit[1]
-        else:
-            match = resolver.resolve(request.path_info)
-            if not match.args and not match.kwargs:
-                if len(self._resolved) >= 256:
-                    self._resolved.clear()
-                self._resolved[request.path_info] = (resolver, match)
-        request.resolver_match = match
-        return match
 
 
 class ApiLocaleMiddleware(LocaleMiddleware):
@@ -119,7 +68,9 @@ class ApiFastPathMiddleware:
 
     def __init__(self, get_response) -> None:
         self.get_response = get_response
-        self.api = _ApiHandler([p for p in settings.MIDDLEWARE if p not in SKIPPED_FOR_API])
+        # Django's own handling (URL resolving, view, exception middleware) behind the shorter chain.
+        paths = [REPLACED_FOR_API.get(p, p) for p in settings.MIDDLEWARE if p not in SKIPPED_FOR_API]
+        self.api = ShortChainHandler(paths)
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if request.path_info.startswith(API_PREFIX):

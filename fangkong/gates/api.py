@@ -13,12 +13,13 @@ from pydantic import AfterValidator, BaseModel
 
 from fangkong.accounts.bearer import GateDeviceBearerToken
 from fangkong.accounts.scope import scope_of
+from fangkong.core.dates import client_instant
 from fangkong.core.errors import FieldError
 from fangkong.core.identifiers import mask_name, normalise_plate
+from fangkong.gates.errors import REASONS, GateCode
 from fangkong.gates.models import Gate, Scan
 from fangkong.gates.scanning import ScanOutcome, ScanRequest, gate_for_scan, scan_record
 from fangkong.passes import keys
-from fangkong.passes.errors import REASONS
 from fangkong.passes.models import SyncEvent
 
 router = Router(tags=["gates"])
@@ -131,11 +132,8 @@ class SyncOut(Schema):
 
 def _request(body: ScanIn) -> ScanRequest:
     plate = normalise_plate(body.plate) if body.plate else ""
-    scanned_at = body.scanned_at
-    if scanned_at is not None and timezone.is_naive(scanned_at):
-        scanned_at = timezone.make_aware(scanned_at)
-    if scanned_at is not None and scanned_at > timezone.now() + timezone.timedelta(minutes=5):
-        raise FieldError("scanned_at", "future_time", "scanned_at lies in the future")
+    # Absent: scanned now, online. Sent: an offline device's clock, refused when it lies ahead.
+    scanned_at = None if body.scanned_at is None else client_instant(body.scanned_at, field="scanned_at")
     return ScanRequest(gate=body.gate, direction=body.direction, code=body.code, id_number=body.id_number or None,
                        temperature=body.temperature, plate=plate, client_id=body.client_id,
                        scanned_at=scanned_at, device=body.device or "")
@@ -171,7 +169,7 @@ def scan_batch(request, body: BatchIn):
     results = []
     for i, item in enumerate(body.scans):
         if not item.client_id or item.scanned_at is None:
-            raise FieldError(f"scans.{i}", "client_id_required", "Offline scans need client_id and scanned_at")
+            raise FieldError(f"scans.{i}", GateCode.CLIENT_ID_REQUIRED, "Offline scans need client_id and scanned_at")
     for item in sorted(body.scans, key=lambda s: s.scanned_at):
         out = _out(scan_record(actor=request.user, req=_request(item)))
         out["client_id"] = item.client_id

@@ -14,11 +14,12 @@ from fangkong.accounts.roles import Perm
 from fangkong.accounts.scope import scope_of
 from fangkong.accounts.services import audit_record, require
 from fangkong.core import crypto
-from fangkong.core.errors import FieldError, NotFound
+from fangkong.core.errors import FieldError, NotFound, ValidationErrors
 from fangkong.core.identifiers import normalise_phone, parse_resident_id
 from fangkong.core.models import protect
-from fangkong.gates.models import Gate, Incident, Shift, Visitor
-from fangkong.gates.scanning import _is_fever, gate_for_scan
+from fangkong.gates.errors import GateCode, ScanReason
+from fangkong.gates.models import Gate, Incident, Scan, Shift, Visitor
+from fangkong.gates.scanning import gate_for_scan, is_fever
 from fangkong.passes.models import Ban, Pass
 from fangkong.passes.services import ban_create, pass_revoke
 from fangkong.policy.selectors import policy_values_cached
@@ -41,14 +42,14 @@ def incident_report(
     gate = _gate(actor, gate_code)
     bad = [k for k in kinds if k not in Incident.Kind.values]
     if not kinds or bad:
-        raise FieldError("kinds", "invalid_choice", _("Choose what happened"))
+        raise FieldError("kinds", GateCode.INVALID_CHOICE, _("Choose what happened"))
     description = (description or "").strip()
     if not description:
-        raise FieldError("description", "required", _("Describe what happened"))
+        raise FieldError("description", GateCode.REQUIRED, _("Describe what happened"))
     passes = list(Pass.objects.filter(community_id=gate.community_id, number__in=list(pass_numbers))
                   .select_related("person"))
     if len(passes) != len(set(pass_numbers)):
-        raise FieldError("passes", "unknown_pass", _("No such pass in this community"))
+        raise FieldError("passes", ScanReason.UNKNOWN_PASS, _("No such pass in this community"))
     incident = Incident.objects.create(community_id=gate.community_id, gate=gate, reported_by=actor,
                                        at=at or timezone.now(), kinds=kinds, description=description[:2000])
     incident.passes.set(passes)
@@ -79,7 +80,7 @@ def visitor_register(
     errors = []
     name = (name or "").strip()
     if not name:
-        errors.append(FieldError("name", "required", _("Name is required")))
+        errors.append(FieldError("name", GateCode.REQUIRED, _("Name is required")))
     number = ""
     try:
         number = parse_resident_id(id_number).number
@@ -90,29 +91,28 @@ def visitor_register(
     except FieldError as exc:
         errors.append(exc)
     if not (reason or "").strip():
-        errors.append(FieldError("reason", "required", _("Say why they come")))
+        errors.append(FieldError("reason", GateCode.REQUIRED, _("Say why they come")))
     if household is not None and household.community_id != gate.community_id:
-        errors.append(FieldError("household", "household_outside_community", _("No such household here")))
+        errors.append(FieldError("household", GateCode.HOUSEHOLD_OUTSIDE_COMMUNITY, _("No such household here")))
     if not household and not household_text.strip():
-        errors.append(FieldError("household", "required", _("Say which household they visit")))
+        errors.append(FieldError("household", GateCode.REQUIRED, _("Say which household they visit")))
     if errors:
-        from fangkong.registry.validation import ValidationErrors
-
         raise ValidationErrors(errors)
     policy = policy_values_cached(community_id=gate.community_id, on=timezone.localdate())
     digest = crypto.blind_index("id", number)
     reasons = []
     if Ban.objects.filter(community_id=gate.community_id, id_number_hash=digest, lifted_at__isnull=True).exists():
-        reasons.append("banned")
-    if _is_fever(Decimal(temperature), policy):
-        reasons.append("fever")
+        reasons.append(ScanReason.BANNED)
+    if is_fever(Decimal(temperature), policy):
+        reasons.append(ScanReason.FEVER)
     enc, _h, masked = protect("id", number)
     phone_enc, _ph, phone_masked = protect("phone", phone)
     visitor = Visitor.objects.create(
         community_id=gate.community_id, gate=gate, guard=actor, name=name[:64], id_number_encrypted=enc,
         id_number_hash=digest, id_number_masked=masked, phone_encrypted=phone_enc, phone_masked=phone_masked,
         household=household, household_text=household_text[:200], reason=reason.strip()[:200],
-        temperature=temperature, plate=plate, decision="deny" if reasons else "allow", reasons=reasons,
+        temperature=temperature, plate=plate, decision=Scan.Decision.DENY if reasons else Scan.Decision.ALLOW,
+        reasons=reasons,
     )
     audit_record(actor=actor, action="create", object_type="visitor", object_id=visitor.pk,
                  community_id=gate.community_id, fields=["name", "id_number", "phone", "household", "temperature"])
@@ -126,9 +126,9 @@ def shift_add(*, actor: User, gate: Gate, starts_at: datetime, ends_at: datetime
     if not scope_of(actor).covers_whole_community(gate.community_id):
         raise NotFound(_("No such gate in your scope"))
     if ends_at <= starts_at:
-        raise FieldError("ends_at", "before_start", _("A shift ends after it starts"))
+        raise FieldError("ends_at", GateCode.BEFORE_START, _("A shift ends after it starts"))
     if leader.community_id != gate.community_id:
-        raise FieldError("leader", "other_community", _("The leader belongs to another community"))
+        raise FieldError("leader", GateCode.OTHER_COMMUNITY, _("The leader belongs to another community"))
     shift = Shift.objects.create(community_id=gate.community_id, gate=gate, starts_at=starts_at, ends_at=ends_at,
                                  leader=leader)
     shift.staff.set(staff)

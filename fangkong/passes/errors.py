@@ -1,19 +1,45 @@
-"""Reason codes of a scan decision: stable, part of the API contract."""
+"""Reason codes of a scan decision: stable, part of the API contract.
 
+They live here, below gates, because passes refuses with some of them too (a revoked pass cannot be
+reissued or printed: `pass_revoked`); the scan (`gates.scanning`) and the gate's visitor register
+import them from here."""
+
+from enum import StrEnum
+
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-REASONS = {
-    "unknown_pass": _("No such pass"),
-    "bad_signature": _("The QR code is forged, damaged or signed with a retired key"),
-    "pass_revoked": _("The pass has been revoked"),
-    "pass_expired": _("The pass has expired"),
-    "pass_not_yet_valid": _("The pass is not valid yet"),
-    "gate_not_allowed": _("The pass is not valid at this gate"),
-    "banned": _("This person is barred from the community"),
-    "id_required": _("Show the ID card with this pass"),
-    "id_mismatch": _("The ID card does not belong to the pass holder"),
-    "under_observation": _("The holder is under medical observation and may not go out"),
-    "temperature_required": _("Take the temperature first"),
-    "fever": _("Temperature at or above the fever threshold"),
-    "exit_quota_reached": _("The exits allowed today have been used"),
+
+class ScanReason(StrEnum):
+    UNKNOWN_PASS = "unknown_pass"  # noqa: S105 -- a code, not a password
+    BAD_SIGNATURE = "bad_signature"
+    PASS_REVOKED = "pass_revoked"  # noqa: S105 -- a code, not a password
+    PASS_EXPIRED = "pass_expired"  # noqa: S105 -- a code, not a password
+    PASS_NOT_YET_VALID = "pass_not_yet_valid"  # noqa: S105 -- a code, not a password
+    GATE_NOT_ALLOWED = "gate_not_allowed"
+    BANNED = "banned"
+    ID_REQUIRED = "id_required"
+    ID_MISMATCH = "id_mismatch"
+    UNDER_OBSERVATION = "under_observation"
+    TEMPERATURE_REQUIRED = "temperature_required"
+    FEVER = "fever"
+    EXIT_QUOTA_REACHED = "exit_quota_reached"
+
+
+# What the guard reads for each reason; keyed by the codes as plain strings, as they come back from
+# the database (a recorded scan's `reasons`) and go out on the wire.
+REASONS: dict[str, Promise] = {
+    ScanReason.UNKNOWN_PASS: _("No such pass"),
+    ScanReason.BAD_SIGNATURE: _("The QR code is forged, damaged or signed with a retired key"),
+    ScanReason.PASS_REVOKED: _("The pass has been revoked"),
+    ScanReason.PASS_EXPIRED: _("The pass has expired"),
+    ScanReason.PASS_NOT_YET_VALID: _("The pass is not valid yet"),
+    ScanReason.GATE_NOT_ALLOWED: _("The pass is not valid at this gate"),
+    ScanReason.BANNED: _("This person is barred from the community"),
+    ScanReason.ID_REQUIRED: _("Show the ID card with this pass"),
+    ScanReason.ID_MISMATCH: _("The ID card does not belong to the pass holder"),
+    ScanReason.UNDER_OBSERVATION: _("The holder is under medical observation and may not go out"),
+    ScanReason.TEMPERATURE_REQUIRED: _("Take the temperature first"),
+    ScanReason.FEVER: _("Temperature at or above the fever threshold"),
+    ScanReason.EXIT_QUOTA_REACHED: _("The exits allowed today have been used"),
 }

@@ -17,6 +17,7 @@ from fangkong.accounts.services import audit_record, require
 from fangkong.core import crypto
 from fangkong.core.errors import FieldError, NotFound
 from fangkong.core.identifiers import luhn_digit, mask_id_number, normalise_id_number, normalise_plate
+from fangkong.passes.errors import ScanReason
 from fangkong.passes.models import Ban, Pass, SyncEvent
 from fangkong.passes.printing import pass_cards_pdf
 from fangkong.registry.models import Community, Person
@@ -168,7 +169,7 @@ def pass_reissue(*, actor: User, number: str) -> Pass:
     require(actor, Perm.ISSUE_PASSES)
     p = _locked(actor, number)
     if p.status == Pass.Status.REVOKED:
-        raise FieldError("number", "pass_revoked", _("A revoked pass cannot be reissued; issue a new one"))
+        raise FieldError("number", ScanReason.PASS_REVOKED, _("A revoked pass cannot be reissued; issue a new one"))
     p.version += 1
     p.save(update_fields=["version"])
     SyncEvent.objects.create(community_id=p.community_id, kind=SyncEvent.Kind.REVOKED, pass_number=p.number,
@@ -244,7 +245,7 @@ def pass_cards_export(*, actor: User, passes: list[Pass]) -> bytes:
         raise FieldError("number", "too_many",
                          _("At most %(n)d cards in one PDF: narrow the filter") % {"n": MAX_CARDS_PER_PDF})
     if any(p.status == Pass.Status.REVOKED for p in passes):
-        raise FieldError("status", "pass_revoked", _("A revoked pass cannot be printed"))
+        raise FieldError("status", ScanReason.PASS_REVOKED, _("A revoked pass cannot be printed"))
     pdf = pass_cards_pdf(passes)
     per_community: dict[int, int] = {}
     for p in passes:

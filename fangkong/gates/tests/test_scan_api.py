@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime, timedelta
 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from fangkong.accounts.services import _scan_tokens
 from fangkong.gates.models import Scan
@@ -94,6 +95,26 @@ def test_batch_is_idempotent_and_flags_offline_double_exits(api_client, temp_pas
     again = c.post("/api/v1/scans/batch", {"scans": scans}, content_type="application/json").json()
     assert [x["replayed"] for x in again["results"]] == [True, True]
     assert Scan.objects.count() == 2
+
+
+def test_a_scan_time_ahead_of_the_servers_clock_beyond_the_tolerance_is_refused(api_client, temp_pass):
+    """One tolerance for every client-supplied time (core.dates): a gate's clock may run 5 minutes fast."""
+    from fangkong.core.dates import CLIENT_CLOCK_TOLERANCE
+
+    c = api_client("guard")
+    now = timezone.now()
+    late = (now + CLIENT_CLOCK_TOLERANCE + timedelta(minutes=1)).isoformat()
+    r = c.post("/api/v1/scans", body(temp_pass, client_id="f1", scanned_at=late), content_type="application/json")
+    assert r.status_code == 400
+    assert r.json()["errors"][0]["field"] == "scanned_at" and r.json()["errors"][0]["code"] == "in_future"
+    batch = c.post("/api/v1/scans/batch", {"scans": [body(temp_pass, client_id="f2", scanned_at=late)]},
+                   content_type="application/json")
+    assert batch.status_code == 400 and batch.json()["errors"][0]["code"] == "in_future"
+    assert not Scan.objects.exists()
+    ahead = (now + CLIENT_CLOCK_TOLERANCE - timedelta(minutes=1)).replace(tzinfo=None).isoformat()  # Shanghai
+    ok = c.post("/api/v1/scans", body(temp_pass, client_id="f3", scanned_at=ahead), content_type="application/json")
+    assert ok.status_code == 200 and ok.json()["decision"] == "allow"
+    assert Scan.objects.get().scanned_at == timezone.make_aware(datetime.fromisoformat(ahead))
 
 
 def test_scan_history_gates_passes_revoke_ban_and_sync(api_client, temp_pass, personas, places):

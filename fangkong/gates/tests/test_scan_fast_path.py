@@ -1,5 +1,6 @@
 """The shortcuts on the scan path keep the contract: the answer is the schema's, the API keeps its
-headers and locale, the token's user is a whole user, and statements bind their parameters server-side."""
+headers and locale, the token's user is a whole user, and the scan's statements are prepared. The
+shortcuts themselves are tested in fangkong/core/tests (test_db, test_middleware, test_internals)."""
 
 from __future__ import annotations
 
@@ -8,15 +9,9 @@ import json
 import pytest
 from django.conf import settings
 from django.db import connection
-from django.http import HttpResponse
-from django.middleware.locale import LocaleMiddleware
-from django.test import RequestFactory
-from django.utils import translation
 from ninja.responses import NinjaJSONEncoder
 
 from fangkong.accounts.services import token_authenticate, token_get_or_create
-from fangkong.core.db import binding_cursor
-from fangkong.core.middleware import ApiLocaleMiddleware
 from fangkong.gates.api import ScanOut
 
 
@@ -78,17 +73,6 @@ def test_token_user_is_a_whole_user(personas):
     assert all(token_authenticate(bad) is None for bad in ("nope", "", "x" * 201))
 
 
-@pytest.mark.django_db
-def test_binding_cursor_sends_parameters_apart_on_postgresql():
-    with binding_cursor() as cur:
-        cur.execute("SELECT %s + 1, %s", [41, "[]"])
-        assert cur.fetchone() == (42, "[]")
-        if connection.vendor == "postgresql":
-            import psycopg
-
-            assert isinstance(cur.cursor, psycopg.Cursor) and not isinstance(cur.cursor, psycopg.ClientCursor)
-
-
 @pytest.mark.django_db(transaction=True)
 def test_scan_statements_are_prepared_once_per_connection_and_orm_queries_never(api_client, temp_pass, settings):
     """PostgreSQL plans the pass SELECT and the record once per connection, not on every scan; Django's
@@ -115,24 +99,6 @@ def test_scan_statements_are_prepared_once_per_connection_and_orm_queries_never(
     connection.close()
     assert c.post("/api/v1/scans", body(temp_pass), content_type="application/json").status_code == 200
     assert prepared() == []
-
-
-@pytest.mark.parametrize("cookie, accept", [
-    (None, None), (None, "en"), (None, "en-GB,en;q=0.8"), (None, "zh-CN,zh;q=0.9"), (None, "fr, de;q=0.5"),
-    ("en", "zh-CN"), ("zh-hans", "en"), ("xx", "en"),
-])
-def test_the_api_locale_step_answers_as_djangos(cookie, accept):
-    def answer(middleware_class) -> tuple:
-        rf = RequestFactory()
-        headers = {"HTTP_ACCEPT_LANGUAGE": accept} if accept else {}
-        request = rf.post("/api/v1/scans", **headers)
-        if cookie:
-            request.COOKIES[settings.LANGUAGE_COOKIE_NAME] = cookie
-        with translation.override(None):
-            response = middleware_class(lambda r: HttpResponse(translation.get_language()))(request)
-        return request.LANGUAGE_CODE, response.content, response["Content-Language"], response["Vary"]
-
-    assert answer(ApiLocaleMiddleware) == answer(LocaleMiddleware)
 
 
 def test_api_language_follows_the_language_cookie(api_client, temp_pass):

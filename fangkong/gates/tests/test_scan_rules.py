@@ -44,6 +44,19 @@ def test_the_day_turns_at_midnight_in_shanghai(personas, temp_pass):
     assert sorted(ExitCount.objects.values_list("day", flat=True)) == [date(2026, 11, 28), date(2026, 11, 29)]
 
 
+def test_an_exit_quota_of_zero_lets_nobody_out(personas, temp_pass, places):
+    from fangkong.policy.services import policy_set
+
+    policy_set(actor=personas["leader"], key="exit_quota", value={"temporary": 0}, community=places["home"],
+               effective_from=date(2020, 1, 1))
+    out = scan(personas, temp_pass)
+    assert (out.decision, out.reasons, out.scan.conflict) == ("deny", ["exit_quota_reached"], False)
+    offline = scan(personas, temp_pass, client_id="o1", scanned_at=datetime(2026, 11, 29, 9, 0, tzinfo=SH))
+    assert (offline.decision, offline.scan.conflict) == ("deny", True)  # the device let them out: flagged
+    assert not ExitCount.objects.exists()
+    assert scan(personas, temp_pass, "in").decision == "allow"
+
+
 def test_a_denied_exit_does_not_use_the_quota(personas, temp_pass):
     assert scan(personas, temp_pass, id_number=None).reasons == ["id_required"]
     assert not ExitCount.objects.exists()
