@@ -17,14 +17,16 @@ from django.test import Client
 
 from fangkong.observation.models import ReportLink
 from fangkong.observation.returnees import link_issue
+from tests.e2e.conftest import _no_csp_violations, browser, pw, staff_page  # noqa: F401 -- fixtures
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
 def _python(tmp_path: Path, *args: str, env: dict[str, str]) -> subprocess.CompletedProcess:
     """`python …` with the project's settings, a fresh data dir and only the given settings."""
+    # Not even the browser tests' DJANGO_ALLOW_ASYNC_UNSAFE: the check would rightly refuse it in production.
     clean = {k: v for k, v in os.environ.items() if not k.startswith(("FANGKONG_", "DATABASE_URL", "SECRET_KEY",
-                                                                       "ALLOWED_HOSTS", "CSRF_"))}
+                                                                       "ALLOWED_HOSTS", "CSRF_", "DJANGO_"))}
     clean |= {"DJANGO_SETTINGS_MODULE": "fangkong.settings", "FANGKONG_DATA_DIR": str(tmp_path / "data"), **env}
     return subprocess.run([sys.executable, *args], capture_output=True, text=True, env=clean,
                           cwd=ROOT, timeout=120, check=False)
@@ -153,6 +155,20 @@ def test_no_template_has_an_inline_script_or_event_handler(template):
     assert not re.search(r"<style\b|\sstyle\s*=", text), "inline style"
 
 
+@pytest.mark.browser
+def test_the_print_button_prints_under_the_policy(
+    transactional_db, live_server, personas, resident_link,
+    staff_page,  # noqa: F811 -- the fixture imported above
+):
+    link, _token = resident_link
+    _, page = staff_page("office")
+    page.goto(f"/observation/links/{link.pk}/")
+    # (a statement list: Playwright would call an expression whose value is a function)
+    page.evaluate("window.printed = 0; window.print = () => { window.printed += 1; }; null")
+    page.locator("button[data-print]").click()
+    assert page.evaluate("window.printed") == 1
+
+
 def test_htmx_adds_no_style_element(client):
     page = client.get("/accounts/login/").content.decode()
     assert """<meta name="htmx-config" content='{"includeIndicatorStyles":false""" in page
@@ -179,6 +195,18 @@ def test_the_api_schema_is_public_when_configured(db, settings):
     settings.FANGKONG_PUBLIC_API_DOCS = True
     response = Client().get("/api/v1/openapi.json")
     assert response.status_code == 200 and "/api/v1/people" in response.json()["paths"]
+
+
+@pytest.mark.browser
+def test_the_api_docs_page_works_under_the_policy(
+    transactional_db, live_server, personas,
+    staff_page,  # noqa: F811 -- the fixture imported above
+):
+    from playwright.sync_api import expect
+
+    _, page = staff_page("office")
+    page.goto("/api/v1/docs")
+    expect(page.locator(".swagger-ui .opblock").first).to_be_visible()
 
 
 def test_the_docs_page_loads_its_scripts_from_our_static_files(personas):

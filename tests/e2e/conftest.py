@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Iterator
 
 import pytest
@@ -63,3 +64,30 @@ def browser(pw) -> Iterator:
     b = launch(pw)
     yield b
     b.close()
+
+
+@pytest.fixture
+def staff_page(browser, live_server) -> Iterator:
+    """Log a persona in through the login form in a fresh phone-sized context: `staff_page("office")`
+    → (context, page); `remember=True` ticks "keep me logged in"."""
+    from playwright.sync_api import expect
+
+    contexts = []
+
+    def log_in(username: str, *, remember: bool = False):
+        context = browser.new_context(base_url=live_server.url, **PHONE)
+        context.set_default_timeout(10_000)
+        contexts.append(context)
+        page = context.new_page()
+        page.goto("/accounts/login/")
+        page.locator("input[name=username]").fill(username)
+        page.locator("input[name=password]").fill("pw-" + username)
+        if remember:
+            page.locator("input[name=remember]").check()
+        page.locator("form button[type=submit]").click()
+        expect(page).not_to_have_url(re.compile(r"/accounts/login/"))
+        return context, page
+
+    yield log_in
+    for context in contexts:
+        context.close()

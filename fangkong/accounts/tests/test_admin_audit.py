@@ -1,17 +1,15 @@
 """Changes made in Django's admin leave the same trail as any other: users, their roles and scope grants are
-in the audit log (field names, never values), and a policy value cannot be deleted to rewrite history."""
+in the audit log (field names, never values). (Policy values, which the admin may not delete:
+fangkong/policy/tests/test_admin_delete.py.)"""
 
 from __future__ import annotations
 
-from datetime import date
 from html.parser import HTMLParser
 
 import pytest
 from django.test import Client
 
 from fangkong.accounts.models import AuditEntry, ScopeGrant, User
-from fangkong.core.errors import Conflict
-from fangkong.policy.models import PolicyValue
 
 USERS = "/admin/accounts/user/"
 
@@ -180,30 +178,3 @@ def test_users_created_by_code_are_audited(db):
     user = user_create(username="scripted", password="x", role="guard")
     entry = AuditEntry.objects.get(object_type="user", object_id=str(user.pk))
     assert entry.action == "create" and entry.via == "command" and "role" in entry.fields
-
-
-# --- policy values ----------------------------------------------------------------------------------------
-
-
-@pytest.fixture
-def policy_value(personas, places) -> PolicyValue:
-    return PolicyValue.objects.create(key="observation_days", value=21, community=places["home"],
-                                      effective_from=date(2026, 11, 1), set_by=personas["admin"])
-
-
-def test_a_policy_value_cannot_be_deleted_in_the_admin(superuser, policy_value):
-    url = f"/admin/policy/policyvalue/{policy_value.pk}/delete/"
-    assert superuser.get(url).status_code == 403
-    assert superuser.post(url, {"post": "yes"}).status_code == 403
-    listing = superuser.get("/admin/policy/policyvalue/")
-    assert listing.status_code == 200 and b"delete_selected" not in listing.content
-    r = superuser.post("/admin/policy/policyvalue/", {"action": "delete_selected",
-                                                      "_selected_action": [policy_value.pk], "post": "yes"})
-    assert r.status_code in (200, 302)
-    assert PolicyValue.objects.filter(pk=policy_value.pk).exists()
-
-
-def test_the_model_refuses_to_delete_a_policy_value(policy_value):
-    with pytest.raises(Conflict):
-        policy_value.delete()
-    assert PolicyValue.objects.filter(pk=policy_value.pk).exists()
