@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from fangkong.core.dates import client_date
 from fangkong.core.errors import FieldError
 from fangkong.core.identifiers import normalise_plate
+from fangkong.core.params import int_param
 from fangkong.gates.models import Incident, Scan
 
 MIN_TEMPERATURE, MAX_TEMPERATURE = Decimal("30.0"), Decimal("45.0")  # as the scan API (POST /api/v1/scans)
@@ -153,14 +154,25 @@ class ClientDateTimeField(forms.DateTimeField):
             raise forms.ValidationError(exc.message, code=exc.code) from None
 
 
+class StaffField(forms.ModelMultipleChoiceField):
+    """Users by id. An id that is no database id (past 64 bits, negative) is refused like an unknown one
+    before the lookup, which SQLite cannot even compare with such a number."""
+
+    def _check_values(self, value):
+        for pk in value if isinstance(value, list | tuple) else ():
+            if int_param(pk) is None:
+                raise forms.ValidationError(self.error_messages["invalid_pk_value"], code="invalid_pk_value",
+                                            params={"pk": pk})
+        return super()._check_values(value)
+
+
 class ShiftForm(forms.Form):
     gate = forms.ModelChoiceField(label=_("Gate"), queryset=None)
     starts_at = ClientDateTimeField(label=_("Starts"))
     ends_at = ClientDateTimeField(label=_("Ends"))
     leader = forms.ModelChoiceField(label=_("Leader on duty"), queryset=None,
                                     help_text=_("A member of the community's working group"))
-    staff = forms.ModelMultipleChoiceField(label=_("Staff"), queryset=None, required=False,
-                                           widget=forms.CheckboxSelectMultiple)
+    staff = StaffField(label=_("Staff"), queryset=None, required=False, widget=forms.CheckboxSelectMultiple)
 
     def __init__(self, *args, gates, leaders, staff, staff_communities: dict[int, set[int]], **kwargs) -> None:
         super().__init__(*args, **kwargs)

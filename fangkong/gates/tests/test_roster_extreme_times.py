@@ -1,6 +1,6 @@
-"""A shift typed at the ends of the calendar is a form error on the roster page, never a server error. A shift
-starting 0001-01-01T00:00 once ended in a 500: Asia/Shanghai's midnight of that day lies before the first
-instant Python can express in UTC, where the database stores it."""
+"""A shift typed at the ends of the calendar, or with staff named by an id no database holds, is a form error on
+the roster page, never a server error. A shift starting 0001-01-01T00:00 once ended in a 500: Asia/Shanghai's
+midnight of that day lies before the first instant Python can express in UTC, where the database stores it."""
 
 from __future__ import annotations
 
@@ -32,4 +32,14 @@ def test_a_shift_at_the_ends_of_the_calendar_is_a_form_error(login, gates, leade
     assert r.status_code == 422
     error = re.search(r'id="id_starts_at_error">(.*?)</ul>', r.content.decode(), re.S)
     assert error and "Dates lie between 2000 and 2100" in error.group(1)
+    assert not Shift.objects.exists()
+
+
+@pytest.mark.parametrize("staff", ["9223372036854775808", "1" + "0" * 30, "-1"])
+def test_a_staff_id_that_is_no_database_id_is_a_form_error(login, gates, leader_on_duty, staff):
+    """SQLite cannot compare a number past 64 bits: the lookup of such a user once ended in a 500."""
+    r = login("leader").post("/gate/roster/", {"gate": gates["east"].pk, "starts_at": "2026-11-29T08:00",
+                                               "ends_at": "2026-11-29T16:00", "leader": leader_on_duty.pk,
+                                               "staff": [staff]})
+    assert r.status_code == 422 and re.search(r'id="id_staff_error"', r.content.decode())
     assert not Shift.objects.exists()
