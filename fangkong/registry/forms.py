@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from fangkong.core.errors import Code
 from fangkong.registry.errors import RegistryCode
+from fangkong.registry.importing.read import SUFFIXES, UNSUPPORTED_TYPE_MESSAGE
 from fangkong.registry.models import Membership, Person
 
 
@@ -41,7 +42,7 @@ class PersonForm(forms.Form):
 
 class ImportForm(forms.Form):
     community = forms.ChoiceField(label=_("Community"))
-    file = forms.FileField(label=_("File (.xlsx or .csv)"))
+    file = forms.FileField(label=_("File (.xlsx, .xls, .ods or .csv)"))
 
     def __init__(self, *args, communities=(), **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -49,8 +50,8 @@ class ImportForm(forms.Form):
 
     def clean_file(self):
         f = self.cleaned_data["file"]
-        if not f.name.lower().endswith((".xlsx", ".csv")):
-            raise forms.ValidationError(_("Upload an .xlsx or .csv file"), code=RegistryCode.UNSUPPORTED_TYPE)
+        if not f.name.lower().endswith(SUFFIXES):
+            raise forms.ValidationError(UNSUPPORTED_TYPE_MESSAGE, code=RegistryCode.UNSUPPORTED_TYPE)
         if f.size > 30 * 1024 * 1024:
             raise forms.ValidationError(_("A file is at most 30 MB"), code=Code.TOO_LARGE)
         return f

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import uuid
+from pathlib import Path
 from urllib.parse import quote
 
 from django.conf import settings
@@ -131,8 +132,8 @@ def import_start(request):
         upload = form.cleaned_data["file"]
         folder = settings.MEDIA_ROOT / "imports"
         folder.mkdir(parents=True, exist_ok=True)
-        suffix = ".xlsx" if upload.name.lower().endswith(".xlsx") else ".csv"
-        path = folder / f"{uuid.uuid4().hex}{suffix}"
+        # The reader goes by the suffix, which the form has checked: keep it, and nothing else of the name.
+        path = folder / f"{uuid.uuid4().hex}{Path(upload.name).suffix.lower()}"
         with path.open("wb") as out:
             for chunk in upload.chunks():
                 out.write(chunk)
