@@ -31,6 +31,7 @@ class Sample:
     """The URL's arguments for the sample world, and where that object lives."""
 
     kwargs: dict
+    data: dict | None = None  # what a form that takes only POST is sent
     community_id: int | None = None
     grid_id: int | None = None
     street_id: int | None = None
@@ -58,8 +59,7 @@ def world(places, personas, make_person):
     followup_record(actor=office, obs=obs, temperature="38.0")  # a fever: an alert to name
     report = report_by_office(actor=office, community=home, data=ReportData(
         from_place="湖北省武汉市", arrival_date=local_today(), person_id=landlord.pk))
-    link, _token = link_issue(actor=office, person=landlord, kind="landlord")
-    _self_link, self_token = link_issue(actor=office, person=person, kind="followup")
+    self_link, self_token = link_issue(actor=office, person=person, kind="followup")
     _landlord_link, landlord_token = link_issue(actor=office, person=landlord, kind="landlord")
     site = site_create(actor=personas["admin"], street=home.street, name="样本隔离点", capacity=10)
     job = ImportJob.objects.create(community=home, created_by=office, filename="x.csv", stored_path="/nonexistent")
@@ -78,7 +78,8 @@ def world(places, personas, make_person):
         "observation": Sample({"pk": obs.pk}, **in_grid),
         "alert": Sample({"pk": obs.alerts.get().pk}, **in_grid),
         "report": Sample({"pk": report.pk}, **in_grid),
-        "link": Sample({"pk": link.pk}, **in_grid),
+        "link": Sample({"pk": self_link.pk}, **in_grid),
+        "landlord_link": Sample({}, data={"kind": "landlord", "person": landlord.pk}, **in_grid),
         "site": Sample({"pk": site.pk}, street_id=home.street_id),
         "import_job": Sample({"pk": job.pk}, **in_community),
         "issue_job": Sample({"job_id": issue_job}, **in_community),
@@ -114,6 +115,7 @@ SAMPLE_OF: dict[str, str] = {
     "observation:alert_close": "alert",
     "observation:returnee_confirm": "report",
     "observation:returnee_reject": "report",
+    "observation:link_issue": "landlord_link",
     "observation:link_detail": "link",
     "observation:link_revoke": "link",
     "observation:site_detail": "site",
@@ -150,6 +152,8 @@ def test_every_page_declares_who_may_open_it():
 
 def test_every_page_that_names_an_object_has_a_sample():
     missing = [name for name, pattern in PAGES if pattern.pattern.regex.groups and name not in SAMPLE_OF]
+    missing += [name for name, pattern in PAGES if getattr(pattern.callback, "access", None)
+                and pattern.callback.access.within != Within.NOTHING and name not in SAMPLE_OF]
     assert not missing, f"add a sample object to SAMPLE_OF for: {missing}"
 
 
@@ -195,15 +199,16 @@ def test_every_page_for_every_persona(name, world, personas):
     pattern = dict(PAGES)[name]
     access: Access = pattern.callback.access
     sample = world[SAMPLE_OF[name]] if name in SAMPLE_OF else None
-    url = reverse(name, kwargs=sample.kwargs if sample else None)
+    url = reverse(name, kwargs=sample.kwargs or None if sample else None)
     method = "get" if "GET" in access.methods else "post"
+    data = sample.data if sample and method == "post" else None
     got, want = {}, {}
     for who in [None, *personas]:
         persona = personas[who] if who else None
         client = Client()
         if persona is not None:
             client.force_login(persona)
-        response = getattr(client, method)(url)
+        response = getattr(client, method)(url, data)
         got[who or "anonymous"] = outcome(response, access)
         want[who or "anonymous"] = expected(access, persona, sample)
     assert got == want
@@ -217,5 +222,5 @@ def test_a_method_the_page_does_not_take_is_405(world, personas):
         if access is None or "GET" in access.methods:
             continue
         sample = world[SAMPLE_OF[name]] if name in SAMPLE_OF else None
-        assert c.get(reverse(name, kwargs=sample.kwargs if sample else None)).status_code == 405, name
+        assert c.get(reverse(name, kwargs=sample.kwargs or None if sample else None)).status_code == 405, name
 

@@ -13,19 +13,18 @@ from datetime import timedelta
 from functools import lru_cache
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.contrib.staticfiles import finders
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
 
+from fangkong.accounts.access import Within, page
 from fangkong.accounts.roles import Perm, role_can
 from fangkong.accounts.scope import Scope, scope_of
 from fangkong.accounts.selectors import user_communities, users_with_perm_in_scope
 from fangkong.accounts.services import require
-from fangkong.core.errors import DomainError, FieldError, NotFound
+from fangkong.core.errors import DomainError, FieldError, NotFound, PermissionDenied
 from fangkong.core.forms import form_add_domain_error
 from fangkong.core.identifiers import mask_name
 from fangkong.gates.forms import MAX_OCCUPANTS, IncidentForm, ScanForm, ShiftForm, VisitorForm, occupant_forms
@@ -47,11 +46,11 @@ def _camera_library() -> str | None:
 
 
 def _gate(request, code: str) -> Gate:
-    """The gate the user may scan at: 403 without Perm.SCAN or outside the scope, 404 if unknown."""
-    require(request.user, Perm.SCAN)
+    """The gate the user may scan at (the page checked Perm.SCAN): 404 if unknown or outside the scope, as
+    every page answers for an object the user may not see."""
     try:
         info = gate_for_scan(actor=request.user, code=code)
-    except FieldError as exc:
+    except (FieldError, PermissionDenied) as exc:
         raise NotFound(_("No such gate")) from exc
     gate = Gate.objects.select_related("community").filter(pk=info.id).first()
     if gate is None:
@@ -94,8 +93,7 @@ def _console_context(request, gate: Gate, **extra) -> dict:
     }
 
 
-@login_required
-@require_GET
+@page(Perm.SCAN, within=Within.COMMUNITY, methods=("GET", "HEAD"))
 def console(request, code: str):
     gate = _gate(request, code)
     return render(request, "gates/console.html", _console_context(request, gate))
@@ -111,8 +109,7 @@ def _scan_errors(head: ScanForm, rows: list, vehicle: bool) -> list[dict]:
     return errors
 
 
-@login_required
-@require_POST
+@page(Perm.SCAN, within=Within.COMMUNITY, methods=("POST",))
 def scan(request, code: str):
     gate = _gate(request, code)
     vehicle = bool(request.POST.get("vehicle")) and gate.kind != Gate.Kind.PEDESTRIAN
@@ -165,7 +162,7 @@ def _visitor_answer(visitor: Visitor) -> dict:
     }
 
 
-@login_required
+@page(Perm.SCAN, within=Within.COMMUNITY)
 def visitor(request, code: str):
     gate = _gate(request, code)
     form = VisitorForm(request.POST or None, initial={"plate": request.GET.get("plate", "")[:16]})
@@ -195,8 +192,7 @@ def visitor(request, code: str):
     return render(request, "gates/visitor.html", {"gate": gate, "form": form, "answer": answer}, status=status)
 
 
-@login_required
-@require_GET
+@page(Perm.SCAN, within=Within.COMMUNITY, methods=("GET", "HEAD"))
 def household_options(request, code: str):
     """Addresses of the gate's community matching what the guard typed, for the visitor form's list."""
     gate = _gate(request, code)
@@ -211,7 +207,7 @@ def household_options(request, code: str):
 # --- incidents ------------------------------------------------------------------------------------------
 
 
-@login_required
+@page(Perm.SCAN, within=Within.COMMUNITY)
 def incident(request, code: str):
     gate = _gate(request, code)
     can_revoke = role_can(request.user.role, Perm.REVOKE_PASSES)
@@ -270,9 +266,8 @@ def _shift_form(request, scope, gates: list[Gate]) -> ShiftForm:
     )
 
 
-@login_required
+@page(Perm.VIEW_WORKGROUP)
 def roster(request):
-    require(request.user, Perm.VIEW_WORKGROUP)
     scope = scope_of(request.user)
     gates = list(Gate.objects.for_scope(scope).select_related("community").order_by("community__code", "code"))
     can_manage = role_can(request.user.role, Perm.MANAGE_ROSTER)
@@ -311,10 +306,8 @@ def roster(request):
     }, status=status)
 
 
-@login_required
-@require_GET
+@page(Perm.VIEW_WORKGROUP, methods=("GET", "HEAD"))
 def index(request):
-    require(request.user, Perm.VIEW_WORKGROUP)
     gates = list(Gate.objects.for_scope(scope_of(request.user)).select_related("community")
                  .order_by("community__code", "code"))
     now = timezone.now()

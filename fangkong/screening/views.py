@@ -11,14 +11,13 @@ import re
 import uuid
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.db.models import F
 from django.forms.utils import ErrorDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
 
+from fangkong.accounts.access import Within, page
 from fangkong.accounts.roles import Perm, role_can
 from fangkong.accounts.scope import scope_of
 from fangkong.accounts.services import require
@@ -63,9 +62,8 @@ def _field_errors(exc: DomainError) -> list[FieldError]:
 # --- rounds ---------------------------------------------------------------------------------------------
 
 
-@login_required
+@page(Perm.VIEW_SCREENING)
 def round_list(request):
-    require(request.user, Perm.VIEW_SCREENING)
     can_manage = role_can(request.user.role, Perm.MANAGE_SCREENING)
     form = None
     if can_manage:
@@ -113,8 +111,7 @@ def _never_seen_page(request, coverage):
     return page
 
 
-@login_required
-@require_GET
+@page(Perm.VIEW_SCREENING, within=Within.COMMUNITY, methods=("GET", "HEAD"))
 def round_detail(request, pk: int):
     rnd = selectors.round_get(actor=request.user, pk=pk)
     grid_id = int_param(request.GET.get("grid"))
@@ -130,8 +127,7 @@ def round_detail(request, pk: int):
     })
 
 
-@login_required
-@require_POST
+@page(Perm.MANAGE_SCREENING, within=Within.COMMUNITY, methods=("POST",))
 def round_close(request, pk: int):
     rnd = selectors.round_get(actor=request.user, pk=pk)
     services.round_close(actor=request.user, rnd=rnd)
@@ -151,8 +147,7 @@ def _open_round(request, pk: int) -> Round | None:
     return rnd
 
 
-@login_required
-@require_GET
+@page(Perm.SCREEN, within=Within.COMMUNITY, methods=("GET", "HEAD"))
 def visit_start(request, pk: int):
     """Pick a door: the actor's own remaining households first, then the rest; or search by address."""
     rnd = _open_round(request, pk)
@@ -195,7 +190,7 @@ def _quiet(*forms) -> None:
         f._errors = ErrorDict()
 
 
-@login_required
+@page(Perm.SCREEN, within=Within.GRID)
 def visit_record(request, pk: int, hh: int):
     rnd = _open_round(request, pk)
     if rnd is None:
@@ -275,10 +270,8 @@ def _try_record(request, rnd, household, form, member_forms, new_forms) -> Visit
 # --- daily changes --------------------------------------------------------------------------------------
 
 
-@login_required
-@require_GET
+@page(Perm.SCREEN, methods=("GET", "HEAD"))
 def changes(request):
-    require(request.user, Perm.SCREEN)
     communities = list(registry_selectors.community_list(actor=request.user).order_by("code"))
     form = ChangesForm(request.GET or None)
     d = {}

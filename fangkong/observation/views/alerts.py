@@ -3,15 +3,13 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
 
+from fangkong.accounts.access import Within, page
 from fangkong.accounts.roles import Perm, role_can
 from fangkong.accounts.scope import scope_of
-from fangkong.accounts.services import require
 from fangkong.core.errors import DomainError
 from fangkong.core.identifiers import mask_name
 from fangkong.core.paging import page_of
@@ -48,23 +46,19 @@ def _alert_page(request, *, close_forms: dict | None = None, status: int = 200):
     }, status=status)
 
 
-@login_required
-@require_GET
+@page(Perm.VIEW_OBSERVATION, methods=("GET", "HEAD"))
 def alert_list(request):
-    require(request.user, Perm.VIEW_OBSERVATION)
     return _alert_page(request)
 
 
-@login_required
-@require_POST
+@page(Perm.FOLLOW_UP, within=Within.GRID, methods=("POST",))
 def alert_acknowledge_view(request, pk: int):
     alert = alert_acknowledge(actor=request.user, alert=selectors.alert_get(actor=request.user, pk=pk))
     messages.success(request, _("Alert acknowledged: %(name)s.") % {"name": mask_name(alert.person.name)})
     return redirect(next_url(request, reverse("observation:alert_list")))
 
 
-@login_required
-@require_POST
+@page(Perm.FOLLOW_UP, within=Within.GRID, methods=("POST",))
 def alert_close_view(request, pk: int):
     alert = selectors.alert_get(actor=request.user, pk=pk)
     form = AlertCloseForm(request.POST, auto_id=f"id_alert{alert.pk}_%s")

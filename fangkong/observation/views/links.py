@@ -4,12 +4,11 @@ revoking it."""
 from __future__ import annotations
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
 
+from fangkong.accounts.access import Within, page
 from fangkong.accounts.roles import Perm
 from fangkong.accounts.services import require
 from fangkong.core.dates import local_today
@@ -24,11 +23,9 @@ from fangkong.observation.views.reports import returnee_page
 from fangkong.policy.selectors import policy_values_cached
 
 
-@login_required
-@require_POST
+@page(Perm.CONFIRM_RETURNEES, within=Within.GRID, methods=("POST",))
 def link_issue_view(request):
     """A landlord's link (from the landlords list) or a resident's (by ID number)."""
-    require(request.user, Perm.CONFIRM_RETURNEES)
     kind = request.POST.get("kind", "")
     if kind not in (ReportLink.Kind.LANDLORD, ReportLink.Kind.RESIDENT):
         raise NotFound(_("Unknown kind of link"))
@@ -65,8 +62,7 @@ def _link(request, pk: int) -> ReportLink:
     return link
 
 
-@login_required
-@require_GET
+@page(Perm.VIEW_OBSERVATION, within=Within.GRID, methods=("GET", "HEAD"))
 def link_detail(request, pk: int):
     """The link's URL and QR code, on a page that prints as a card for the landlord or resident."""
     link = _link(request, pk)
@@ -81,8 +77,8 @@ def link_detail(request, pk: int):
     })
 
 
-@login_required
-@require_POST
+# A landlord's or resident's link needs CONFIRM_RETURNEES, a follow-up link FOLLOW_UP (the service).
+@page(Perm.VIEW_OBSERVATION, within=Within.GRID, methods=("POST",))
 def link_revoke_view(request, pk: int):
     link = _link(request, pk)
     returnees.link_revoke(actor=request.user, link=link)

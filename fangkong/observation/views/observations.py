@@ -7,12 +7,11 @@ import uuid
 from datetime import timedelta
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
 
+from fangkong.accounts.access import Within, page
 from fangkong.accounts.roles import Perm, role_can
 from fangkong.accounts.scope import scope_of
 from fangkong.accounts.selectors import users_with_perm_in_scope
@@ -79,9 +78,8 @@ def _observation_list_page(request, *, start_form=None, start_person=None, statu
     }, status=status)
 
 
-@login_required
+@page(Perm.VIEW_OBSERVATION)
 def observation_list(request):
-    require(request.user, Perm.VIEW_OBSERVATION)
     if request.method != "POST":
         return _observation_list_page(request)
     require(request.user, Perm.MANAGE_OBSERVATION)
@@ -139,14 +137,12 @@ def _detail_page(request, obs: Observation, *, status: int = 200, **forms):
     }, status=status)
 
 
-@login_required
-@require_GET
+@page(Perm.VIEW_OBSERVATION, within=Within.GRID, methods=("GET", "HEAD"))
 def observation_detail(request, pk: int):
     return _detail_page(request, selectors.observation_get(actor=request.user, pk=pk))
 
 
-@login_required
-@require_POST
+@page(Perm.FOLLOW_UP, within=Within.GRID, methods=("POST",))
 def observation_followup(request, pk: int):
     obs = selectors.observation_get(actor=request.user, pk=pk)
     require(request.user, Perm.FOLLOW_UP)
@@ -168,8 +164,7 @@ def observation_followup(request, pk: int):
     return _detail_page(request, obs, followup_form=form, status=422)
 
 
-@login_required
-@require_POST
+@page(Perm.MANAGE_OBSERVATION, within=Within.GRID, methods=("POST",))
 def observation_extend_view(request, pk: int):
     obs = selectors.observation_get(actor=request.user, pk=pk)
     require(request.user, Perm.MANAGE_OBSERVATION)
@@ -186,8 +181,7 @@ def observation_extend_view(request, pk: int):
     return _detail_page(request, obs, extend_form=form, status=422)
 
 
-@login_required
-@require_POST
+@page(Perm.MANAGE_OBSERVATION, within=Within.GRID, methods=("POST",))
 def observation_end_view(request, pk: int):
     obs = selectors.observation_get(actor=request.user, pk=pk)
     require(request.user, Perm.MANAGE_OBSERVATION)
@@ -204,8 +198,7 @@ def observation_end_view(request, pk: int):
     return _detail_page(request, obs, end_form=form, status=422)
 
 
-@login_required
-@require_POST
+@page(Perm.FOLLOW_UP, within=Within.GRID, methods=("POST",))
 def observation_link(request, pk: int):
     """Issue (or renew) the self-report link of the person under observation."""
     obs = selectors.observation_get(actor=request.user, pk=pk)

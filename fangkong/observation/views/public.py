@@ -9,6 +9,7 @@ from functools import wraps
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
+from fangkong.accounts.access import public_page
 from fangkong.core.dates import local_today
 from fangkong.core.errors import DomainError
 from fangkong.core.identifiers import mask_name
@@ -22,6 +23,7 @@ from fangkong.observation.views.common import put_errors, with_symptom_labels
 def _public(view):
     """No login; the token in the path is the key: keep it out of referrers, caches and search engines."""
 
+    @public_page()
     @wraps(view)
     def wrapped(request, token: str):
         response = view(request, token)

@@ -4,13 +4,12 @@ and its confirmation or rejection of a report."""
 from __future__ import annotations
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
 
+from fangkong.accounts.access import Within, page
 from fangkong.accounts.roles import Perm, role_can
 from fangkong.accounts.scope import scope_of
 from fangkong.accounts.services import require
@@ -86,10 +85,9 @@ def returnee_page(request, *, office_form=None, resident_form=None, rows: dict |
     return render(request, "observation/returnee_list.html", context, status=status)
 
 
-@login_required
+@page(Perm.VIEW_OBSERVATION)
 def returnee_list(request):
     """GET: the reports and landlords. POST: the office enters a report (by phone, at the desk)."""
-    require(request.user, Perm.VIEW_OBSERVATION)
     if request.method != "POST":
         return returnee_page(request)
     require(request.user, Perm.CONFIRM_RETURNEES)
@@ -118,8 +116,7 @@ def _report(request, pk: int) -> ReturneeReport:
     return selectors.report_get(actor=request.user, pk=pk)
 
 
-@login_required
-@require_POST
+@page(Perm.CONFIRM_RETURNEES, within=Within.GRID, methods=("POST",))
 def returnee_confirm(request, pk: int):
     report = _report(request, pk)
     form = ConfirmForm(request.POST, auto_id=f"id_confirm{report.pk}_%s")
@@ -138,8 +135,7 @@ def returnee_confirm(request, pk: int):
     return returnee_page(request, rows={report.pk: {"confirm": form}}, status=422)
 
 
-@login_required
-@require_POST
+@page(Perm.CONFIRM_RETURNEES, within=Within.GRID, methods=("POST",))
 def returnee_reject(request, pk: int):
     report = _report(request, pk)
     form = RejectForm(request.POST, auto_id=f"id_reject{report.pk}_%s")
@@ -154,11 +150,9 @@ def returnee_reject(request, pk: int):
     return returnee_page(request, rows={report.pk: {"reject": form}}, status=422)
 
 
-@login_required
-@require_GET
+@page(Perm.CONFIRM_RETURNEES, methods=("GET", "HEAD"))
 def household_options(request):
     """Addresses matching what was typed, for the household fields' lists."""
-    require(request.user, Perm.CONFIRM_RETURNEES)
     q = request.GET.get("household", "").strip()[:100]
     addresses = []
     if len(q) >= 2:

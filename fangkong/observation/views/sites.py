@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
+from fangkong.accounts.access import page
 from fangkong.accounts.roles import Perm, role_can
 from fangkong.accounts.services import require
 from fangkong.core.errors import DomainError
@@ -16,9 +16,8 @@ from fangkong.observation.services import site_create
 from fangkong.observation.views.common import put_errors
 
 
-@login_required
+@page(Perm.VIEW_OBSERVATION)
 def site_list(request):
-    require(request.user, Perm.VIEW_OBSERVATION)
     can_manage = role_can(request.user.role, Perm.MANAGE_OBSERVATION)
     form = SiteForm(request.POST or None, streets=selectors.site_streets(actor=request.user)) if can_manage else None
     status = 200
