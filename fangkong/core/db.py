@@ -112,9 +112,13 @@ def statement(conn: BaseDatabaseWrapper, sql: str, *, params: Sequence[Field | N
     """`params`: for each %s of `sql` in order, the field its value is written to or compared with
     (None: sent as it is). `columns`: for each result column, the field it reads (None: as it is)."""
     adapters = tuple((i, a) for i, f in enumerate(params) if f is not None and (a := param_adapter(f, conn)))
-    converters = tuple((i, tuple(funcs), f.cached_col) for i, f in enumerate(columns)
-                       if f is not None and (funcs := db_converters(f, conn)))
-    return Statement(sql, conn.alias, adapters, converters)
+    converters = []
+    for i, f in enumerate(columns):
+        if f is not None:
+            funcs, col = db_converters(f, conn)
+            if funcs:
+                converters.append((i, tuple(funcs), col))
+    return Statement(sql, conn.alias, adapters, tuple(converters))
 
 
 T = TypeVar("T")

@@ -34,6 +34,7 @@ from django.core.handlers.exception import convert_exception_to_response
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.backends.utils import CursorWrapper
 from django.db.models import Field
+from django.db.models.expressions import Col
 from django.http import HttpRequest, HttpResponse
 from django.urls import ResolverMatch, URLResolver, get_resolver
 from django.utils.module_loading import import_string
@@ -90,11 +91,11 @@ def in_atomic_block(conn: BaseDatabaseWrapper) -> bool:
 # --- Result columns ----------------------------------------------------------------------------------
 
 
-def db_converters(field: Field, conn: BaseDatabaseWrapper) -> list[Callable]:
-    """The functions the ORM's compiler applies to `field`'s column as read from this database, each
-    called as `f(value, field.cached_col, conn)` (SQLite returns dates as text, for one)."""
+def db_converters(field: Field, conn: BaseDatabaseWrapper) -> tuple[list[Callable], Col]:
+    """The functions the ORM's compiler applies to `field`'s column as read from this database (SQLite
+    returns dates as text, for one), each called as `f(value, column, conn)`, and that column."""
     col = field.cached_col
-    return conn.ops.get_db_converters(col) + col.get_db_converters(conn)
+    return conn.ops.get_db_converters(col) + col.get_db_converters(conn), col
 
 
 def json_text(cls: type[json.JSONEncoder] | None = None) -> Callable[[Any], str | None]:

@@ -90,27 +90,28 @@ def _build(conn: BaseDatabaseWrapper) -> ScanStatements:
     def fields(model: type, names: tuple[str, ...]) -> list:
         return [model._meta.get_field(n) for n in names]
 
-    gates_field = Pass._meta.get_field("gates")
+    gates_field = Pass._meta.get_field("gates")  # empty: valid at every gate of the community
     through = gates_field.remote_field.through
     quote = conn.ops.quote_name
-    allowed_at = (f"{table_name(conn, through)} g WHERE g.{quote(gates_field.m2m_column_name())} = p.{col(Pass, 'id')}")
-    select = (
-        f"SELECT {', '.join(f'p.{col(Pass, n)}' for n in _PASS_FIELDS)}, "  # noqa: S608 -- names from the models
-        f"{', '.join(f'h.{col(Person, n)}' for n in _HOLDER_FIELDS)}, "
-        f"EXISTS (SELECT 1 FROM {allowed_at}), "
-        f"EXISTS (SELECT 1 FROM {allowed_at} AND g.{quote(gates_field.m2m_reverse_name())} = %s), "
-        f"EXISTS (SELECT 1 FROM {table_name(conn, Ban)} b WHERE b.{col(Ban, 'community')} = %s "
-        f"AND b.{col(Ban, 'id_number_hash')} = h.{col(Person, 'id_number_hash')} "
-        f"AND b.{col(Ban, 'lifted_at')} IS NULL) "
-        f"FROM {table_name(conn, Pass)} p JOIN {table_name(conn, Person)} h "
-        f"ON h.{col(Person, 'id')} = p.{col(Pass, 'person')} WHERE p.{{key}} = %s"
-    )
+    gates_of_pass = (f"{table_name(conn, through)} g "
+                     f"WHERE g.{quote(gates_field.m2m_column_name())} = p.{col(Pass, 'id')}")
     columns = [*fields(Pass, _PASS_FIELDS), *fields(Person, _HOLDER_FIELDS), None, None, None]
 
     def pass_by(key: str) -> Statement:
+        sql = (
+            f"SELECT {', '.join(f'p.{col(Pass, n)}' for n in _PASS_FIELDS)}, "  # noqa: S608 -- names from the models
+            f"{', '.join(f'h.{col(Person, n)}' for n in _HOLDER_FIELDS)}, "
+            f"EXISTS (SELECT 1 FROM {gates_of_pass}), "
+            f"EXISTS (SELECT 1 FROM {gates_of_pass} AND g.{quote(gates_field.m2m_reverse_name())} = %s), "
+            f"EXISTS (SELECT 1 FROM {table_name(conn, Ban)} b WHERE b.{col(Ban, 'community')} = %s "
+            f"AND b.{col(Ban, 'id_number_hash')} = h.{col(Person, 'id_number_hash')} "
+            f"AND b.{col(Ban, 'lifted_at')} IS NULL) "
+            f"FROM {table_name(conn, Pass)} p JOIN {table_name(conn, Person)} h "
+            f"ON h.{col(Person, 'id')} = p.{col(Pass, 'person')} WHERE p.{col(Pass, key)} = %s"
+        )
         params = [through._meta.get_field(gates_field.m2m_reverse_field_name()), Ban._meta.get_field("community"),
                   Pass._meta.get_field(key)]
-        return statement(conn, select.format(key=col(Pass, key)), params=params, columns=columns)
+        return statement(conn, sql, params=params, columns=columns)
 
     scan_table = table_name(conn, Scan)
     scan_fields = fields(Scan, SCAN_FIELDS)

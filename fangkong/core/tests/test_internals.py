@@ -191,7 +191,8 @@ def test_db_converters_are_what_the_compiler_applies():
         from_compiler = {i: [_converter(f) for f in funcs] for i, (funcs, _) in compiler.get_converters(cols).items()}
         fields: list[Field] = [col.target for col in cols]
         ours = {i: [_converter(c) for c in funcs] for i, f in enumerate(fields)
-                if (funcs := internals.db_converters(f, connection))}
+                if (funcs := internals.db_converters(f, connection)[0])}
+        assert all(internals.db_converters(f, connection)[1] is f.cached_col for f in fields)
         assert ours == from_compiler, model
         checked += len(fields)
     assert checked > 100
