@@ -49,7 +49,6 @@ def import_people(
 
 
 def _import(actor: User, community: Community, path: Path, report: Progress, via: str) -> ImportResult:
-    columns, rows = read_rows(path)
     grids = {}
     for g in community.grids.all():
         grids[str(g.number)] = grids[g.name] = g
@@ -58,7 +57,11 @@ def _import(actor: User, community: Community, path: Path, report: Progress, via
         tags[t.code] = tags[t.name] = tags[t.name_en.lower()] = t
     ctx = Context(community=community, grids=grids, tags=tags, today=local_today())
 
-    checked = check_rows(columns, rows, ctx, report)
+    columns, rows = read_rows(path)
+    try:
+        checked = check_rows(columns, rows, ctx, report)
+    finally:
+        rows.close()  # the checks may stop early (too many rows or problems): so does a sheet's reader
     if checked.errors:
         return ImportResult(ok=False, rows=len(checked.records), errors=checked.errors)
 

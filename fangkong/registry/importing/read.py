@@ -33,7 +33,7 @@ SUFFIXES = (*SPREADSHEET_SUFFIXES, ".csv")  # what the upload form and the comma
 Rows = Generator[tuple[int, list[str]], None, None]  # (row number as the spreadsheet shows it, cell texts)
 
 _READ_SHEET = Path(__file__).with_name("read_sheet.py")
-READ_SECONDS = 300  # a 200,000-row sheet is read in seconds
+READ_SECONDS = 300  # to parse the sheet; a 200,000-row sheet takes seconds
 
 # Excel, WPS and LibreOffice keep a number to 15 significant digits (a double holds 15 to 17):
 # an 18-digit ID number typed as a number has already lost its last digits in the file.
@@ -83,6 +83,7 @@ def read_rows(path: Path) -> tuple[list[Column | None], Rows]:
     present = {c.key for c in columns if c}
     missing = [c.header for c in COLUMNS if c.required and c.key not in present]
     if missing:
+        rows.close()  # a spreadsheet's reader process stops now, not when the generator is collected
         raise ImportFileError(ImportCode.MISSING_COLUMNS, _("Missing required columns: %(cols)s"),
                               {"cols": "、".join(missing)}, columns=missing)
     return columns, rows
@@ -105,10 +106,13 @@ def _sheet_rows(path: Path) -> Rows:
     """The rows of the first sheet, read by read_sheet.py in a process of its own (see there why)."""
     child = subprocess.Popen([sys.executable, "-I", str(_READ_SHEET), str(path)], stdin=subprocess.DEVNULL,
                              stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
-    deadline = threading.Timer(READ_SECONDS, child.kill)  # a reader that hangs is an unreadable file
+    # calamine parses the whole sheet before the first message; one that takes longer is unreadable.
+    # Afterwards the child only hands over rows as fast as the checks take them, which may be slow.
+    deadline = threading.Timer(READ_SECONDS, child.kill)
     deadline.start()
     try:
         status = _receive(child)
+        deadline.cancel()
         if status is None:
             raise _crashed()
         if status[0] == "unreadable":

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 import shutil
 import struct
+import subprocess
 import zipfile
 from datetime import date, datetime
 from pathlib import Path
@@ -289,6 +290,28 @@ def test_a_sheet_with_a_cell_in_the_last_column_and_row_is_refused_not_fatal(pla
     wb.active["XFD1048576"] = "x"
     wb.save(path)
     assert refused(places, personas, path).code == "unreadable_file"
+
+
+@pytest.mark.parametrize("stop", ["too_many_rows", "missing_columns"])
+def test_the_reader_process_ends_when_the_import_stops_early(stop, places, personas, tmp_path, monkeypatch):
+    children = []
+    popen = subprocess.Popen
+
+    def spy(*args, **kwargs):
+        children.append(popen(*args, **kwargs))
+        return children[-1]
+
+    monkeypatch.setattr(importing.read.subprocess, "Popen", spy)
+    if stop == "too_many_rows":
+        monkeypatch.setattr(importing.check, "MAX_ROWS", 2)
+        path = write_xlsx(tmp_path / "long.xlsx", good_rows())
+    else:
+        path = write_xlsx(tmp_path / "cols.xlsx", good_rows(), headers=[h for h in HEADERS if h != "姓名"])
+    with pytest.raises(ImportFileError) as exc:
+        import_people(actor=personas["office"], community=places["home"], path=path)
+    assert exc.value.code == stop and Person.objects.count() == 0
+    [child] = children
+    assert child.returncode is not None  # ended and reaped, not left running
 
 
 # ---- the template -----------------------------------------------------------------------------------
