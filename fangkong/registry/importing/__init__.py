@@ -1,6 +1,7 @@
 """Import households and people from a spreadsheet (xlsx, xls, ods) or csv: all or nothing.
 
-    read.py      the file → its columns and rows of cell texts (python-calamine; csv)
+    read.py      the file → its columns and rows of cell texts (csv here; spreadsheets by read_sheet.py,
+                 python-calamine in a process of its own, so that a file that crashes it cannot crash us)
     check.py     every row checked, ID numbers against the file and the database; the row-level report
     write.py     the checked rows inserted in bulk, inside the caller's transaction
     people.py    import_people: read → check → write in one transaction, or the report and nothing written
