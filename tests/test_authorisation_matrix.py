@@ -40,6 +40,7 @@ class Sample:
 @pytest.fixture
 def world(places, personas, make_person):
     """One object of every kind a page can name, in grid 1 of the home community, made by the real services."""
+    from fangkong.accounts.models import SecurityAlert
     from fangkong.gates.models import Gate
     from fangkong.observation.returnees import ReportData, link_issue, report_by_office
     from fangkong.observation.services import followup_record, observation_start, site_create
@@ -65,6 +66,7 @@ def world(places, personas, make_person):
     job = ImportJob.objects.create(community=home, created_by=office, filename="x.csv", stored_path="/nonexistent")
     issue_job = bulk_issue_start(actor=office, community=home, kind="resident", group="registered",
                                  valid_from=local_today(), valid_until=local_today() + timedelta(days=30))
+    security_alert = SecurityAlert.objects.create(kind=SecurityAlert.Kind.SEARCH_BLOCKED, user=personas["street"])
     in_grid = {"community_id": home.pk, "grid_id": places["grid1"].pk}
     in_community = {"community_id": home.pk}
     return {
@@ -85,11 +87,13 @@ def world(places, personas, make_person):
         "issue_job": Sample({"job_id": issue_job}, **in_community),
         "landlord_token": Sample({"token": landlord_token}),
         "self_token": Sample({"token": self_token}),
+        "security_alert": Sample({"pk": security_alert.pk}),
     }
 
 
 # Which sample each URL that names an object takes. A new such URL needs a line here.
 SAMPLE_OF: dict[str, str] = {
+    "accounts:security_alert_close": "security_alert",
     "registry:person_detail": "person",
     "registry:person_reveal": "person_reveal",
     "registry:household_detail": "household",

@@ -28,6 +28,7 @@ class Perm(StrEnum):
     VIEW_POLICY = "view_policy"
     EDIT_POLICY = "edit_policy"
     VIEW_AUDIT = "view_audit"
+    MANAGE_SECURITY = "manage_security"
     VIEW_WORKGROUP = "view_workgroup"
     EDIT_WORKGROUP = "edit_workgroup"
     ISSUE_PASSES = "issue_passes"
@@ -43,6 +44,8 @@ class Perm(StrEnum):
     MANAGE_OBSERVATION = "manage_observation"
     FOLLOW_UP = "follow_up"
     CONFIRM_RETURNEES = "confirm_returnees"
+    VIEW_SCANS = "view_scans"
+    VIEW_HEALTH = "view_health"
 
 
 R = Role
@@ -60,6 +63,8 @@ PERMISSIONS: dict[Perm, set[Role]] = {
     Perm.VIEW_POLICY: _ALL_DESK | {R.STREET_OFFICE, R.GRID_WORKER, R.GUARD},
     Perm.EDIT_POLICY: {R.ADMINISTRATOR, R.STREET_OFFICE, R.COMMUNITY_LEADER},
     Perm.VIEW_AUDIT: {R.ADMINISTRATOR, R.COMMUNITY_LEADER},
+    # Security alerts (a user's identifier searches paused) concern users across communities.
+    Perm.MANAGE_SECURITY: {R.ADMINISTRATOR},
     Perm.VIEW_WORKGROUP: _ALL_DESK | {R.STREET_OFFICE, R.GRID_WORKER, R.GUARD, R.VOLUNTEER},
     Perm.EDIT_WORKGROUP: {R.ADMINISTRATOR, R.COMMUNITY_LEADER, R.OFFICE_STAFF},
     Perm.ISSUE_PASSES: {R.ADMINISTRATOR, R.COMMUNITY_LEADER, R.OFFICE_STAFF},
@@ -80,6 +85,14 @@ PERMISSIONS: dict[Perm, set[Role]] = {
     Perm.MANAGE_OBSERVATION: {R.ADMINISTRATOR, R.COMMUNITY_LEADER, R.OFFICE_STAFF},
     Perm.FOLLOW_UP: _ALL_DESK | {R.GRID_WORKER},
     Perm.CONFIRM_RETURNEES: {R.ADMINISTRATOR, R.COMMUNITY_LEADER, R.OFFICE_STAFF},
+    # The gate register (who went in and out, when): for those on gate duty and those who follow people
+    # up, each in their scope; the street office has no gate or health duty and reads no one's movements.
+    Perm.VIEW_SCANS: _ALL_DESK | {R.GUARD, R.VOLUNTEER, R.GRID_WORKER},
+    # Health information outside the observation pages: temperatures and fever at gates, key-area
+    # flags beside names, passes suspended for observation. The same roles as VIEW_OBSERVATION, named
+    # apart so that every place showing health data reads one permission (docs/permissions.md). A guard
+    # still sees the temperature of the person in front of them: the scan's answer, not a list.
+    Perm.VIEW_HEALTH: _ALL_DESK | {R.GRID_WORKER},
 }
 
 

@@ -11,8 +11,8 @@ from collections.abc import Iterable
 
 from django.db.models import Q, QuerySet
 
-from fangkong.accounts.models import ScopeGrant, User
-from fangkong.accounts.roles import PERMISSIONS, Perm, Role
+from fangkong.accounts.models import ScopeGrant, SecurityAlert, User
+from fangkong.accounts.roles import PERMISSIONS, Perm, Role, role_can
 from fangkong.accounts.scope import Scope
 
 
@@ -69,3 +69,10 @@ def me_describe(*, user: User) -> dict:
         "communities": sorted({c for _s, c, _gc, _g in grants if c}),
         "grids": sorted({f"{gc}/{g}" for _s, _c, gc, g in grants if gc}),
     }
+
+
+def security_alerts_open(*, actor: User) -> QuerySet[SecurityAlert]:
+    """Open security alerts, for the administrators who must look at them; nothing for anyone else."""
+    if not role_can(actor.role, Perm.MANAGE_SECURITY):
+        return SecurityAlert.objects.none()
+    return SecurityAlert.objects.filter(closed_at__isnull=True).select_related("user")

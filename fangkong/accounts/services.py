@@ -7,13 +7,14 @@ from collections.abc import Iterable
 
 from django.db import DEFAULT_DB_ALIAS, transaction
 from django.db.backends.base.base import BaseDatabaseWrapper
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from fangkong.accounts.models import ApiToken, AuditEntry, ScopeGrant, User
+from fangkong.accounts.models import ApiToken, AuditEntry, ScopeGrant, SecurityAlert, User
 from fangkong.accounts.roles import Perm, Role, role_can
 from fangkong.core import crypto
 from fangkong.core.db import PerDatabase, Statement, binding_cursor, column_name, statement, table_name
-from fangkong.core.errors import PermissionDenied
+from fangkong.core.errors import NotFound, PermissionDenied
 from fangkong.core.localcache import TTLCache
 
 
@@ -223,3 +224,18 @@ def token_authenticate_for_scans(key: str) -> User | None:
         if user is not None:
             _scan_tokens.put(key_hash, user)
     return user
+
+
+@transaction.atomic
+def security_alert_close(*, actor: User, alert_id: int) -> SecurityAlert:
+    """An administrator has looked at the alert; closing a paused-search alert lifts the pause."""
+    require(actor, Perm.MANAGE_SECURITY)
+    alert = SecurityAlert.objects.select_for_update().filter(pk=alert_id).first()
+    if alert is None:
+        raise NotFound(_("No such alert"))
+    if alert.closed_at is None:
+        alert.closed_at, alert.closed_by = timezone.now(), actor
+        alert.save(update_fields=["closed_at", "closed_by"])
+        audit_record(actor=actor, action="update", object_type="security_alert", object_id=alert.pk,
+                     fields=["closed_at"])
+    return alert

@@ -5,12 +5,14 @@ from functools import wraps
 from importlib import import_module
 
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth import get_user
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.views import redirect_to_login
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 
 from fangkong.accounts.access import page
 from fangkong.accounts.bearer import BearerToken
@@ -19,6 +21,8 @@ from fangkong.accounts.forms import LoginForm
 from fangkong.accounts.models import AuditEntry
 from fangkong.accounts.roles import Perm
 from fangkong.accounts.scope import scope_of
+from fangkong.accounts.selectors import security_alerts_open
+from fangkong.accounts.services import security_alert_close as security_alert_close_service
 from fangkong.core.paging import page_of
 
 
@@ -59,7 +63,15 @@ def audit_log(request):
     return render(request, "accounts/audit_log.html", {
         "page": page_of(request, entries.select_related("actor"), 100),
         "actions": AuditEntry.Action.choices, "action": action,
+        "security_alerts": list(security_alerts_open(actor=request.user)[:50]),
     })
+
+
+@page(Perm.MANAGE_SECURITY, methods=("POST",))
+def security_alert_close(request, pk: int):
+    security_alert_close_service(actor=request.user, alert_id=pk)
+    messages.success(request, _("Alert closed"))
+    return redirect("accounts:audit_log")
 
 
 def _session_user(request: HttpRequest):
