@@ -321,7 +321,7 @@ SECURE_PROXY_SSL_HEADER = _proxy_ssl_header(env("FANGKONG_PROXY_SSL_HEADER", "X-
 # address, and ten wrong passwords would lock everybody out.
 FANGKONG_PROXY_HOPS = int(env("FANGKONG_PROXY_HOPS", "1" if SECURE_PROXY_SSL_HEADER else "0") or "0")
 
-# Every page and API answer (fangkong/core/headers.py): scripts and styles from our own static files only
+# Every page, the API's docs page included (fangkong/core/headers.py): scripts and styles from our own static files only
 # (no inline script, no eval); images also from data: and blob: (QR codes, the camera's frames); the
 # camera's stream is a MediaStream, which media-src does not govern.
 CONTENT_SECURITY_POLICY = {
