@@ -1,0 +1,242 @@
+"""Every API operation × every identity × an object in scope, in another grid and in another community.
+
+The operations come from the OpenAPI schema; what each needs is declared in one table (`OPERATIONS`): the
+permission, where its object lives, the request, and the fields some roles may not see. From that table
+and each persona's role and scope the test derives the answer each identity must get: no or a bad
+token → 401; a role without the permission → 403; an object outside the scope → 404; otherwise an
+answer that is none of those (for a write, the write's own verdict: 2xx, or 400/409 on the data). A new
+endpoint without a row fails the test.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+import pytest
+from django.test import Client
+
+from fangkong.accounts.access import Within
+from fangkong.accounts.roles import Perm, role_can
+from fangkong.accounts.scope import scope_of
+from fangkong.core.dates import local_today
+from fangkong.core.identifiers import id_check_char
+
+PLACEMENTS = ("here", "other_grid", "other_community")
+
+
+@dataclass
+class Place:
+    """One object of every kind, all in one grid."""
+
+    community: object
+    grid: object
+    person: object
+    pass_: object
+    gate: object
+    round: object
+    observation: object
+    alert: object
+    report: object
+
+
+@dataclass(frozen=True)
+class Op:
+    perm: Perm | None  # None: any valid token
+    within: Within = Within.NOTHING  # where the object named in the path (or the body) lives
+    path: Callable[[Place], dict] = lambda p: {}
+    body: Callable[[Place, int], dict] | None = None  # n: a number unique to the request
+    query: dict = field(default_factory=dict)
+    # field → the roles that see its value; the others get null (or the field is left out)
+    fields: dict[str, Callable[[str], bool]] = field(default_factory=dict)
+
+
+def _new_id(n: int) -> str:
+    first17 = f"37021219850101{n % 1000:03d}"
+    return first17 + id_check_char(first17)
+
+
+def _reveals_id(role: str) -> bool:
+    return role_can(role, Perm.REVEAL_ID_NUMBER)
+
+
+OPERATIONS: dict[str, Op] = {
+    "GET /me": Op(None),
+    "GET /communities": Op(None),
+    "GET /grids": Op(None),
+    "GET /households": Op(Perm.VIEW_REGISTRY),
+    "GET /households/{pk}": Op(Perm.VIEW_REGISTRY, Within.GRID, lambda p: {"pk": p.person.household_id}),
+    "GET /people": Op(Perm.VIEW_REGISTRY),
+    "POST /people": Op(Perm.EDIT_REGISTRY, Within.GRID, body=lambda p, n: {
+        "name": "新居民", "id_number": _new_id(n), "household": p.person.household_id, "relation": "other"}),
+    "GET /people/{pk}": Op(Perm.VIEW_REGISTRY, Within.GRID, lambda p: {"pk": p.person.pk},
+                           fields={"age": _reveals_id}),
+    "GET /communities/{code}/policy": Op(Perm.VIEW_POLICY, Within.COMMUNITY, lambda p: {"code": p.community.code}),
+    "GET /communities/{code}/working-group": Op(Perm.VIEW_WORKGROUP, Within.COMMUNITY,
+                                                lambda p: {"code": p.community.code}),
+    "POST /scans": Op(Perm.SCAN, Within.COMMUNITY, body=lambda p, n: {
+        "gate": p.gate.code, "direction": "in", "code": p.pass_.number, "temperature": "36.5"}),
+    "GET /scans": Op(Perm.SCAN),
+    "POST /scans/batch": Op(Perm.SCAN, Within.COMMUNITY, body=lambda p, n: {"scans": [{
+        "gate": p.gate.code, "direction": "in", "code": p.pass_.number, "temperature": "36.5",
+        "client_id": f"matrix-{n}", "scanned_at": (local_today()).isoformat() + "T08:00:00+08:00"}]}),
+    "GET /gates": Op(None),  # names and codes of the gates in scope: nothing personal
+    "GET /gates/{code}/sync": Op(Perm.SCAN, Within.COMMUNITY, lambda p: {"code": p.gate.code}),
+    "GET /passes": Op(Perm.VIEW_PASSES),
+    "GET /passes/{number}": Op(Perm.VIEW_PASSES, Within.COMMUNITY, lambda p: {"number": p.pass_.number}),
+    "POST /passes/{number}/revoke": Op(Perm.REVOKE_PASSES, Within.COMMUNITY, lambda p: {"number": p.pass_.number},
+                                      body=lambda p, n: {"reason": "矩阵测试"}),
+    "POST /bans": Op(Perm.REVOKE_PASSES, Within.COMMUNITY, body=lambda p, n: {
+        "id_number": p.person.id_number, "reason": "矩阵测试", "community": p.community.code}),
+    "GET /screening/rounds": Op(Perm.VIEW_SCREENING),
+    "POST /screening/rounds": Op(Perm.MANAGE_SCREENING, Within.COMMUNITY, body=lambda p, n: {
+        "community": p.community.code, "name": f"轮次{n}", "starts_on": local_today().isoformat(),
+        "deadline": (local_today() + timedelta(days=3)).isoformat()}),
+    "GET /screening/rounds/{round_id}/coverage": Op(Perm.VIEW_SCREENING, Within.COMMUNITY,
+                                                    lambda p: {"round_id": p.round.pk}),
+    "POST /screening/rounds/{round_id}/visits": Op(Perm.SCREEN, Within.GRID, lambda p: {"round_id": p.round.pk},
+                                                   body=lambda p, n: {"household": p.person.household_id,
+                                                                      "outcome": "nobody_home"}),
+    "GET /screening/rounds/{round_id}/visits": Op(Perm.VIEW_SCREENING, Within.COMMUNITY,
+                                                  lambda p: {"round_id": p.round.pk}),
+    "POST /travel-records": Op(Perm.EDIT_REGISTRY, Within.GRID, body=lambda p, n: {
+        "person": p.person.pk, "place": "湖北省武汉市", "returned_on": local_today().isoformat()}),
+    "GET /screening/changes": Op(Perm.SCREEN),
+    "POST /observations": Op(Perm.MANAGE_OBSERVATION, Within.GRID, body=lambda p, n: {
+        "id_number": p.person.id_number, "kind": "home",
+        "start": local_today().isoformat()}),
+    "GET /observations": Op(Perm.VIEW_OBSERVATION),
+    "GET /observations/{obs_id}": Op(Perm.VIEW_OBSERVATION, Within.GRID, lambda p: {"obs_id": p.observation.pk}),
+    "POST /observations/{obs_id}/followups": Op(Perm.FOLLOW_UP, Within.GRID, lambda p: {"obs_id": p.observation.pk},
+                                                body=lambda p, n: {"temperature": "36.6"}),
+    "POST /observations/{obs_id}/extend": Op(Perm.MANAGE_OBSERVATION, Within.GRID,
+                                             lambda p: {"obs_id": p.observation.pk},
+                                             body=lambda p, n: {"planned_end": (p.observation.planned_end
+                                                                                + timedelta(days=1)).isoformat(),
+                                                                "reason": "矩阵测试"}),
+    "POST /observations/{obs_id}/end": Op(Perm.MANAGE_OBSERVATION, Within.GRID,
+                                          lambda p: {"obs_id": p.observation.pk},
+                                          body=lambda p, n: {"status": "completed"}),
+    "GET /alerts": Op(Perm.VIEW_OBSERVATION),
+    "POST /alerts/{alert_id}/acknowledge": Op(Perm.FOLLOW_UP, Within.GRID, lambda p: {"alert_id": p.alert.pk}),
+    "POST /alerts/{alert_id}/close": Op(Perm.FOLLOW_UP, Within.GRID, lambda p: {"alert_id": p.alert.pk},
+                                        body=lambda p, n: {"action": "已电话联系"}),
+    "GET /returnee-reports": Op(Perm.VIEW_OBSERVATION),
+    "POST /returnee-reports": Op(Perm.CONFIRM_RETURNEES, Within.GRID, body=lambda p, n: {
+        "community": p.community.code, "from_place": "湖北省孝感市", "arrival_date": local_today().isoformat(),
+        "person": p.person.pk}),
+    "POST /returnee-reports/{report_id}/confirm": Op(Perm.CONFIRM_RETURNEES, Within.GRID,
+                                                     lambda p: {"report_id": p.report.pk}, body=lambda p, n: {}),
+    "POST /returnee-reports/{report_id}/reject": Op(Perm.CONFIRM_RETURNEES, Within.GRID,
+                                                    lambda p: {"report_id": p.report.pk},
+                                                    body=lambda p, n: {"reason": "矩阵测试"}),
+    "GET /observation-sites": Op(Perm.VIEW_OBSERVATION),
+}
+
+
+def schema_operations() -> list[str]:
+    from fangkong.api import api
+
+    paths = api.get_openapi_schema(path_prefix="")["paths"]
+    return sorted(f"{method.upper()} {path}" for path, ops in paths.items() for method in ops)
+
+
+def test_every_operation_has_a_row():
+    assert sorted(OPERATIONS) == schema_operations()
+
+
+@pytest.fixture
+def matrix_world(places, personas, make_person):
+    from fangkong.gates.models import Gate
+    from fangkong.observation.returnees import ReportData, report_by_office
+    from fangkong.observation.services import followup_record, observation_start
+    from fangkong.passes.services import pass_issue
+    from fangkong.screening.services import round_create
+
+    admin = personas["admin"]
+
+    def place(grid, tag: str) -> Place:
+        community = grid.community
+        person = make_person(grid, name=f"样本{tag}")
+        neighbour = make_person(grid, name=f"邻居{tag}")
+        gate = Gate.objects.get_or_create(community=community, code=f"{community.code.lower()}-gate",
+                                          defaults={"name": "门岗", "kind": Gate.Kind.BOTH})[0]
+        rnd = round_create(actor=admin, community=community, name=f"轮次{tag}", starts_on=local_today(),
+                           deadline=local_today() + timedelta(days=5))
+        obs = observation_start(actor=admin, person=person, kind="home", start=local_today() - timedelta(days=1),
+                                reason="样本")
+        followup_record(actor=admin, obs=obs, temperature="38.1")
+        report = report_by_office(actor=admin, community=community, data=ReportData(
+            from_place="湖北省武汉市", arrival_date=local_today(), person_id=neighbour.pk))
+        pass_ = pass_issue(actor=admin, person=neighbour, kind="resident", valid_from=local_today(),
+                           valid_until=local_today() + timedelta(days=30))
+        return Place(community, grid, person, pass_, gate, rnd, obs, obs.alerts.get(), report)
+
+    return {"here": place(places["grid1"], "一"), "other_grid": place(places["grid2"], "二"),
+            "other_community": place(places["far"].grids.get(), "九")}
+
+
+def expected(op: Op, role: str | None, scope, where: Place) -> str:
+    if role is None:
+        return "401"
+    if op.perm is not None and not role_can(role, op.perm):
+        return "403"
+    if op.within == Within.GRID and not scope.covers_grid(where.community.pk, where.grid.pk):
+        return "404"
+    if op.within == Within.COMMUNITY and not scope.covers_community(where.community.pk):
+        return "404"
+    return "ok"
+
+
+def verdict(status: int) -> str:
+    assert status < 500, f"a server error: {status}"
+    return str(status) if status in (401, 403, 404) else "ok"
+
+
+_counter = itertools.count(1)
+
+
+@pytest.mark.parametrize("operation", sorted(OPERATIONS))
+def test_every_operation_for_every_identity_and_place(operation, matrix_world, personas, api_client):
+    method, path = operation.split(" ", 1)
+    op = OPERATIONS[operation]
+    identities = {"no token": Client(), "bad token": Client(HTTP_AUTHORIZATION="Bearer fk_not-a-token"),
+                  **{name: api_client(name) for name in personas}}
+    got, want = {}, {}
+    for where_name in PLACEMENTS if op.within != Within.NOTHING else ("here",):
+        where = matrix_world[where_name]
+        url = "/api/v1" + path.format(**op.path(where))
+        for who, client in identities.items():
+            user = personas.get(who)
+            if method == "GET":
+                response = client.get(url, op.query)
+            else:
+                body = op.body(where, next(_counter)) if op.body else {}
+                response = client.post(url, body, content_type="application/json")
+            key = f"{where_name} {who}"
+            got[key] = verdict(response.status_code)
+            want[key] = expected(op, user.role if user else None, scope_of(user) if user else None, where)
+            if got[key] == "ok" and method == "GET" and op.fields and response.status_code == 200:
+                body = response.json()
+                for name, sees in op.fields.items():
+                    if not sees(user.role):
+                        assert body.get(name) is None, f"{who} sees {name} in {operation}"
+    mismatched = {k: (got[k], want[k]) for k in got if got[k] != want[k]}
+    assert not mismatched, f"(got, expected) for {operation}: {mismatched}"
+
+
+@pytest.mark.parametrize("operation", [o for o in sorted(OPERATIONS) if o.startswith("GET ") and "{" not in o])
+def test_lists_hold_nothing_from_outside_the_scope(operation, matrix_world, personas, api_client):
+    """What a list shows for another community's objects: never their ids, names or numbers."""
+    far = matrix_world["other_community"]
+    secrets = {far.person.name, far.pass_.number, far.community.code}
+    for who in personas:
+        if who in ("admin", "outsider"):
+            continue  # the administrator sees everything; the outsider's scope is that community
+        response = api_client(who).get("/api/v1" + operation.split(" ", 1)[1], OPERATIONS[operation].query)
+        if response.status_code == 200:
+            text = response.content.decode()
+            leaked = {s for s in secrets if s and s in text}
+            assert not leaked, f"{who} reads {leaked} in {operation}"
