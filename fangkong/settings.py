@@ -108,7 +108,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     # After WhiteNoise, so static files keep their caching; inside the session middleware, so the idle
-    # expiry it refreshes is saved. Also on the API's shorter chain, where it costs two header writes.
+    # expiry it refreshes is saved. Also on the API's shorter chain, where it costs one header write.
     "fangkong.core.headers.ResponseHeadersMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -140,6 +140,7 @@ TEMPLATES = [
         },
     },
 ]
+
 
 def _private_sqlite_file(name: str | Path) -> None:
     """Names, addresses and health data are in the database in clear: 0600, like the keys. SQLite creates
