@@ -4,7 +4,6 @@ sees only its own communities."""
 from __future__ import annotations
 
 import pytest
-from django.test import Client
 from django.urls import reverse
 
 from fangkong.registry import selectors
@@ -20,19 +19,13 @@ def people(places, make_person):
     }
 
 
-def login(persona) -> Client:
-    c = Client()
-    c.force_login(persona)
-    return c
-
-
 def test_grid_worker_lists_only_their_grid(personas, people):
     names = {p.name for p in selectors.person_list(actor=personas["grid1"])}
     assert names == {"甲一"}
 
 
-def test_grid_worker_cannot_open_another_grids_person_page(personas, people):
-    c = login(personas["grid1"])
+def test_grid_worker_cannot_open_another_grids_person_page(personas, people, login):
+    c = login("grid1")
     assert c.get(reverse("registry:person_detail", args=[people["in_grid1"].pk])).status_code == 200
     other = people["in_grid2"]
     assert c.get(reverse("registry:person_detail", args=[other.pk])).status_code == 404
@@ -79,7 +72,7 @@ def test_outsider_community_leader_sees_nothing_of_ours(personas, people):
     assert {p.name for p in selectors.person_list(actor=personas["outsider"])} == {"丁四"}
 
 
-def test_guard_has_no_registry_access(personas, people):
-    c = login(personas["guard"])
+def test_guard_has_no_registry_access(personas, people, login):
+    c = login("guard")
     assert c.get(reverse("registry:person_list")).status_code == 403
     assert c.get(reverse("registry:person_detail", args=[people["in_grid1"].pk])).status_code == 403
