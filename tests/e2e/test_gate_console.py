@@ -271,7 +271,7 @@ def test_the_camera_reads_the_qr_code_and_submits_it(
     from django.contrib.staticfiles import finders
 
     from fangkong.gates.models import Scan
-    from fangkong.passes.services import pass_qr
+    from fangkong.passes.signing import pass_qr
 
     if not finders.find("vendor/jsqr/jsQR.js"):
         pytest.skip("jsQR is not installed (npm ci): the console has no camera scanning")
