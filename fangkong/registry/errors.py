@@ -22,3 +22,14 @@ class RegistryCode(StrEnum):
     FUTURE_DATE = "future_date"
     NOT_REVEALABLE = "not_revealable"
     UNSUPPORTED_TYPE = "unsupported_type"
+    # the import (registry.importing)
+    UNREADABLE_FILE = "unreadable_file"
+    ENCRYPTED_FILE = "encrypted_file"
+    MISSING_COLUMNS = "missing_columns"
+    TOO_MANY_ROWS = "too_many_rows"
+    UNKNOWN_GRID = "unknown_grid"
+    DUPLICATE_IN_FILE = "duplicate_in_file"
+    LANDLORD_IS_TENANT = "landlord_is_tenant"
+    UNKNOWN_LANDLORD = "unknown_landlord"
+    # An ID number typed as a number: Excel keeps 15 significant digits, an ID number has 18.
+    ID_NUMBER_AS_NUMBER = "id_number_as_number"

@@ -1,35 +1,27 @@
 """What an import refuses: the codes of its own, a problem of the row-level report, a file refused whole.
 
 A row's field codes come from `person_data_from` (`core.errors.Code`, `registry.errors.RegistryCode`);
-the codes below are the import's own. Reasons are kept in Chinese (`reason`) and English
-(`reason_en`): reports are stored, and whoever opens the job page reads them in their language.
+the import's own are `RegistryCode` members too (`ImportCode` names the same enum). Reasons are kept
+in Chinese (`reason`) and English (`reason_en`): reports are stored, and whoever opens the job page
+reads them in their language.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from enum import StrEnum
 
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import override
 
 from fangkong.core.errors import DomainError, FieldError
+from fangkong.registry.errors import RegistryCode
 
 LANGUAGES = ("zh-hans", "en")  # the report's `reason` and `reason_en`
 
 
-class ImportCode(StrEnum):
-    UNREADABLE_FILE = "unreadable_file"
-    ENCRYPTED_FILE = "encrypted_file"
-    MISSING_COLUMNS = "missing_columns"
-    TOO_MANY_ROWS = "too_many_rows"
-    UNKNOWN_GRID = "unknown_grid"
-    DUPLICATE_IN_FILE = "duplicate_in_file"
-    LANDLORD_IS_TENANT = "landlord_is_tenant"
-    UNKNOWN_LANDLORD = "unknown_landlord"
-    # An ID number typed as a number: Excel keeps 15 significant digits, an ID number has 18.
-    ID_NUMBER_AS_NUMBER = "id_number_as_number"
+# The import's codes are members of the registry's one enum; the name stays for the import's modules.
+ImportCode = RegistryCode
 
 
 def in_both(message, params: dict | None = None) -> tuple[str, str]:
