@@ -46,7 +46,7 @@ def test_the_masked_id_attack_is_stopped_before_the_right_candidate_and_leaves_a
     street = api_client("street")
     true = target.id_number
     # The right number is the 15th guess, as in the attack that recovered it in 15 searches.
-    guesses = candidates(true)[:14] + [true]
+    guesses = [*candidates(true)[:14], true]
     answers = [_search(street, g) for g in guesses]
     assert [r.status_code for r in answers[:10]] == [200] * 10
     assert all(r.json()["items"] == [] for r in answers[:10])
