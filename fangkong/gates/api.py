@@ -17,8 +17,9 @@ from fangkong.core.dates import client_instant
 from fangkong.core.errors import FieldError
 from fangkong.core.identifiers import mask_name, normalise_plate
 from fangkong.gates.errors import REASONS, GateCode
-from fangkong.gates.models import Gate, Scan
+from fangkong.gates.models import Gate
 from fangkong.gates.scanning import ScanOutcome, ScanRequest, gate_for_scan, scan_record
+from fangkong.gates.selectors import can_see_health, scan_health, scan_list
 from fangkong.passes import keys
 from fangkong.passes.models import SyncEvent
 
@@ -177,7 +178,8 @@ def scan_batch(request, body: BatchIn):
     return {"results": results, "conflicts": sum(1 for r in results if r["conflict"])}
 
 
-@router.get("/scans", response=list[ScanRecordOut], summary="Recorded scans, newest first")
+@router.get("/scans", response=list[ScanRecordOut],
+            summary="Recorded scans, newest first; temperatures and health reasons for roles with health permission")
 def scans(
     request,
     pass_number: str | None = Query(None, alias="pass", max_length=24, pattern=r"^[0-9]*$"),
@@ -186,21 +188,18 @@ def scans(
     until: Instant | None = None,
     limit: int = Query(100, ge=1, le=1000),
 ):
-    qs = Scan.objects.for_scope(scope_of(request.user)).select_related("gate", "pass_ref")
-    if pass_number:
-        qs = qs.filter(pass_ref__number=pass_number)
-    if gate:
-        qs = qs.filter(gate__code=gate)
-    if since:
-        qs = qs.filter(at__gte=since)
-    if until:
-        qs = qs.filter(at__lt=until)
-    return [
-        {"id": s.id, "gate": s.gate.code, "direction": s.direction, "decision": s.decision, "reasons": s.reasons,
-         "at": s.at, "scanned_at": s.scanned_at, "temperature": s.temperature, "plate": s.plate,
-         "pass_number": s.pass_ref.number if s.pass_ref else None, "client_id": s.client_id, "conflict": s.conflict}
-        for s in qs.order_by("-at", "-id")[:limit]
-    ]
+    qs = scan_list(actor=request.user, pass_number=pass_number, gate=gate, since=since, until=until)
+    health = can_see_health(request.user)
+    out = []
+    for s in qs[:limit]:
+        h = scan_health(s, health=health)
+        out.append({
+            "id": s.id, "gate": s.gate.code, "direction": s.direction, "decision": s.decision, "reasons": h.reasons,
+            "at": s.at, "scanned_at": s.scanned_at, "temperature": h.temperature, "plate": s.plate,
+            "pass_number": s.pass_ref.number if s.pass_ref else None, "client_id": s.client_id,
+            "conflict": s.conflict,
+        })
+    return out
 
 
 @router.get("/gates", response=list[GateOut], summary="Gates in scope")

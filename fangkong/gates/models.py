@@ -42,14 +42,16 @@ class Scan(models.Model):
 
     community = models.ForeignKey("registry.Community", on_delete=models.PROTECT, related_name="+")
     # Every scan writes every index of this table, so none is kept twice: (gate, -at) and
-    # (pass_ref, -at) below serve lookups by gate and by pass, and client_id's uniqueness is a
-    # constraint rather than unique=True, which on PostgreSQL adds a LIKE-pattern twin nobody queries.
+    # (pass_ref, -at) below serve lookups by gate and by pass, and the unique (guard, client_id) those
+    # by guard; a unique constraint rather than unique=True, which on PostgreSQL adds a LIKE-pattern
+    # twin nobody queries.
     gate = models.ForeignKey(Gate, on_delete=models.PROTECT, related_name="scans", db_index=False)
     pass_ref = models.ForeignKey("passes.Pass", null=True, blank=True, on_delete=models.PROTECT,
                                  related_name="scans", db_column="pass_id", db_index=False)
     person = models.ForeignKey("registry.Person", null=True, blank=True, on_delete=models.SET_NULL,
                                related_name="scans")
-    guard = models.ForeignKey("accounts.User", null=True, on_delete=models.SET_NULL, related_name="+")
+    guard = models.ForeignKey("accounts.User", null=True, on_delete=models.SET_NULL, related_name="+",
+                              db_index=False)
     device = models.CharField(max_length=64, blank=True)
     at = models.DateTimeField(db_index=True)
     scanned_at = models.DateTimeField(null=True, blank=True)
@@ -58,6 +60,8 @@ class Scan(models.Model):
     plate = models.CharField(max_length=12, blank=True)
     decision = models.CharField(max_length=5, choices=Decision.choices)
     reasons = models.JSONField(default=list)
+    # The device's id of the scan, unique per user: a retry replays the user's own first answer, and
+    # no one else's id, guessed or replayed, reaches another user's scan.
     client_id = models.CharField(max_length=64, null=True, blank=True)
     conflict = models.BooleanField(default=False)
 
@@ -66,7 +70,7 @@ class Scan(models.Model):
     class Meta:
         ordering = ["-at", "-id"]
         indexes = [models.Index(fields=["pass_ref", "-at"]), models.Index(fields=["gate", "-at"])]
-        constraints = [models.UniqueConstraint(fields=["client_id"], name="scan_client_id_once")]
+        constraints = [models.UniqueConstraint(fields=["guard", "client_id"], name="scan_client_id_once_per_user")]
 
 
 class Shift(models.Model):

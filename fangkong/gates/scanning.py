@@ -11,8 +11,12 @@ here (`_over_quota`), once. Gates, the guard's scope, policy and public keys com
 Races (see docs/concurrency.md):
 - two gates scan one temporary pass's exit at once: the claim is one conditional upsert on
   (pass, day), so the database lets exactly one through;
-- a replayed client_id: the scan's INSERT hits the unique client_id, the statement (or the
-  transaction) and with it the claim rolls back, and the first scan's decision is returned.
+- a replayed client_id: the scan's INSERT hits the unique (guard, client_id), the statement (or the
+  transaction) and with it the claim rolls back, and the first scan's decision is returned. A
+  client_id is the user's own: another user's identical one is a new scan, never their answer.
+
+A pass of another community is answered as a number that does not exist (`unknown_pass`, nothing of
+the pass or its holder, no ID comparison): a gate is not a lookup of other communities' passes.
 """
 
 from __future__ import annotations
@@ -127,7 +131,7 @@ def _rules(req: ScanRequest, gate: GateInfo, p: PassRow, version: int | None, da
         reasons.append(ScanReason.PASS_EXPIRED)
     if day < p.valid_from:
         reasons.append(ScanReason.PASS_NOT_YET_VALID)
-    if p.community_id != gate.community_id or (p.restricted and not p.at_gate):
+    if p.restricted and not p.at_gate:
         reasons.append(ScanReason.GATE_NOT_ALLOWED)
     if p.banned:
         reasons.append(ScanReason.BANNED)
@@ -178,6 +182,8 @@ def scan_record(*, actor: User, req: ScanRequest) -> ScanOutcome:
             number = code.replace(" ", "").replace("-", "")
             if number.isdigit() and len(number) <= 24:
                 p = load_pass(cur, gate_id=gate.id, community_id=gate.community_id, number=number)
+        if p is not None and p.community_id != gate.community_id:
+            p = None  # not this community's: nothing about it may reach the gate
         if p is None and not reasons:
             reasons = [ScanReason.UNKNOWN_PASS]
         if p is not None:
@@ -205,7 +211,7 @@ def scan_record(*, actor: User, req: ScanRequest) -> ScanOutcome:
         except IntegrityError:
             if not req.client_id:
                 raise
-            first = Scan.objects.select_related("pass_ref__person").get(client_id=req.client_id)
+            first = Scan.objects.select_related("pass_ref__person").get(guard=actor, client_id=req.client_id)
             row = pass_row(first.pass_ref) if first.pass_ref else None
             return ScanOutcome(scan=RecordedScan.of(first), pass_=row, replayed=True, reasons=first.reasons)
     scan = RecordedScan(scan_id, record["decision"], record["reasons"], now, record["conflict"], req.temperature)

@@ -197,12 +197,19 @@ class FollowUp(models.Model):
     source = models.CharField(max_length=8, choices=Source.choices, default=Source.WORKER)
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
                                     related_name="+")
-    client_id = models.CharField(max_length=64, null=True, blank=True, unique=True)
+    # Unique per user (a self-report's, with no user, is namespaced by its link): a retry replays the
+    # user's own follow-up, and another's id, guessed or replayed, neither returns nor swallows theirs.
+    client_id = models.CharField(max_length=64, null=True, blank=True)
 
     class Meta:
         verbose_name = _("follow-up")
         ordering = ["-at", "-id"]
         indexes = [models.Index(fields=["observation", "day", "slot"])]
+        constraints = [
+            models.UniqueConstraint(fields=["recorded_by", "client_id"], name="followup_client_id_once_per_user"),
+            models.UniqueConstraint(fields=["client_id"], condition=models.Q(recorded_by__isnull=True),
+                                    name="followup_client_id_once_self"),
+        ]
 
 
 class Alert(models.Model):

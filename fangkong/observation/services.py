@@ -209,8 +209,8 @@ def followup_record(
     """
     if actor is not None:
         require(actor, Perm.FOLLOW_UP)
-    if client_id:
-        earlier = FollowUp.objects.filter(client_id=client_id).first()
+    if client_id:  # the user's own id only (a self-report's: its link's); see FollowUp.client_id
+        earlier = FollowUp.objects.filter(recorded_by=actor, client_id=client_id).first()
         if earlier is not None:
             if earlier.observation_id != obs.pk:
                 raise FieldError("client_id", ObservationCode.CLIENT_ID_TAKEN,
@@ -240,7 +240,7 @@ def followup_record(
                 source=source, recorded_by=actor, client_id=client_id or None,
             )
     except IntegrityError:  # the same client_id raced in from a retry
-        earlier = FollowUp.objects.get(client_id=client_id)
+        earlier = FollowUp.objects.get(recorded_by=actor, client_id=client_id)
         if earlier.observation_id != obs.pk:
             raise FieldError("client_id", ObservationCode.CLIENT_ID_TAKEN,
                              _("This client id belongs to another follow-up")) from None

@@ -7,12 +7,12 @@ from django.utils.translation import gettext as _
 from fangkong.accounts.roles import Perm
 from fangkong.observation.models import Alert, FollowUp, Observation, ReturneeReport
 from fangkong.registry.models import Person
-from fangkong.registry.timeline import Event, register
+from fangkong.registry.timeline import Can, Event, register
 
 
 # Reports, observations, temperatures and alerts are health data: for those who follow people up.
 @register(perm=Perm.VIEW_OBSERVATION)
-def _observation(person: Person) -> list[Event]:
+def _observation(person: Person, can: Can) -> list[Event]:
     events = []
     for r in ReturneeReport.objects.filter(person=person):
         events.append(Event(r.reported_at, "returnee",

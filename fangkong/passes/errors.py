@@ -1,4 +1,4 @@
-"""Reason codes of a scan decision: stable, part of the API contract.
+"""Reason codes of a scan decision, and the passes app's own refusals: stable, part of the API contract.
 
 They live here, below gates, because passes refuses with some of them too (a revoked pass cannot be
 reissued or printed: `pass_revoked`); the scan (`gates.scanning`) and the gate's visitor register
@@ -24,6 +24,9 @@ class ScanReason(StrEnum):
     TEMPERATURE_REQUIRED = "temperature_required"
     FEVER = "fever"
     EXIT_QUOTA_REACHED = "exit_quota_reached"
+    # Never a decision's reason: how `fever` and `under_observation` read in the gate register for a
+    # role without health permission (gates.selectors).
+    HEALTH_CHECK = "health_check"
 
 
 # What the guard reads for each reason; keyed by the codes as plain strings, as they come back from
@@ -42,4 +45,12 @@ REASONS: dict[str, Promise] = {
     ScanReason.TEMPERATURE_REQUIRED: _("Take the temperature first"),
     ScanReason.FEVER: _("Temperature at or above the fever threshold"),
     ScanReason.EXIT_QUOTA_REACHED: _("The exits allowed today have been used"),
+    ScanReason.HEALTH_CHECK: _("Held for a health reason"),
 }
+
+
+class PassCode(StrEnum):
+    """Refusals of the passes app's own requests."""
+
+    # Passes are suspended while their holder is under observation: filtering by it lists who is.
+    HEALTH_PERMISSION_REQUIRED = "health_permission_required"

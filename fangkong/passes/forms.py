@@ -20,9 +20,13 @@ class PassFilterForm(forms.Form):
                                choices=[("", _("All statuses")), *Pass.Status.choices])
     community = forms.TypedChoiceField(label=_("Community"), required=False, coerce=int, empty_value=None)
 
-    def __init__(self, *args, communities=(), **kwargs) -> None:
+    def __init__(self, *args, communities=(), suspended: bool = True, **kwargs) -> None:
+        """`suspended`: whether the reader may filter by the suspended status (health permission)."""
         super().__init__(*args, **kwargs)
         self.fields["community"].choices = [("", _("All communities"))] + [(c.id, c.name) for c in communities]
+        if not suspended:
+            self.fields["status"].choices = [c for c in self.fields["status"].choices
+                                             if c[0] != Pass.Status.SUSPENDED]
 
 
 class BulkIssueForm(forms.Form):

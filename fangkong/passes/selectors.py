@@ -9,10 +9,11 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from fangkong.accounts.models import User
-from fangkong.accounts.roles import Perm
+from fangkong.accounts.roles import Perm, role_can
 from fangkong.accounts.scope import scope_of
 from fangkong.accounts.services import require
 from fangkong.core.errors import FieldError, NotFound
+from fangkong.passes.errors import PassCode
 from fangkong.passes.models import Pass
 from fangkong.registry.models import Community, Person
 
@@ -43,9 +44,19 @@ def _filtered(qs: QuerySet[Pass], *, kind: str = "", status: str = "", q: str = 
     return qs.select_related("person", "household", "community").order_by("community_id", "number")
 
 
+def status_filter_check(*, actor: User, status: str) -> None:
+    """A pass is suspended while its holder is under medical observation, so the suspended passes are a
+    list of people under observation: a filter for roles with health permission only. (Each pass still
+    shows its status: whoever works the gate must know it does not open it; not why.)"""
+    if status == Pass.Status.SUSPENDED and not role_can(actor.role, Perm.VIEW_HEALTH):
+        raise FieldError("status", PassCode.HEALTH_PERMISSION_REQUIRED,
+                         _("Only roles that may see health information list the suspended passes"))
+
+
 def pass_list(*, actor: User, kind: str = "", status: str = "", q: str = "", community: int | None = None,
               numbers: Iterable[str] | None = None) -> QuerySet[Pass]:
     require(actor, Perm.VIEW_PASSES)
+    status_filter_check(actor=actor, status=status)
     return _filtered(Pass.objects.for_scope(scope_of(actor)), kind=kind, status=status, q=q, community=community,
                      numbers=numbers)
 
@@ -54,6 +65,7 @@ def pass_print_list(*, actor: User, kind: str = "", status: str = "", q: str = "
                     numbers: Iterable[str] | None = None) -> QuerySet[Pass]:
     """Passes the actor may print: of communities they hold whole, and never revoked ones."""
     require(actor, Perm.PRINT_PASSES)
+    status_filter_check(actor=actor, status=status)
     scope = scope_of(actor)
     qs = Pass.objects.all() if scope.is_all else Pass.objects.filter(community_id__in=scope.community_ids)
     qs = qs.exclude(status=Pass.Status.REVOKED)

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from django.utils.translation import gettext as _
 
+from fangkong.accounts.roles import Perm
 from fangkong.passes.models import Pass
 from fangkong.registry.models import Person
-from fangkong.registry.timeline import Event, register
+from fangkong.registry.timeline import Can, Event, register
 
 
-@register
-def _passes(person: Person) -> list[Event]:
+@register(perm=Perm.VIEW_PASSES)
+def _passes(person: Person, can: Can) -> list[Event]:
     events = []
     for p in Pass.objects.filter(person=person):
         events.append(Event(p.issued_at, "pass", _("%(kind)s %(number)s issued") % {

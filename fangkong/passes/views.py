@@ -23,8 +23,11 @@ _NUMBER = re.compile(r"^[0-9]{1,24}$")
 
 def _filters(request, *, strict: bool = False) -> tuple[PassFilterForm, dict]:
     """The list's filters; `strict` (printing) refuses a bad filter rather than dropping it."""
+    # Refused before anything is read, as the API refuses it: the suspended passes list who is under observation.
+    selectors.status_filter_check(actor=request.user, status=request.GET.get("status", ""))
     communities = Community.objects.for_scope(scope_of(request.user)).order_by("code")
-    form = PassFilterForm(request.GET or None, communities=communities)
+    form = PassFilterForm(request.GET or None, communities=communities,
+                          suspended=role_can(request.user.role, Perm.VIEW_HEALTH))
     if form.is_bound and not form.is_valid() and strict:
         field, errors = next(iter(form.errors.items()))
         raise FieldError(field, "invalid", errors[0])

@@ -110,7 +110,7 @@ def person_out(p: Person, *, actor: User, id_number: str | None = None, phone: s
         "category": p.category, "workplace": p.workplace, "tags": [t.code for t in p.tags.all()],
         "community": p.community.code, "grid": p.grid.number if p.grid else None,
         "household": p.household_id, "address": p.household.address if p.household else None,
-        "flags": flags if flags is not None else [f.code for f in person_flags([p.id]).get(p.id, [])],
+        "flags": flags if flags is not None else [f.code for f in person_flags([p.id], reader=actor).get(p.id, [])],
     }
 
 
@@ -127,7 +127,7 @@ class _PersonPage(Sequence):
         if not isinstance(index, slice):
             return self[index:index + 1][0]
         rows = list(self.qs[index])
-        flags = person_flags([p.id for p in rows])
+        flags = person_flags([p.id for p in rows], reader=self.actor)
         return [person_out(p, actor=self.actor, flags=[f.code for f in flags.get(p.id, [])]) for p in rows]
 
 

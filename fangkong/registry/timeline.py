@@ -26,22 +26,26 @@ class Event:
     detail: str = ""
 
 
-Provider = Callable[[Person], list[Event]]
-# Each provider with the permission a reader needs to see its events (None: whoever sees the person).
-_providers: list[tuple[Provider, Perm | None]] = []
+# Whether the reader's role has a permission: providers use it to leave out details some readers may
+# not see (a scan's temperature) from events they may.
+Can = Callable[[Perm], bool]
+Provider = Callable[[Person, Can], list[Event]]
+# Each provider with the permission a reader needs to see any of its events: every one declares it.
+_providers: list[tuple[Provider, Perm]] = []
 
 
-def register(provider: Provider | None = None, *, perm: Perm | None = None):
-    """Use as @register, or @register(perm=Perm.X) for events only some roles may read (health data)."""
+def register(*, perm: Perm) -> Callable[[Provider], Provider]:
+    """@register(perm=Perm.X): the provider's events reach only readers whose role has `perm`; the
+    provider is called with the person and `can`, for details that need more."""
     def add(p: Provider) -> Provider:
         _providers.append((p, perm))
         return p
 
-    return add(provider) if provider is not None else add
+    return add
 
 
-@register
-def _memberships(person: Person) -> list[Event]:
+@register(perm=Perm.VIEW_REGISTRY)
+def _memberships(person: Person, can: Can) -> list[Event]:
     events = []
     for m in person.memberships.select_related("household"):
         events.append(Event(m.start_date, "membership", _("Moved into %(a)s") % {"a": m.household.address},
@@ -54,9 +58,12 @@ def _memberships(person: Person) -> list[Event]:
 
 
 def timeline(person: Person, *, reader: User | None = None) -> list[Event]:
-    """The person's events, newest first; with `reader`, only those the reader's role may see."""
-    events = [e for p, perm in _providers
-              if perm is None or reader is None or role_can(reader.role, perm) for e in p(person)]
+    """The person's events, newest first; with `reader`, only what the reader's role may see (None: all
+    of it, for callers that are not a reader, such as tests of the providers)."""
+    def can(perm: Perm) -> bool:
+        return reader is None or role_can(reader.role, perm)
+
+    events = [e for p, perm in _providers if can(perm) for e in p(person, can)]
 
     def key(e: Event) -> datetime:
         # Dates are local calendar days: compare instants in local (Asia/Shanghai) wall time too.

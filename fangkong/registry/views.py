@@ -46,7 +46,8 @@ def person_list(request):
     )
     page = page_of(request, people)
     page.object_list = list(page.object_list)
-    flags = person_flags([p.id for p in page.object_list])  # one call for the page (key-area history…)
+    # One call for the page (key-area history…), with the flags this reader may see.
+    flags = person_flags([p.id for p in page.object_list], reader=request.user)
     for p in page.object_list:
         p.flags = flags.get(p.id, [])
     template = "registry/_person_rows.html" if request.htmx else "registry/person_list.html"
@@ -58,7 +59,7 @@ def person_detail(request, pk: int):
     person = selectors.person_get(actor=request.user, pk=pk)
     return render(request, "registry/person_detail.html", {
         "person": person,
-        "flags": person_flags([person.pk]).get(person.pk, []),
+        "flags": person_flags([person.pk], reader=request.user).get(person.pk, []),
         "memberships": selectors.person_memberships(person=person),
         "events": timeline(person, reader=request.user),
         "can_reveal_id": role_can(request.user.role, Perm.REVEAL_ID_NUMBER),
@@ -103,7 +104,7 @@ def household_detail(request, pk: int):
             return redirect("registry:household_detail", pk=household.pk)
     liaison = getattr(household, "liaison", None)
     members = list(selectors.household_members(household=household))
-    flags = person_flags([m.person_id for m in members])
+    flags = person_flags([m.person_id for m in members], reader=request.user)
     for m in members:
         m.person.flags = flags.get(m.person_id, [])
     return render(request, "registry/household_detail.html", {

@@ -14,6 +14,7 @@ from datetime import date, timedelta
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
+from fangkong.accounts.roles import Perm
 from fangkong.core.dates import local_today
 from fangkong.policy.selectors import policy_values_cached
 from fangkong.registry import flags
@@ -81,4 +82,5 @@ def person_is_flagged(person: Person, *, today: date | None = None) -> bool:
     return person.pk in key_area_flags([person.pk], today=today)
 
 
-flags.register(key_area_flags)
+# A key-area stay or a contact with a case is health information: beside names only for health roles.
+flags.register(perm=Perm.VIEW_HEALTH)(key_area_flags)

@@ -106,7 +106,9 @@ class Visit(models.Model):
     outcome = models.CharField(_("outcome"), max_length=16, choices=Outcome.choices)
     handouts = models.JSONField(_("handed out or explained"), default=list, blank=True)
     note = models.CharField(_("note"), max_length=500, blank=True)
-    client_id = models.CharField(max_length=64, null=True, blank=True, unique=True)
+    # Unique per worker: a retry replays the worker's own visit, and another's id, guessed or
+    # replayed, neither returns nor swallows theirs.
+    client_id = models.CharField(max_length=64, null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = ScopedQuerySet.as_manager()
@@ -115,6 +117,7 @@ class Visit(models.Model):
         verbose_name = _("visit")
         ordering = ["-at", "-id"]
         indexes = [models.Index(fields=["round", "household"])]
+        constraints = [models.UniqueConstraint(fields=["worker", "client_id"], name="visit_client_id_once_per_user")]
 
 
 class VisitPerson(models.Model):

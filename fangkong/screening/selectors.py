@@ -253,9 +253,9 @@ def daily_changes(*, actor: User, community: Community, day: date | None = None)
     return Changes(since, until, arrivals, departures, new_flags)
 
 
-def household_members_with_flags(household: Household) -> list[tuple[Person, list]]:
+def household_members_with_flags(household: Household, *, reader: User) -> list[tuple[Person, list]]:
     people = list(Person.objects.filter(household=household).order_by("id"))
-    flags = person_flags([p.id for p in people])
+    flags = person_flags([p.id for p in people], reader=reader)
     return [(p, flags.get(p.id, [])) for p in people]
 
 

@@ -158,8 +158,8 @@ def visit_record(
     require(actor, Perm.SCREEN)
     if not scope_of(actor).covers_grid(household.community_id, household.grid_id):
         raise NotFound(_("No such household in your scope"))
-    if client_id:
-        earlier = Visit.objects.filter(client_id=client_id).first()
+    if client_id:  # the worker's own id only: another's identical id is another visit
+        earlier = Visit.objects.filter(worker=actor, client_id=client_id).first()
         if earlier is not None:
             return _replayed(earlier, actor, rnd, household)
     if household.community_id != rnd.community_id or household.grid_id not in round_grid_ids(rnd):
@@ -206,7 +206,7 @@ def visit_record(
                 client_id=client_id or None,
             )
     except IntegrityError:  # the same client_id raced in from a retry
-        return _replayed(Visit.objects.get(client_id=client_id), actor, rnd, household)
+        return _replayed(Visit.objects.get(worker=actor, client_id=client_id), actor, rnd, household)
     for c in checks:
         person = members[c.person_id]
         VisitPerson.objects.create(visit=visit, person=person, present=c.present, temperature=c.temperature,

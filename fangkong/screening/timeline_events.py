@@ -6,13 +6,13 @@ from django.utils.translation import gettext as _
 
 from fangkong.accounts.roles import Perm
 from fangkong.registry.models import Person
-from fangkong.registry.timeline import Event, register
+from fangkong.registry.timeline import Can, Event, register
 from fangkong.screening.models import TravelRecord, VisitPerson
 
 
 # Temperatures and symptoms at the door: for those who screen, not for the street office.
 @register(perm=Perm.SCREEN)
-def _screening(person: Person) -> list[Event]:
+def _screening(person: Person, can: Can) -> list[Event]:
     events = []
     for vp in VisitPerson.objects.filter(person=person).select_related("visit__household", "visit__round"):
         v = vp.visit

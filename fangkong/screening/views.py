@@ -104,7 +104,7 @@ def round_list(request):
 def _never_seen_page(request, coverage):
     page = page_of(request, coverage.people_never_seen, 100)
     page.object_list = list(page.object_list)
-    flags = person_flags([p.id for p in page.object_list])
+    flags = person_flags([p.id for p in page.object_list], reader=request.user)
     for p in page.object_list:
         p.masked_name = mask_name(p.name)
         p.flags = flags.get(p.id, [])
@@ -196,7 +196,7 @@ def visit_record(request, pk: int, hh: int):
     if rnd is None:
         return redirect("screening:round_detail", pk=pk)
     household = selectors.round_household_get(actor=request.user, rnd=rnd, pk=hh)
-    members = selectors.household_members_with_flags(household)
+    members = selectors.household_members_with_flags(household, reader=request.user)
     data = request.POST if request.method == "POST" else None
     form = VisitForm(data)
     member_forms = [(p, flags, MemberForm(data, prefix=f"m{p.pk}")) for p, flags in members]
@@ -284,7 +284,7 @@ def changes(request):
     community = registry_selectors.community_get(actor=request.user, code=code)
     found = selectors.daily_changes(actor=request.user, community=community, day=d.get("day"))
     people = [m.person for m in found.arrivals + found.departures] + [r.person for r in found.new_flags]
-    flags = person_flags([p.id for p in people])
+    flags = person_flags([p.id for p in people], reader=request.user)
     for p in people:
         p.masked_name = mask_name(p.name)
         p.flags = flags.get(p.id, [])

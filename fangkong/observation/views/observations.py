@@ -61,7 +61,7 @@ def _observation_list_page(request, *, start_form=None, start_person=None, statu
         rows = rows.order_by("planned_end", "id")
     page = page_of(request, rows)
     page.object_list = selectors.observations_with_progress(observations=page.object_list, today=today)
-    flags = person_flags(o.person_id for o in page)
+    flags = person_flags((o.person_id for o in page), reader=request.user)
     for o in page:
         o.person_masked = mask_name(o.person.name)
         o.flags = flags.get(o.person_id, [])
@@ -123,8 +123,8 @@ def _detail_page(request, obs: Observation, *, status: int = 200, **forms):
     # as absurd as 9999-12-31 (where "+ 7 days" overflows).
     suggested = min(obs.planned_end, latest - EXTENSION_STEP) + EXTENSION_STEP
     return render(request, "observation/observation_detail.html", {
-        "obs": obs, "person_masked": mask_name(obs.person.name), "flags": person_flags([obs.person_id]).get(
-            obs.person_id, []),
+        "obs": obs, "person_masked": mask_name(obs.person.name),
+        "flags": person_flags([obs.person_id], reader=request.user).get(obs.person_id, []),
         "followups": with_symptom_labels(history.followups), "extensions": history.extensions,
         "alerts": history.alerts, "report": history.report,
         "policy": policy_values_cached(community_id=obs.community_id, on=today),

@@ -59,7 +59,7 @@ def returnee_page(request, *, office_form=None, resident_form=None, rows: dict |
     page = page_of(request, reports)
     can_confirm = role_can(user.role, Perm.CONFIRM_RETURNEES)
     today = local_today()
-    flags = person_flags(r.person_id for r in page if r.person_id)
+    flags = person_flags((r.person_id for r in page if r.person_id), reader=user)
     for r in page:
         r.key_area = selectors.report_key_area(report=r)
         r.will_observe = returnees.starts_observation(r)

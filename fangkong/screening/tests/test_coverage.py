@@ -100,7 +100,7 @@ def test_a_new_tenant_is_added_on_the_spot(personas, five_doors):
     assert TravelRecord.objects.filter(person=added, place="湖北省武汉市", source="visit").exists()
     from fangkong.registry.flags import person_flags
 
-    assert [f.code for f in person_flags([added.id])[added.id]] == ["key_area"]
+    assert [f.code for f in person_flags([added.id], reader=personas["office"])[added.id]] == ["key_area"]
     c = round_coverage(actor=personas["office"], rnd=five_doors["round"])
     assert added not in c.people_never_seen and c.total.people_seen == 2
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import pytest
+from django.urls import reverse
 from django.utils import timezone
 
 from fangkong.policy.services import policy_set
@@ -31,13 +32,13 @@ def test_flag_lasts_the_policy_window(personas, places, make_person):
     person = make_person(places["grid1"])
     travel_record_add(actor=personas["office"], person=person, place="湖北省孝感市",
                       returned_on=today - timedelta(days=10))
-    assert "key_area" in [f.code for f in person_flags([person.id]).get(person.id, [])]
+    assert "key_area" in [f.code for f in person_flags([person.id], reader=personas["office"]).get(person.id, [])]
     policy_set(actor=personas["leader"], key="key_area_window_days", value=7, community=places["home"],
                effective_from=date(2020, 1, 1))
     from fangkong.policy.selectors import policy_cache_clear
 
     policy_cache_clear()
-    assert person.id not in person_flags([person.id])
+    assert person.id not in person_flags([person.id], reader=personas["office"])
 
 
 def test_areas_are_policy_and_contacts_flag_anywhere(personas, places, make_person):
@@ -46,14 +47,14 @@ def test_areas_are_policy_and_contacts_flag_anywhere(personas, places, make_pers
     travel_record_add(actor=personas["office"], person=a, place="浙江省温州市", returned_on=today)
     travel_record_add(actor=personas["office"], person=b, place="山东省济南市", contact="suspected",
                       returned_on=today)
-    flags = person_flags([a.id, b.id])
+    flags = person_flags([a.id, b.id], reader=personas["office"])
     assert a.id not in flags and b.id in flags
     policy_set(actor=personas["leader"], key="key_areas", value="湖北省，温州市", community=places["home"],
                effective_from=today)
     from fangkong.policy.selectors import policy_cache_clear
 
     policy_cache_clear()
-    assert a.id in person_flags([a.id])
+    assert a.id in person_flags([a.id], reader=personas["office"])
 
 
 def test_the_api_flags_people_in_lists_and_detail(api_client, personas, places, make_person):
@@ -64,3 +65,20 @@ def test_the_api_flags_people_in_lists_and_detail(api_client, personas, places, 
     assert items[flagged.id] == ["key_area"] and items[plain.id] == []
     assert client.get("/api/v1/people?limit=1&offset=1").json()["count"] == 2
     assert client.get(f"/api/v1/people/{flagged.id}").json()["flags"] == ["key_area"]
+
+
+def test_flags_reach_only_readers_with_health_permission(login, api_client, personas, places, make_person):
+    """The attack: the street office read key-area flags beside names, in pages and the API."""
+    flagged = make_person(places["grid1"], name="甲")
+    travel_record_add(actor=personas["office"], person=flagged, place="湖北省", returned_on=timezone.localdate())
+    assert person_flags([flagged.id], reader=personas["street"]) == {}
+    assert [f.code for f in person_flags([flagged.id], reader=personas["grid1"])[flagged.id]] == ["key_area"]
+    street = api_client("street")
+    assert [p["flags"] for p in street.get("/api/v1/people?limit=50").json()["items"]] == [[]]
+    assert street.get(f"/api/v1/people/{flagged.id}").json()["flags"] == []
+    c = login("street")
+    for url in (reverse("registry:person_list"), reverse("registry:person_detail", args=[flagged.id]),
+                reverse("registry:household_detail", args=[flagged.household_id])):
+        html = c.get(url).content.decode()
+        assert "flag-key_area" not in html and "湖北省" not in html, url
+    assert "flag-key_area" in login("office").get(reverse("registry:person_detail", args=[flagged.id])).content.decode()

@@ -1,0 +1,70 @@
+"""Reads of the gate register, scoped to the actor, with health information only for those who may see it.
+
+Who went in and out is for roles on gate or health duty (`Perm.VIEW_SCANS`); a scan's temperature and
+the health reasons it was refused for are health information (`Perm.VIEW_HEALTH`, docs/permissions.md).
+Others read `temperature` as None and, in place of `fever` or `under_observation`, one `health_check`:
+the scan was refused for a health reason, and which one is not theirs to know.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+
+from django.db.models import QuerySet
+
+from fangkong.accounts.models import User
+from fangkong.accounts.roles import Perm, role_can
+from fangkong.accounts.scope import scope_of
+from fangkong.accounts.services import require
+from fangkong.gates.errors import ScanReason
+from fangkong.gates.models import Scan
+
+# Reasons that say something about a person's health: shown as HEALTH_CHECK to other readers.
+HEALTH_REASONS = frozenset({ScanReason.FEVER, ScanReason.UNDER_OBSERVATION})
+
+
+@dataclass(frozen=True)
+class ScanHealth:
+    """What a reader may see of a scan's health information."""
+
+    temperature: Decimal | None
+    reasons: list[str]
+
+
+def can_see_health(actor: User) -> bool:
+    return role_can(actor.role, Perm.VIEW_HEALTH)
+
+
+def reasons_for(reasons: list[str], *, health: bool) -> list[str]:
+    """The reasons as a reader sees them: without `health`, the health reasons become one `health_check`
+    in the place of the first."""
+    if health:
+        return list(reasons)
+    out: list[str] = []
+    for r in reasons:
+        r = ScanReason.HEALTH_CHECK if r in HEALTH_REASONS else r
+        if r not in out:
+            out.append(r)
+    return out
+
+
+def scan_health(scan: Scan, *, health: bool) -> ScanHealth:
+    return ScanHealth(scan.temperature if health else None, reasons_for(scan.reasons, health=health))
+
+
+def scan_list(*, actor: User, pass_number: str | None = None, gate: str | None = None,
+              since: datetime | None = None, until: datetime | None = None) -> QuerySet[Scan]:
+    """Recorded scans in the actor's scope, newest first; present each with `scan_health`."""
+    require(actor, Perm.VIEW_SCANS)
+    qs = Scan.objects.for_scope(scope_of(actor)).select_related("gate", "pass_ref")
+    if pass_number:
+        qs = qs.filter(pass_ref__number=pass_number)
+    if gate:
+        qs = qs.filter(gate__code=gate)
+    if since:
+        qs = qs.filter(at__gte=since)
+    if until:
+        qs = qs.filter(at__lt=until)
+    return qs.order_by("-at", "-id")
