@@ -120,10 +120,14 @@ def anonymous():
 def api_client(personas):
     from django.test import Client
 
-    from fangkong.accounts.services import token_get_or_create
+    from fangkong.accounts.services import token_create
+
+    tokens: dict[str, str] = {}  # a token is shown once: one per persona for the test, made on first use
 
     def client_for(persona: str) -> Client:
-        return Client(HTTP_AUTHORIZATION=f"Bearer {token_get_or_create(user=personas[persona])}")
+        if persona not in tokens:
+            tokens[persona] = token_create(user=personas[persona])
+        return Client(HTTP_AUTHORIZATION=f"Bearer {tokens[persona]}")
 
     return client_for
 

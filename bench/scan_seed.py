@@ -21,7 +21,7 @@ django.setup()
 from django.core.management import call_command  # noqa: E402
 
 from fangkong.accounts.roles import Role  # noqa: E402
-from fangkong.accounts.services import token_get_or_create, user_create  # noqa: E402
+from fangkong.accounts.services import token_create, user_create  # noqa: E402
 from fangkong.demo.synthetic import Generator, community_rows, write_csv  # noqa: E402
 from fangkong.gates.models import Gate  # noqa: E402
 from fangkong.passes.models import Pass  # noqa: E402
@@ -52,7 +52,7 @@ def main(people: int, out: Path) -> None:
         ids = {p.pk: p.id_number for p in floating}
         for number, person_id in Pass.objects.filter(kind="temporary").values_list("number", "person_id"):
             f.write(f"{number},{ids[person_id]}\n")
-    print(token_get_or_create(user=guard))
+    print(token_create(user=guard))
 
 
 if __name__ == "__main__":

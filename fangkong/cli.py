@@ -1,4 +1,4 @@
-"""`fangkong` command: demo, serve, worker, token, import, seed, purge, and Django's manage commands.
+"""`fangkong` command: demo, serve, worker, token, rotate-data-key, import, seed, purge, and Django's manage commands.
 
 Every subcommand takes --data-dir (default ./fangkong-data): the folder with the SQLite database,
 generated keys and uploads when DATABASE_URL is not set.
@@ -181,13 +181,42 @@ def cmd_sweep(args) -> int:
 def cmd_token(args) -> int:
     _setup(args.data_dir)
     from fangkong.accounts.models import User
-    from fangkong.accounts.services import token_get_or_create
+    from fangkong.accounts.services import token_create
 
     user = User.objects.filter(username=args.username).first()
     if user is None:
         print(f"No such user: {args.username}", file=sys.stderr)
         return 2
-    print(token_get_or_create(user=user))
+    # Only the token's hash is kept: this is the one time it can be read.
+    print(token_create(user=user, name=args.name, replace=not args.add))
+    return 0
+
+
+def cmd_rotate_data_key(args) -> int:
+    _setup(args.data_dir)
+    from django.conf import settings
+
+    from fangkong.core import crypto, rekey
+
+    old = os.environ.get("FANGKONG_DATA_KEY_OLD", "")
+    if args.old_key_file:
+        old = Path(args.old_key_file).read_text(encoding="utf-8").strip()
+    if not old:
+        print("Set FANGKONG_DATA_KEY_OLD (or --old-key-file) to the key in use, FANGKONG_DATA_KEY to the new one",
+              file=sys.stderr)
+        return 2
+    try:
+        result = rekey.rotate(old_text=old, new_text=settings.FANGKONG_DATA_KEY, batch=args.batch,
+                              progress=lambda table, done, total: _progress(f"re-encrypting {table}", done, total))
+    except (crypto.DataKeyError, rekey.RowError) as exc:
+        print(f"\n{exc}", file=sys.stderr)
+        return 2
+    _progress("done", 0, 0)
+    print(f"{result.rows_changed} rows re-encrypted, {result.indexes_translated} blind indexes translated; "
+          f"everything is under key {crypto.data_key(settings.FANGKONG_DATA_KEY).key_id_hex}")
+    if result.unresolved:
+        print(f"{result.unresolved} blind indexes kept without a ciphertext (bans, sync events) match no ID number "
+              "held anywhere and were left under the old key", file=sys.stderr)
     return 0
 
 
@@ -285,8 +314,14 @@ def main(argv: list[str] | None = None) -> None:
     p.add_argument("--with-worker", action="store_true", help="also run a background task worker")
     add("worker", cmd_worker, "run background jobs (imports) and the missed-follow-up sweep")
     add("sweep", cmd_sweep, "raise missed-follow-up alerts now (for cron, if no worker runs)")
-    p = add("token", cmd_token, "print an API token for a user, creating it if missing")
+    p = add("token", cmd_token, "make a new API token for a user and print it (once); the user's others stop working")
     p.add_argument("username")
+    p.add_argument("--name", default="default", help="what the token is for, e.g. the gate device")
+    p.add_argument("--add", action="store_true", help="keep the user's other tokens working")
+    p = add("rotate-data-key", cmd_rotate_data_key,
+            "re-encrypt everything from FANGKONG_DATA_KEY_OLD to FANGKONG_DATA_KEY (resumable)")
+    p.add_argument("--old-key-file", help="read the old key from this file instead of FANGKONG_DATA_KEY_OLD")
+    p.add_argument("--batch", type=int, default=500, help="rows per transaction")
     p = add("import", cmd_import, "import households and people from xlsx or csv")
     p.add_argument("what", choices=["people"])
     p.add_argument("file")

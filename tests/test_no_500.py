@@ -30,7 +30,7 @@ from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from fangkong.accounts.services import token_get_or_create
+from fangkong.accounts.services import token_create
 from fangkong.api import api
 from fangkong.core.identifiers import id_check_char
 from fangkong.gates import forms as gate_forms
@@ -202,7 +202,7 @@ def world(places, personas, make_person) -> World:
 @pytest.fixture
 def clients(personas, login) -> dict[str, Client]:
     return {"admin": login("admin"), "public": Client(HTTP_ACCEPT_LANGUAGE="en"),
-            "api": Client(HTTP_AUTHORIZATION=f"Bearer {token_get_or_create(user=personas['admin'])}")}
+            "api": Client(HTTP_AUTHORIZATION=f"Bearer {token_create(user=personas['admin'])}")}
 
 
 def _answered(response, what: str) -> None:

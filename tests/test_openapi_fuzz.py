@@ -52,9 +52,9 @@ def _keep_test_connection():
 
 @pytest.fixture
 def admin_headers(personas, _keep_test_connection):
-    from fangkong.accounts.services import token_get_or_create
+    from fangkong.accounts.services import token_create
 
-    return {"Authorization": f"Bearer {token_get_or_create(user=personas['admin'])}"}
+    return {"Authorization": f"Bearer {token_create(user=personas['admin'])}"}
 
 
 _serial = itertools.count(1)

@@ -41,12 +41,14 @@ class ScopeGrant(models.Model):
 
 
 class ApiToken(models.Model):
-    """Bearer token for gate devices and scripts: found by SHA-256, kept encrypted so it can be shown again."""
+    """Bearer token for gate devices and scripts. Only its SHA-256 is kept (the token is 256 random bits, so
+    no key or stretching is needed), found by one indexed lookup; it is shown once, when made. The first
+    characters are kept to tell tokens apart in lists."""
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
     name = models.CharField(max_length=64, default="default")
     key_hash = models.CharField(max_length=64, unique=True)
-    key_encrypted = models.TextField()
+    key_prefix = models.CharField(max_length=12, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
 

@@ -12,7 +12,6 @@ from django.utils.translation import gettext_lazy as _
 
 from fangkong.accounts.models import ApiToken, AuditEntry, ScopeGrant, SecurityAlert, User
 from fangkong.accounts.roles import Perm, Role, role_can
-from fangkong.core import crypto
 from fangkong.core.db import PerDatabase, Statement, binding_cursor, column_name, statement, table_name
 from fangkong.core.errors import NotFound, PermissionDenied
 from fangkong.core.localcache import TTLCache
@@ -158,13 +157,18 @@ def scope_grant_remove(*, actor: User, grant: ScopeGrant, via: str = "admin") ->
                  community_id=community_id, fields=fields, via=via)
 
 
-def token_get_or_create(*, user: User) -> str:
-    """Return the user's active API token, creating one if there is none."""
-    existing = user.api_tokens.filter(revoked_at__isnull=True).order_by("id").first()
-    if existing is not None:
-        return crypto.decrypt(existing.key_encrypted)
+TOKEN_PREFIX_CHARS = 10  # "fk_" and 7 random characters: to tell tokens apart, 42 of 256 bits
+
+
+@transaction.atomic
+def token_create(*, user: User, name: str = "default", replace: bool = False) -> str:
+    """A new API token for `user`, returned once: only its hash is kept, so it cannot be shown again.
+    With `replace`, the user's other active tokens are revoked in the same transaction."""
+    if replace:
+        user.api_tokens.filter(revoked_at__isnull=True).update(revoked_at=timezone.now())
     key = "fk_" + secrets.token_urlsafe(32)
-    ApiToken.objects.create(user=user, key_hash=ApiToken.hash_key(key), key_encrypted=crypto.encrypt(key))
+    ApiToken.objects.create(user=user, name=name[:64], key_hash=ApiToken.hash_key(key),
+                            key_prefix=key[:TOKEN_PREFIX_CHARS])
     return key
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import uuid
+
 from django.db import models
 
 from fangkong.core import crypto
@@ -15,14 +17,26 @@ class TimeStamped(models.Model):
         abstract = True
 
 
-def protect(kind: str, value: str | None) -> tuple[str, str | None, str]:
-    """Return (ciphertext, blind index, masked) for a normalised identifier, or empties for None."""
+def row_key_field() -> models.UUIDField:
+    """The random id a row's ciphertexts are bound to (fangkong/core/crypto.py): made in Python, so it is
+    known before the insert, bulk inserts included, and never changes."""
+    return models.UUIDField(default=uuid.uuid4, editable=False, unique=True)
+
+
+_IDENTIFIER_FIELDS = {"id": "id_number_encrypted", "phone": "phone_encrypted"}
+
+
+def protect(kind: str, value: str | None, model: type[models.Model],
+            row_key: uuid.UUID) -> tuple[str, str | None, str]:
+    """Return (ciphertext, blind index, masked) of a normalised identifier for the row `row_key` of `model`
+    (its column `id_number_encrypted` or `phone_encrypted`), or empties for None."""
     from fangkong.core.identifiers import mask_id_number, mask_phone
 
     if not value:
         return "", None, ""
     masked = mask_id_number(value) if kind == "id" else mask_phone(value)
-    return crypto.encrypt(value), crypto.blind_index(kind, value), masked
+    sealed = crypto.encrypt(value, crypto.binding(model, _IDENTIFIER_FIELDS[kind], row_key))
+    return sealed, crypto.blind_index(kind, value), masked
 
 
 class ScopedQuerySet(models.QuerySet):

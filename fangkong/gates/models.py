@@ -5,7 +5,9 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from fangkong.core.models import CommunityScopedQuerySet
+from fangkong.core import crypto
+from fangkong.core.models import CommunityScopedQuerySet, row_key_field
+from fangkong.core.rekey import Sealed
 
 
 class Gate(models.Model):
@@ -101,6 +103,7 @@ class Visitor(models.Model):
     guard = models.ForeignKey("accounts.User", null=True, on_delete=models.SET_NULL, related_name="+")
     at = models.DateTimeField(auto_now_add=True, db_index=True)
     name = models.CharField(_("full name"), max_length=64)
+    row_key = row_key_field()
     id_number_encrypted = models.TextField()
     id_number_hash = models.CharField(max_length=64, db_index=True)
     id_number_masked = models.CharField(max_length=24)
@@ -117,9 +120,19 @@ class Visitor(models.Model):
 
     objects = CommunityScopedQuerySet.as_manager()
 
+    SEALED = (Sealed("id_number_encrypted", index="id_number_hash", kind="id"), Sealed("phone_encrypted"))
+
     class Meta:
         verbose_name = _("visitor")
         ordering = ["-at"]
+
+    @property
+    def id_number(self) -> str:
+        return crypto.unseal(self, "id_number_encrypted")
+
+    @property
+    def phone(self) -> str:
+        return crypto.unseal(self, "phone_encrypted")
 
 
 class Incident(models.Model):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from datetime import datetime, timedelta
 from decimal import Decimal
 
@@ -105,14 +106,15 @@ def visitor_register(
         reasons.append(ScanReason.BANNED)
     if is_fever(Decimal(temperature), policy):
         reasons.append(ScanReason.FEVER)
-    enc, _h, masked = protect("id", number)
-    phone_enc, _ph, phone_masked = protect("phone", phone)
+    row_key = uuid.uuid4()  # made before the insert: the ciphertexts are bound to it
+    enc, _h, masked = protect("id", number, Visitor, row_key)
+    phone_enc, _ph, phone_masked = protect("phone", phone, Visitor, row_key)
     visitor = Visitor.objects.create(
-        community_id=gate.community_id, gate=gate, guard=actor, name=name[:64], id_number_encrypted=enc,
-        id_number_hash=digest, id_number_masked=masked, phone_encrypted=phone_enc, phone_masked=phone_masked,
-        household=household, household_text=household_text[:200], reason=reason.strip()[:200],
-        temperature=temperature, plate=plate, decision=Scan.Decision.DENY if reasons else Scan.Decision.ALLOW,
-        reasons=reasons,
+        community_id=gate.community_id, gate=gate, guard=actor, name=name[:64], row_key=row_key,
+        id_number_encrypted=enc, id_number_hash=digest, id_number_masked=masked, phone_encrypted=phone_enc,
+        phone_masked=phone_masked, household=household, household_text=household_text[:200],
+        reason=reason.strip()[:200], temperature=temperature, plate=plate,
+        decision=Scan.Decision.DENY if reasons else Scan.Decision.ALLOW, reasons=reasons,
     )
     audit_record(actor=actor, action="create", object_type="visitor", object_id=visitor.pk,
                  community_id=gate.community_id, fields=["name", "id_number", "phone", "household", "temperature"])

@@ -7,7 +7,9 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from fangkong.core.models import CommunityScopedQuerySet, ScopedQuerySet
+from fangkong.core import crypto
+from fangkong.core.models import CommunityScopedQuerySet, ScopedQuerySet, row_key_field
+from fangkong.core.rekey import Sealed
 
 
 class ReportLink(models.Model):
@@ -24,6 +26,7 @@ class ReportLink(models.Model):
     kind = models.CharField(max_length=16, choices=Kind.choices)
     # The token is looked up by its keyed hash and kept encrypted so the office can print its QR again.
     token_hash = models.CharField(max_length=64, unique=True)
+    row_key = row_key_field()
     token_encrypted = models.TextField()
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
@@ -33,12 +36,18 @@ class ReportLink(models.Model):
 
     objects = CommunityScopedQuerySet.as_manager()
 
+    SEALED = (Sealed("token_encrypted", index="token_hash", kind="link"),)
+
     class Meta:
         verbose_name = _("report link")
         constraints = [
             models.UniqueConstraint(fields=["person", "kind"], condition=Q(revoked_at__isnull=True),
                                     name="one_live_link_per_person_and_kind"),
         ]
+
+    @property
+    def token(self) -> str:
+        return crypto.unseal(self, "token_encrypted")
 
 
 class ReturneeReport(models.Model):
@@ -63,6 +72,8 @@ class ReturneeReport(models.Model):
     person = models.ForeignKey("registry.Person", null=True, blank=True, on_delete=models.SET_NULL,
                                related_name="returnee_reports")
     name = models.CharField(_("full name"), max_length=64)
+    row_key = row_key_field()
+    # Empty for a registered person: the hash is then the person's, the number theirs.
     id_number_encrypted = models.TextField(blank=True)
     id_number_hash = models.CharField(max_length=64, blank=True, db_index=True)
     id_number_masked = models.CharField(_("ID number"), max_length=24, blank=True)
@@ -86,6 +97,8 @@ class ReturneeReport(models.Model):
 
     objects = ScopedQuerySet.as_manager()
 
+    SEALED = (Sealed("id_number_encrypted", index="id_number_hash", kind="id"), Sealed("phone_encrypted"))
+
     class Meta:
         verbose_name = _("returnee report")
         verbose_name_plural = _("returnee reports")
@@ -94,6 +107,14 @@ class ReturneeReport(models.Model):
             models.CheckConstraint(name="returnee_rejected_has_reason",
                                    condition=~Q(status="rejected") | ~Q(reject_reason="")),
         ]
+
+    @property
+    def id_number(self) -> str:
+        return crypto.unseal(self, "id_number_encrypted")
+
+    @property
+    def phone(self) -> str:
+        return crypto.unseal(self, "phone_encrypted")
 
 
 class Site(models.Model):

@@ -51,10 +51,10 @@ def link_issue(*, actor: User, person: Person, kind: str, days: int = LINK_DAYS)
         raise FieldError("person", ObservationCode.NOT_A_LANDLORD, _("The person lets no home in the registry"))
     ReportLink.objects.filter(person=person, kind=kind, revoked_at__isnull=True).update(revoked_at=timezone.now())
     token = secrets.token_urlsafe(24)
-    link = ReportLink.objects.create(
-        community_id=person.community_id, person=person, kind=kind, token_hash=_token_hash(token),
-        token_encrypted=crypto.encrypt(token), created_by=actor, expires_on=local_today() + timedelta(days=days),
-    )
+    link = ReportLink(community_id=person.community_id, person=person, kind=kind, token_hash=_token_hash(token),
+                      created_by=actor, expires_on=local_today() + timedelta(days=days))
+    link.token_encrypted = crypto.seal(link, "token_encrypted", token)
+    link.save(force_insert=True)
     audit_record(actor=actor, action="create", object_type="report_link", object_id=link.pk,
                  community_id=person.community_id, fields=["kind"])
     return link, token
@@ -64,7 +64,7 @@ def link_token(*, actor: User, link: ReportLink) -> str:
     """The link's token, to show or print: a credential, so every showing is audited."""
     audit_record(actor=actor, action="reveal", object_type="report_link", object_id=link.pk,
                  community_id=link.community_id, fields=["token"])
-    return crypto.decrypt(link.token_encrypted)
+    return link.token
 
 
 def link_resolve(token: str, *, kind: str | None = None) -> ReportLink | None:
@@ -141,25 +141,29 @@ def _clean(data: ReportData) -> tuple[list[FieldError], str, str]:
 def _report(community_id: int, data: ReportData, *, via: str, person: Person | None, household: Household | None,
             id_number: str, phone: str, link: ReportLink | None, attach_registered: bool) -> ReturneeReport:
     if person is not None:
-        name, masked, id_hash, id_enc = person.name, person.id_number_masked, person.id_number_hash or "", ""
+        name, masked, id_hash, id_number = person.name, person.id_number_masked, person.id_number_hash or "", ""
         phone = phone or ""
     else:
         name, masked = data.name, mask_id_number(id_number)
-        id_hash, id_enc = crypto.blind_index("id", id_number), crypto.encrypt(id_number)
+        id_hash = crypto.blind_index("id", id_number)
         # Only the office may tie a typed ID number to a registered person: from a link, anyone could
         # put a neighbour under observation by typing their number. The office decides at confirmation.
         existing = Person.objects.filter(id_number_hash=id_hash).first() if attach_registered else None
         if existing is not None and existing.community_id == community_id:
             person = existing
     household = household or (person.household if person else None)
-    return ReturneeReport.objects.create(
+    report = ReturneeReport(
         community_id=community_id, grid_id=household.grid_id if household else None, household=household,
-        person=person, name=name, id_number_encrypted=id_enc, id_number_hash=id_hash, id_number_masked=masked,
-        phone_encrypted=crypto.encrypt(phone) if phone else "", phone_masked=mask_phone(phone) if phone else "",
+        person=person, name=name, id_number_hash=id_hash, id_number_masked=masked,
+        phone_masked=mask_phone(phone) if phone else "",
         from_place=data.from_place, arrival_date=data.arrival_date, planned=data.arrival_date > local_today(),
         transport=data.transport, address=data.address or (household.address if household else ""), via=via,
         link=link,
     )
+    report.id_number_encrypted = crypto.seal(report, "id_number_encrypted", id_number)
+    report.phone_encrypted = crypto.seal(report, "phone_encrypted", phone)
+    report.save(force_insert=True)
+    return report
 
 
 @transaction.atomic
@@ -266,8 +270,7 @@ def report_confirm(*, actor: User, report: ReturneeReport, household: Household 
         landlord = landlord or (Tenancy.objects.filter(household=household).filter(Q(end_date__isnull=True))
                                 .values_list("landlord_id", flat=True).first())
         data = PersonData(name=report.name, id_type=Person.IdType.RESIDENT_ID,
-                          id_number=crypto.decrypt(report.id_number_encrypted),
-                          phone=crypto.decrypt(report.phone_encrypted) if report.phone_encrypted else "",
+                          id_number=report.id_number, phone=report.phone,
                           # As the import does: people from elsewhere are floating population, tenants or not.
                           category=Person.Category.FLOATING)
         person = person_register(actor=actor, data=data, community=household.community, household=household,

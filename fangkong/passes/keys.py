@@ -32,8 +32,9 @@ def key_rotate() -> SigningKey:
                                         serialization.NoEncryption())
     raw_public = private.public_key().public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
     kid = (SigningKey.objects.aggregate(m=Max("kid"))["m"] or 0) + 1
-    key = SigningKey.objects.create(kid=kid, public_key=raw_public,
-                                    private_key_encrypted=crypto.encrypt(base64.b64encode(raw_private).decode()))
+    key = SigningKey(kid=kid, public_key=raw_public)
+    key.private_key_encrypted = crypto.seal(key, "private_key_encrypted", base64.b64encode(raw_private).decode())
+    key.save(force_insert=True)
     _invalidate()
     return key
 
@@ -46,7 +47,7 @@ def key_retire(*, kid: int) -> None:
 def current_signing_key() -> tuple[int, Ed25519PrivateKey]:
     def load() -> tuple[int, Ed25519PrivateKey]:
         key = SigningKey.objects.filter(retired_at__isnull=True).order_by("-kid").first() or key_rotate()
-        raw = base64.b64decode(crypto.decrypt(key.private_key_encrypted))
+        raw = base64.b64decode(crypto.unseal(key, "private_key_encrypted"))
         return key.kid, Ed25519PrivateKey.from_private_bytes(raw)
 
     return _private.get_or_set("current", load)

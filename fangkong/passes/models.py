@@ -8,7 +8,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from fangkong.core.models import CommunityScopedQuerySet
+from fangkong.core.models import CommunityScopedQuerySet, row_key_field
+from fangkong.core.rekey import Sealed
 
 
 class Pass(models.Model):
@@ -66,9 +67,12 @@ class SigningKey(models.Model):
 
     kid = models.PositiveSmallIntegerField(unique=True)
     public_key = models.BinaryField()
+    row_key = row_key_field()
     private_key_encrypted = models.TextField()
     created_at = models.DateTimeField(auto_now_add=True)
     retired_at = models.DateTimeField(null=True, blank=True)
+
+    SEALED = (Sealed("private_key_encrypted"),)
 
     class Meta:
         ordering = ["-kid"]
@@ -101,6 +105,9 @@ class Ban(models.Model):
 
     objects = CommunityScopedQuerySet.as_manager()
 
+    # Only the blind index is kept: a key rotation translates it through the ID numbers it can read.
+    INDEXED = (("id_number_hash", "id"),)
+
     class Meta:
         verbose_name = _("ban")
 
@@ -121,6 +128,8 @@ class SyncEvent(models.Model):
     pass_version = models.PositiveIntegerField(null=True)
     id_number_hash = models.CharField(max_length=64, blank=True)
     at = models.DateTimeField(auto_now_add=True)
+
+    INDEXED = (("id_number_hash", "id"),)
 
     class Meta:
         indexes = [models.Index(fields=["community", "id"])]

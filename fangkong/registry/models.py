@@ -7,7 +7,8 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from fangkong.core import crypto
-from fangkong.core.models import CommunityScopedQuerySet, ScopedQuerySet, TimeStamped
+from fangkong.core.models import CommunityScopedQuerySet, ScopedQuerySet, TimeStamped, row_key_field
+from fangkong.core.rekey import Sealed
 
 
 class District(models.Model):
@@ -167,6 +168,7 @@ class Person(TimeStamped):
     sex = models.CharField(_("sex"), max_length=1, choices=Sex.choices, blank=True)
     birth_date = models.DateField(_("birth date"), null=True, blank=True)
     id_type = models.CharField(_("ID type"), max_length=16, choices=IdType.choices, default=IdType.RESIDENT_ID)
+    row_key = row_key_field()
     id_number_encrypted = models.TextField(blank=True)
     id_number_hash = models.CharField(max_length=64, null=True, blank=True, unique=True)
     id_number_masked = models.CharField(_("ID number"), max_length=24, blank=True)
@@ -181,6 +183,9 @@ class Person(TimeStamped):
 
     objects = PersonQuerySet.as_manager()
 
+    SEALED = (Sealed("id_number_encrypted", index="id_number_hash", kind="id"),
+              Sealed("phone_encrypted", index="phone_hash", kind="phone"))
+
     class Meta:
         verbose_name = _("person")
         verbose_name_plural = _("people")
@@ -192,11 +197,11 @@ class Person(TimeStamped):
 
     @property
     def id_number(self) -> str:
-        return crypto.decrypt(self.id_number_encrypted) if self.id_number_encrypted else ""
+        return crypto.unseal(self, "id_number_encrypted")
 
     @property
     def phone(self) -> str:
-        return crypto.decrypt(self.phone_encrypted) if self.phone_encrypted else ""
+        return crypto.unseal(self, "phone_encrypted")
 
 
 class Membership(models.Model):

@@ -101,11 +101,13 @@ def _apply_person_data(person: Person, data: PersonData) -> list[str]:
             changed.append(name)
     new_id_hash = crypto.blind_index("id", data.id_number)
     if person.id_number_hash != new_id_hash:
-        person.id_number_encrypted, person.id_number_hash, person.id_number_masked = protect("id", data.id_number)
+        person.id_number_encrypted, person.id_number_hash, person.id_number_masked = protect(
+            "id", data.id_number, Person, person.row_key)
         changed.append("id_number")
     new_phone_hash = crypto.blind_index("phone", data.phone) if data.phone else None
     if person.phone_hash != new_phone_hash:
-        person.phone_encrypted, person.phone_hash, person.phone_masked = protect("phone", data.phone)
+        person.phone_encrypted, person.phone_hash, person.phone_masked = protect(
+            "phone", data.phone, Person, person.row_key)
         changed.append("phone")
     return changed
 

@@ -21,7 +21,7 @@ from datetime import date
 import pytest
 from django.db import connection
 
-from fangkong.accounts.services import token_get_or_create
+from fangkong.accounts.services import token_create
 from fangkong.gates.models import Gate, Scan
 from fangkong.passes.services import pass_issue
 
@@ -91,7 +91,7 @@ def test_gevent_worker_keeps_the_exit_quota_and_its_pool(personas, places, make_
 
     contested = temporary_pass()
     others = [temporary_pass() for _ in range(10)]
-    token = token_get_or_create(user=personas["guard"])
+    token = token_create(user=personas["guard"])
     jobs = [(codes[i % 4], *contested) for i in range(50)] + [(codes[i % 4], *o) for i, o in enumerate(others)]
     barrier = threading.Barrier(len(jobs))
     answers: dict[int, dict] = {}

@@ -11,7 +11,7 @@ from django.conf import settings
 from django.db import connection
 from ninja.responses import NinjaJSONEncoder
 
-from fangkong.accounts.services import token_authenticate, token_get_or_create
+from fangkong.accounts.services import token_authenticate, token_create
 from fangkong.gates.api import ScanOut
 
 
@@ -64,7 +64,7 @@ def test_pages_still_take_the_whole_middleware_chain(client, db):
 
 
 def test_token_user_is_a_whole_user(personas):
-    key = token_get_or_create(user=personas["guard"])
+    key = token_create(user=personas["guard"])
     user = token_authenticate(key)
     assert user == personas["guard"] and user.get_deferred_fields() == set()
     assert (user.username, user.role, user.is_active) == ("guard", personas["guard"].role, True)

@@ -9,7 +9,7 @@ import pytest
 from django.test import Client
 
 from fangkong.accounts.roles import Role
-from fangkong.accounts.services import token_get_or_create, user_create
+from fangkong.accounts.services import token_create, user_create
 from fangkong.gates.models import Incident, Scan
 from fangkong.gates.scanning import ScanRequest, scan_record
 from fangkong.gates.services import incident_report
@@ -50,7 +50,7 @@ def test_health_roles_read_temperatures_and_reasons(api_client, fever_at_the_gat
 
 def test_guards_and_volunteers_read_movements_without_health_information(api_client, personas, volunteer,
                                                                          fever_at_the_gate):
-    vol = Client(HTTP_AUTHORIZATION=f"Bearer {token_get_or_create(user=volunteer)}")
+    vol = Client(HTTP_AUTHORIZATION=f"Bearer {token_create(user=volunteer)}")
     for c in (api_client("guard"), vol):
         rows = c.get("/api/v1/scans").json()
         assert [(s["direction"], s["decision"], s["reasons"], s["temperature"]) for s in rows] == [

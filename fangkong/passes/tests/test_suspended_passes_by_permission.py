@@ -9,7 +9,7 @@ import pytest
 from django.test import Client
 
 from fangkong.accounts.roles import Role
-from fangkong.accounts.services import token_get_or_create, user_create
+from fangkong.accounts.services import token_create, user_create
 from fangkong.passes.models import Pass
 from fangkong.passes.services import pass_issue
 
@@ -31,7 +31,7 @@ def volunteer(places):
 
 def _clients(api_client, volunteer):
     return {"street": api_client("street"), "guard": api_client("guard"),
-            "volunteer": Client(HTTP_AUTHORIZATION=f"Bearer {token_get_or_create(user=volunteer)}")}
+            "volunteer": Client(HTTP_AUTHORIZATION=f"Bearer {token_create(user=volunteer)}")}
 
 
 def test_the_api_refuses_the_suspended_filter_without_health_permission(api_client, volunteer, suspended):

@@ -7,6 +7,7 @@ per-field preparation cost more than the rest of the import together (docs/perfo
 
 from __future__ import annotations
 
+import uuid
 from typing import NamedTuple
 
 from django.db import connection, models
@@ -100,18 +101,23 @@ def write_people(community: Community, checked: Checked, tags: dict, report: Pro
     report("importing", 0, len(records))
 
     person_rows = []
+    row_key_field = Person._meta.get_field("row_key")
     for r in records:
         d = r.data
         household_id, grid_id = households[household_key(r)]
-        phone_encrypted, phone_hash, phone_masked = protect("phone", d.phone)
+        # The row's key is made here, before the insert, so that its ciphertexts can be bound to it.
+        row_key = uuid.uuid4()
+        phone_encrypted, phone_hash, phone_masked = protect("phone", d.phone, Person, row_key)
         person_rows.append((
             community.id, grid_id, household_id, d.name, d.sex, d.birth_date, d.id_type,
-            crypto.encrypt(d.id_number), hash_of[d.id_number], mask_id_number(d.id_number),
+            row_key_field.get_db_prep_value(row_key, connection),
+            crypto.encrypt(d.id_number, crypto.binding(Person, "id_number_encrypted", row_key)),
+            hash_of[d.id_number], mask_id_number(d.id_number),
             phone_encrypted, phone_hash, phone_masked, d.category, d.workplace, retain,
         ))
-    fields = ["community", "grid", "household", "name", "sex", "birth_date", "id_type", "id_number_encrypted",
-              "id_number_hash", "id_number_masked", "phone_encrypted", "phone_hash", "phone_masked", "category",
-              "workplace", "retain_until"]
+    fields = ["community", "grid", "household", "name", "sex", "birth_date", "id_type", "row_key",
+              "id_number_encrypted", "id_number_hash", "id_number_masked", "phone_encrypted", "phone_hash",
+              "phone_masked", "category", "workplace", "retain_until"]
     for i in range(0, len(person_rows), 10 * BATCH):
         insert_rows(Person, fields, person_rows[i:i + 10 * BATCH])
         report("importing", min(i + 10 * BATCH, len(person_rows)), len(person_rows))
