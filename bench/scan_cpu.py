@@ -14,9 +14,15 @@ With --profile, the last round runs under cProfile (timer: process CPU time) and
 
 CPU time still moves with other load on a shared VM (caches, steal). For figures it does not move,
 --instructions runs this script twice under valgrind's callgrind, with 50 and 350 scans, and prints
-the difference in executed instructions per scan (Python process only; about 2 minutes):
+the difference in executed instructions per scan (Python process only; about 3 minutes):
 
     .venv/bin/python bench/scan_cpu.py --instructions
+
+Under valgrind a run takes minutes, so the per-process caches (token 10 s, scope and policy 30 s,
+gates 60 s) would refill, and the database connection (DB_CONN_MAX_AGE, 60 s) reopen, as often as
+the machine's load stretches the run: runs of the same code differed by up to 3 %. The runs of
+--instructions are therefore steady (--steady): the caches keep what they hold and the connection
+stays open for the whole run, so every scan after the warm-up takes the same path.
 """
 
 from __future__ import annotations
@@ -54,7 +60,7 @@ def instructions(args) -> int:
     for n in (50, 350):
         out = Path(tempfile.gettempdir()) / f"fk-bench-callgrind-{n}.out"
         cmd = ["valgrind", "--tool=callgrind", f"--callgrind-out-file={out}", sys.executable, __file__,
-               "--database", args.database, "--requests", str(n), "--rounds", "1"]
+               "--database", args.database, "--requests", str(n), "--rounds", "1", "--steady"]
         proc = subprocess.run(cmd, env={**os.environ, "PYTHONHASHSEED": "0"}, text=True, capture_output=True)
         if proc.returncode != 0:
             print(proc.stderr[-2000:], file=sys.stderr)
@@ -75,6 +81,8 @@ def main() -> int:
     ap.add_argument("--reseed", action="store_true")
     ap.add_argument("--profile", help="write cProfile stats of the last round to this file")
     ap.add_argument("--instructions", action="store_true", help="instructions per scan, with callgrind")
+    ap.add_argument("--steady", action="store_true",
+                    help="caches never expire and the database connection stays open (as --instructions runs)")
     args = ap.parse_args()
     if args.instructions:
         return instructions(args)
@@ -90,6 +98,8 @@ def main() -> int:
 
     os.environ.update(DATABASE_URL=f"{PG}/{args.database}", FANGKONG_DATA_DIR=str(data_dir),
                       ALLOWED_HOSTS="127.0.0.1", DJANGO_SETTINGS_MODULE="fangkong.settings")
+    if args.steady:
+        os.environ["DB_CONN_MAX_AGE"] = str(7 * 24 * 3600)
     sys.path.insert(0, str(ROOT))
     from fangkong.wsgi import application
 
@@ -135,6 +145,11 @@ def main() -> int:
         return time.process_time() - cpu0, time.perf_counter() - wall0, backend_cpu() - pg0, answers
 
     run(bodies(200)[:200])  # warm-up: imports, caches, the database connection
+    if args.steady:  # every cache exists now (the URLconf and the scan path are imported)
+        from fangkong.core import localcache
+
+        for cache in localcache._all:
+            cache.seconds = float("inf")
     from django.db import connection
 
     with connection.cursor() as cur:  # the connection is kept (CONN_MAX_AGE), so is its backend
