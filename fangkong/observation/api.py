@@ -223,6 +223,7 @@ def followup_create(request, body: FollowUpIn, obs_id: int = PK):
 @router.post("/observations/{obs_id}/extend", response=ObservationOut,
              summary="Move the planned end later, with a reason (never shorter)")
 def observation_extend(request, body: ExtendIn, obs_id: int = PK):
+    require(request.user, Perm.MANAGE_OBSERVATION)  # before any lookup: a refusal tells nothing of what exists
     obs = services.observation_extend(actor=request.user, obs=selectors.observation_get(actor=request.user, pk=obs_id),
                                       new_end=body.planned_end, reason=body.reason)
     return _obs_answer(request, obs.pk)
@@ -231,6 +232,7 @@ def observation_extend(request, body: ExtendIn, obs_id: int = PK):
 @router.post("/observations/{obs_id}/end", response=ObservationOut,
              summary="End: completed, transferred (to hospital) or ended_early (with a reason); passes reactivate")
 def observation_end(request, body: EndIn, obs_id: int = PK):
+    require(request.user, Perm.MANAGE_OBSERVATION)  # before any lookup: a refusal tells nothing of what exists
     obs = services.observation_end(actor=request.user, obs=selectors.observation_get(actor=request.user, pk=obs_id),
                                    status=body.status, reason=body.reason, via="api")
     return _obs_answer(request, obs.pk)
@@ -288,6 +290,7 @@ def report_list(request, status: Literal["", "pending", "confirmed", "rejected"]
 
 @router.post("/returnee-reports", response={201: ReportOut}, summary="The office records a returnee report")
 def report_create(request, body: ReportIn):
+    require(request.user, Perm.CONFIRM_RETURNEES)  # before any lookup: a refusal tells nothing of what exists
     community = community_get(actor=request.user, code=body.community)
     data = returnees.ReportData(from_place=body.from_place, arrival_date=body.arrival_date, transport=body.transport,
                                 address=body.address, person_id=body.person, name=body.name,
@@ -299,6 +302,7 @@ def report_create(request, body: ReportIn):
 @router.post("/returnee-reports/{report_id}/confirm", response=ReportOut,
              summary="Confirm: register if new, record the journey, start observation when policy says so")
 def report_confirm(request, body: ConfirmIn, report_id: int = PK):
+    require(request.user, Perm.CONFIRM_RETURNEES)  # before any lookup: a refusal tells nothing of what exists
     report = selectors.report_get(actor=request.user, pk=report_id)
     household = None
     if body.household is not None:
@@ -312,6 +316,7 @@ def report_confirm(request, body: ConfirmIn, report_id: int = PK):
 
 @router.post("/returnee-reports/{report_id}/reject", response=ReportOut, summary="Reject a report, with a reason")
 def report_reject(request, body: RejectIn, report_id: int = PK):
+    require(request.user, Perm.CONFIRM_RETURNEES)  # before any lookup: a refusal tells nothing of what exists
     returnees.report_reject(actor=request.user, report=selectors.report_get(actor=request.user, pk=report_id),
                             reason=body.reason, via="api")
     return _report_out(selectors.report_get(actor=request.user, pk=report_id))

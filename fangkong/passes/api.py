@@ -8,6 +8,7 @@ from ninja.responses import Status
 
 from fangkong.accounts.roles import Perm, role_can
 from fangkong.accounts.scope import scope_of
+from fangkong.accounts.services import require
 from fangkong.core.errors import FieldError, NotFound
 from fangkong.core.identifiers import mask_name
 from fangkong.passes import selectors, services, signing
@@ -101,6 +102,7 @@ def pass_revoke(request, body: RevokeIn, number: str = Number):
 
 @router.post("/bans", response={201: BanOut}, summary="Bar a person (by ID number) from a community's gates")
 def ban(request, body: BanIn):
+    require(request.user, Perm.REVOKE_PASSES)  # before any lookup: a refusal tells nothing of what exists
     scope = scope_of(request.user)
     communities = Community.objects.for_scope(scope)
     if body.community:

@@ -182,6 +182,7 @@ def rounds(request, open_only: bool = False):
 
 @router.post("/screening/rounds", response={201: RoundOut}, summary="Open a screening round")
 def round_create(request, body: RoundIn):
+    require(request.user, Perm.MANAGE_SCREENING)  # before any lookup: a refusal tells nothing of what exists
     community = registry_selectors.community_get(actor=request.user, code=body.community)
     grids = selectors.grids_by_number(community=community, numbers=body.grids)
     rnd = services.round_create(actor=request.user, community=community, name=body.name, starts_on=body.starts_on,
@@ -232,6 +233,7 @@ def _check(m) -> services.MemberCheck:
 @router.post("/screening/rounds/{round_id}/visits", response={201: VisitOut},
              summary="Record a visit: outcome, members with temperature and travel, people found on the spot")
 def visit_create(request, body: VisitIn, round_id: int = PK):
+    require(request.user, Perm.SCREEN)  # before any lookup: a refusal tells nothing of what exists
     rnd = selectors.round_get(actor=request.user, pk=round_id)
     household = registry_selectors.household_get(actor=request.user, pk=body.household)
     new_people, errors = [], []
@@ -266,6 +268,7 @@ def visits(request, round_id: int = PK, household: int | None = Query(None, ge=1
 
 @router.post("/travel-records", response={201: TravelOut}, summary="Add a person's travel or contact history")
 def travel_create(request, body: TravelIn):
+    require(request.user, Perm.EDIT_REGISTRY)  # before any lookup: a refusal tells nothing of what exists
     person = registry_selectors.person_get(actor=request.user, pk=body.person)
     rec = services.travel_record_add(actor=request.user, person=person, place=body.place, left_on=body.left_on,
                                      returned_on=body.returned_on, transport=body.transport, contact=body.contact,
