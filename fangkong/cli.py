@@ -322,7 +322,7 @@ def main(argv: list[str] | None = None) -> None:
             "re-encrypt everything from FANGKONG_DATA_KEY_OLD to FANGKONG_DATA_KEY (resumable)")
     p.add_argument("--old-key-file", help="read the old key from this file instead of FANGKONG_DATA_KEY_OLD")
     p.add_argument("--batch", type=int, default=500, help="rows per transaction")
-    p = add("import", cmd_import, "import households and people from xlsx or csv")
+    p = add("import", cmd_import, "import households and people from xlsx, xls, ods or csv")
     p.add_argument("what", choices=["people"])
     p.add_argument("file")
     p.add_argument("--community", required=True, help="community code, e.g. SJXZ")

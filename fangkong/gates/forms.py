@@ -158,12 +158,12 @@ class StaffField(forms.ModelMultipleChoiceField):
     """Users by id. An id that is no database id (past 64 bits, negative) is refused like an unknown one
     before the lookup, which SQLite cannot even compare with such a number."""
 
-    def _check_values(self, value):
+    def clean(self, value):
         for pk in value if isinstance(value, list | tuple) else ():
             if int_param(pk) is None:
                 raise forms.ValidationError(self.error_messages["invalid_pk_value"], code="invalid_pk_value",
                                             params={"pk": pk})
-        return super()._check_values(value)
+        return super().clean(value)
 
 
 class ShiftForm(forms.Form):

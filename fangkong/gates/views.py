@@ -27,11 +27,11 @@ from fangkong.accounts.services import require
 from fangkong.core.errors import DomainError, FieldError, NotFound, PermissionDenied
 from fangkong.core.forms import form_add_domain_error
 from fangkong.core.identifiers import mask_name
+from fangkong.gates.errors import REASONS, ScanReason
 from fangkong.gates.forms import MAX_OCCUPANTS, IncidentForm, ScanForm, ShiftForm, VisitorForm, occupant_forms
 from fangkong.gates.models import Gate, Incident, Scan, Shift, Visitor
 from fangkong.gates.scanning import ScanOutcome, ScanRequest, gate_for_scan, scan_record
 from fangkong.gates.services import incident_report, roster_gaps, shift_add, visitor_register
-from fangkong.passes.errors import REASONS
 from fangkong.passes.models import Pass
 from fangkong.registry.models import Household
 from fangkong.workgroup.models import Member
@@ -79,7 +79,7 @@ def _result(o: ScanOutcome) -> dict:
         "decision": o.scan.decision, "reasons": _reason_texts(o.scan.reasons), "replayed": o.replayed,
         "pass": p, "kind": _KIND_LABELS.get(p.kind, p.kind) if p else "",
         "holder": mask_name(p.person.name) if p else "", "id_masked": p.person.id_number_masked if p else "",
-        "temperature": o.scan.temperature, "unknown": "unknown_pass" in o.scan.reasons,
+        "temperature": o.scan.temperature, "unknown": ScanReason.UNKNOWN_PASS in o.scan.reasons,
     }
 
 

@@ -53,7 +53,3 @@ def policy_set(
                  community_id=community.id if community else None, fields=[key])
     transaction.on_commit(policy_cache_clear)
     return rec
-
-
-# Reads moved to policy.selectors; these names stay importable from here until every caller is moved.
-from fangkong.policy.selectors import policy_in_force, policy_values_cached  # noqa: E402,F401

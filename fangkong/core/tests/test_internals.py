@@ -1,5 +1,5 @@
 """Pins for every private Django, psycopg and django-ninja API that `fangkong.core.internals` uses
-(and for one that gates/forms.py still uses itself: `ModelMultipleChoiceField._check_values`).
+(nothing outside that module uses one).
 
 Each test fails when an upgrade changes what a shortcut relies on: the attribute or function is
 gone, its signature changed, or it no longer behaves as the shortcut assumes. A failure here means
@@ -14,7 +14,6 @@ from enum import StrEnum
 from zoneinfo import ZoneInfo
 
 import pytest
-from django import forms
 from django.apps import apps
 from django.core.exceptions import MiddlewareNotUsed
 from django.core.handlers.base import BaseHandler
@@ -79,25 +78,6 @@ def test_field_cached_col_is_the_fields_column():
     field = Session._meta.get_field("expire_date")
     assert isinstance(field.cached_col, Col) and field.cached_col.target is field
     assert field.cached_col is field.cached_col  # computed once: no cost per statement
-
-
-def test_model_multiple_choice_field_checks_the_values_in_check_values():
-    """Not used here but by gates.forms.StaffField, which refuses ids past 64 bits in an override of
-    `_check_values` before the lookup: `clean` must still call it with the submitted values."""
-    from django.contrib.contenttypes.models import ContentType
-
-    assert parameters(forms.ModelMultipleChoiceField._check_values) == [("self", P.POSITIONAL_OR_KEYWORD),
-                                                                        ("value", P.POSITIONAL_OR_KEYWORD)]
-    seen = []
-
-    class Checked(forms.ModelMultipleChoiceField):
-        def _check_values(self, value):
-            seen.append(list(value))
-            raise forms.ValidationError("refused", code="invalid_pk_value")
-
-    with pytest.raises(forms.ValidationError):
-        Checked(queryset=ContentType.objects.all()).clean(["1", "18446744073709551616"])
-    assert seen == [["1", "18446744073709551616"]]
 
 
 # --- the short middleware chain, against Django's own handler ---------------------------------------
