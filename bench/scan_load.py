@@ -118,7 +118,7 @@ def pgbench_ceiling(db_url: str, token_hash: str, npasses: int, clients: int, du
     pass SELECT and the record; `with_token` adds the token lookup, as the first scan of a device in a
     process sends it. Every exit fits in its quota (1,000,000 a day): the allowed path, as wrk drives it.
     `mode` is pgbench's -M: "extended" (each statement parsed and planned every time; the ~2,300 tx/s that
-    issue 3 quotes) or "prepared", as the server sends them (core/db.py), the higher and stricter ceiling."""
+    the requirements quote) or "prepared", as the server sends them (core/db.py), the higher and stricter ceiling."""
     sql = scan_statements(db_url)
     if with_token:
         token = _bound(sql["token"], [f"'{token_hash}'", "true"]) + " \\gset tok_\n\\set guard :tok_id\n"
