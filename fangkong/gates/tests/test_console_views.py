@@ -28,16 +28,6 @@ HX = {"HTTP_HX_REQUEST": "true"}
 
 
 @pytest.fixture
-def login(personas):
-    def client_for(user) -> Client:
-        c = Client(HTTP_ACCEPT_LANGUAGE="en")
-        c.force_login(personas[user] if isinstance(user, str) else user)
-        return c
-
-    return client_for
-
-
-@pytest.fixture
 def volunteer(places):
     return user_create(username="volunteer", password="pw-volunteer", role=Role.VOLUNTEER,
                        communities=[places["home"]])

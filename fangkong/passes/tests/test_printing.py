@@ -8,7 +8,6 @@ from datetime import date
 import pypdfium2 as pdfium
 import pytest
 import zxingcpp
-from django.test import Client
 from django.urls import reverse
 
 from fangkong.accounts.models import AuditEntry
@@ -20,12 +19,6 @@ from fangkong.passes.signing import pass_qr
 from fangkong.registry.models import Person
 
 FROM, UNTIL = date(2020, 1, 28), date(2020, 2, 28)
-
-
-def login(user) -> Client:
-    c = Client()
-    c.force_login(user)
-    return c
 
 
 def issue(personas, person, kind="temporary") -> Pass:
@@ -94,13 +87,13 @@ def test_bulk_issue_skips_holders_of_that_kind_and_issues_the_rest(places, perso
     assert Pass.objects.filter(kind="temporary", status="active").count() == 4
 
 
-def test_bulk_page_runs_the_job_and_offers_its_cards_for_printing(places, personas, make_person):
+def test_bulk_page_runs_the_job_and_offers_its_cards_for_printing(places, personas, make_person, login):
     for i in range(3):
         make_person(places["grid1"], name=f"租客{i}", category="floating")
     already = make_person(places["grid2"], name="已有证", category="floating")
     issue(personas, already)
     make_person(places["grid2"], name="本地居民", category="registered")
-    c = login(personas["office"])
+    c = login("office")
     assert c.get(reverse("passes:issue")).status_code == 200
     response = c.post(reverse("passes:issue"), {"community": "C1", "group": "floating", "kind": "temporary",
                                                 "valid_from": "2020-02-01", "valid_until": "2020-02-14"})
@@ -119,15 +112,15 @@ def test_bulk_page_runs_the_job_and_offers_its_cards_for_printing(places, person
     assert AuditEntry.objects.filter(action="create", object_type="pass", count=3).exists()
 
 
-def test_bulk_form_refuses_a_validity_that_ends_before_it_starts(places, personas):
-    c = login(personas["office"])
+def test_bulk_form_refuses_a_validity_that_ends_before_it_starts(places, personas, login):
+    c = login("office")
     response = c.post(reverse("passes:issue"), {"community": "C1", "group": "floating", "kind": "temporary",
                                                 "valid_from": "2020-02-14", "valid_until": "2020-02-01"})
     assert response.status_code == 200 and Pass.objects.count() == 0
 
 
-def test_printing_is_audited_as_an_export(places, personas, printed):
-    c = login(personas["office"])
+def test_printing_is_audited_as_an_export(places, personas, printed, login):
+    c = login("office")
     response = c.get(reverse("passes:print_pdf"), {"kind": "temporary"})
     assert response.status_code == 200 and response.content.startswith(b"%PDF")
     assert "attachment" in response["Content-Disposition"]
@@ -136,8 +129,8 @@ def test_printing_is_audited_as_an_export(places, personas, printed):
     assert entry.fields == ["id_number", "name", "qr"]
 
 
-def test_one_card_by_number_and_never_a_revoked_one(personas, printed):
-    c = login(personas["office"])
+def test_one_card_by_number_and_never_a_revoked_one(personas, printed, login):
+    c = login("office")
     one = c.get(reverse("passes:print_pdf"), {"number": printed[0].number})
     assert scan_pdf(one.content) == [pass_qr(printed[0])]
     pass_revoke(actor=personas["office"], number=printed[1].number, reason="当场销毁")
@@ -148,8 +141,8 @@ def test_one_card_by_number_and_never_a_revoked_one(personas, printed):
     assert c.get(reverse("passes:print_pdf"), {"community": "999"}).status_code == 400
 
 
-def test_grid_worker_may_neither_print_nor_issue(places, personas, printed):
-    c = login(personas["grid1"])
+def test_grid_worker_may_neither_print_nor_issue(places, personas, printed, login):
+    c = login("grid1")
     assert c.get(reverse("passes:print_pdf")).status_code == 403
     assert c.get(reverse("passes:issue")).status_code == 403
     assert c.post(reverse("passes:issue"), {"community": "C1", "group": "floating", "kind": "temporary",
@@ -157,14 +150,14 @@ def test_grid_worker_may_neither_print_nor_issue(places, personas, printed):
     assert not AuditEntry.objects.filter(action="export").exists()
 
 
-def test_another_communitys_leader_prints_nothing_of_ours(personas, printed):
-    c = login(personas["outsider"])
+def test_another_communitys_leader_prints_nothing_of_ours(personas, printed, login):
+    c = login("outsider")
     assert c.get(reverse("passes:print_pdf"), {"number": printed[0].number}).status_code == 400
     assert not AuditEntry.objects.filter(action="export").exists()
 
 
-def test_pass_list_masks_holders_and_filters(personas, printed):
-    c = login(personas["guard"])
+def test_pass_list_masks_holders_and_filters(personas, printed, login):
+    c = login("guard")
     temporary = next(p for p in printed if p.person.name == "外来务工0")
     service = next(p for p in printed if p.kind == "service")
     html = c.get(reverse("passes:pass_list")).content.decode()
@@ -174,9 +167,9 @@ def test_pass_list_masks_holders_and_filters(personas, printed):
     assert service.number in html and temporary.number not in html
     html = c.get(reverse("passes:pass_list"), {"q": service.number}, HTTP_HX_REQUEST="true").content.decode()
     assert service.number in html and temporary.number not in html and "<h1>" not in html
-    office = login(personas["office"]).get(reverse("passes:pass_list")).content.decode()
+    office = login("office").get(reverse("passes:pass_list")).content.decode()
     assert "print.pdf?part=1" in office and f"print.pdf?number={temporary.number}" in office
-    assert login(personas["grid1"]).get(reverse("passes:pass_list")).status_code == 403
+    assert login("grid1").get(reverse("passes:pass_list")).status_code == 403
 
 
 def test_bulk_issue_of_the_demos_490_floating_people_in_one_job(places, personas):
@@ -193,12 +186,12 @@ def test_bulk_issue_of_the_demos_490_floating_people_in_one_job(places, personas
     assert len(set(job["numbers"])) == 490
 
 
-def test_long_runs_print_in_parts(monkeypatch, personas, printed):
+def test_long_runs_print_in_parts(monkeypatch, personas, printed, login):
     from fangkong.core.errors import FieldError
     from fangkong.passes import services
 
     monkeypatch.setattr(services, "MAX_CARDS_PER_PDF", 4)
-    c = login(personas["office"])
+    c = login("office")
     html = c.get(reverse("passes:pass_list")).content.decode()
     assert 'data-part="3"' in html and 'data-part="4"' not in html  # 9 cards: 4 + 4 + 1
     third = c.get(reverse("passes:print_pdf"), {"part": "3"})

@@ -32,21 +32,15 @@ BAD_ROW = 4  # the third data row: header is row 1
 
 # ---- the web flow -----------------------------------------------------------------------------------
 
-def client_for(user, language: str = "zh-hans") -> Client:
-    c = Client(HTTP_ACCEPT_LANGUAGE=language)
-    c.force_login(user)
-    return c
-
-
 def upload(c: Client, community: str, name: str, content: bytes):
     return c.post(reverse("registry:import_start"),
                   {"community": community, "file": SimpleUploadedFile(name, content)})
 
 
-def test_uploading_a_good_file_imports_it_and_the_job_page_says_done(places, personas, tmp_path, settings):
+def test_uploading_a_good_file_imports_it_and_the_job_page_says_done(places, personas, tmp_path, settings, login):
     settings.MEDIA_ROOT = tmp_path / "media"
     content = write_xlsx(tmp_path / "people.xlsx", good_rows()).read_bytes()
-    c = client_for(personas["office"])
+    c = login("office", "zh-hans")
     r = upload(c, "C1", "人口.xlsx", content)
     job = ImportJob.objects.get()
     assert r.status_code == 302 and r["Location"] == reverse("registry:import_job", args=[job.pk])
@@ -60,44 +54,44 @@ def test_uploading_a_good_file_imports_it_and_the_job_page_says_done(places, per
     assert Person.objects.filter(community=places["home"]).count() == 5
 
 
-def test_uploading_a_bad_file_shows_the_row_report_in_the_users_language(places, personas, tmp_path, settings):
+def test_uploading_a_bad_file_shows_the_row_report_in_the_users_language(places, personas, tmp_path, settings, login):
     settings.MEDIA_ROOT = tmp_path / "media"
     rows = good_rows()
     bad_id = CHILD[:-1] + ("0" if CHILD[-1] != "0" else "1")
     rows[2]["id_number"] = bad_id
     content = write_csv(tmp_path / "bad.csv", rows).read_bytes()
-    r = upload(client_for(personas["office"]), "C1", "bad.csv", content)
+    r = upload(login("office", "zh-hans"), "C1", "bad.csv", content)
     job = ImportJob.objects.get()
     assert job.status == ImportJob.Status.REJECTED and Person.objects.count() == 0
     zh, en = in_both(_("The check digit of the ID number is wrong"))
     assert job.errors == [{"row": BAD_ROW, "column": "证件号码", "value": mask_id_number(bad_id),
                            "code": "id_checksum", "reason": zh, "reason_en": en}]
     for language, reason in (("zh-hans", zh), ("en", en)):
-        html = client_for(personas["office"], language).get(r["Location"]).content.decode()
+        html = login("office", language).get(r["Location"]).content.decode()
         assert 'class="status-rejected"' in html and 'data-code="id_checksum"' in html
         assert f"<td>{BAD_ROW}</td><td>证件号码</td>" in html
         assert mask_id_number(bad_id) in html and bad_id not in html
         assert reason in html
     if zh != en:  # once the Chinese catalogue has the message, each language sees only its own
-        assert zh not in client_for(personas["office"], "en").get(r["Location"]).content.decode()
+        assert zh not in login("office", "en").get(r["Location"]).content.decode()
 
 
-def test_a_file_missing_columns_is_rejected_with_the_columns_listed(places, personas, tmp_path, settings):
+def test_a_file_missing_columns_is_rejected_with_the_columns_listed(places, personas, tmp_path, settings, login):
     settings.MEDIA_ROOT = tmp_path / "media"
     content = write_csv(tmp_path / "cols.csv", good_rows(), headers=[h for h in HEADERS if h != "姓名"]).read_bytes()
-    r = upload(client_for(personas["office"]), "C1", "cols.csv", content)
+    r = upload(login("office", "zh-hans"), "C1", "cols.csv", content)
     job = ImportJob.objects.get()
     assert job.status == ImportJob.Status.REJECTED
     assert [(e["row"], e["column"], e["code"]) for e in job.errors] == [(1, "姓名", "missing_columns")]
-    html = client_for(personas["office"], "en").get(r["Location"]).content.decode()
+    html = login("office", "en").get(r["Location"]).content.decode()
     assert "<td>1</td><td>姓名</td>" in html
     assert in_both(_("This required column is missing from the header row"))[1] in html
 
 
 @pytest.mark.parametrize("name", ["people.pdf", "people.numbers", "people.xlsx.txt", "people"])
-def test_the_form_refuses_other_file_types(name, places, personas, tmp_path, settings):
+def test_the_form_refuses_other_file_types(name, places, personas, tmp_path, settings, login):
     settings.MEDIA_ROOT = tmp_path / "media"
-    r = upload(client_for(personas["office"], "en"), "C1", name, (FIXTURES / "people.xlsx").read_bytes())
+    r = upload(login("office", "en"), "C1", name, (FIXTURES / "people.xlsx").read_bytes())
     assert r.status_code == 200 and not ImportJob.objects.exists()
     assert r.context["form"].errors.as_data()["file"][0].code == "unsupported_type"
     assert "Upload an .xlsx, .xls, .ods or .csv file" in r.content.decode()
@@ -105,29 +99,29 @@ def test_the_form_refuses_other_file_types(name, places, personas, tmp_path, set
 
 
 @pytest.mark.parametrize("name", ["people.xls", "people.ods", "people.xlsx"])
-def test_the_form_takes_every_spreadsheet_format(name, places, personas, tmp_path, settings):
+def test_the_form_takes_every_spreadsheet_format(name, places, personas, tmp_path, settings, login):
     settings.MEDIA_ROOT = tmp_path / "media"
-    r = upload(client_for(personas["office"]), "C1", f"人口{Path(name).suffix.upper()}", (FIXTURES / name).read_bytes())
+    r = upload(login("office", "zh-hans"), "C1", f"人口{Path(name).suffix.upper()}", (FIXTURES / name).read_bytes())
     job = ImportJob.objects.get()
     assert r.status_code == 302 and job.status == ImportJob.Status.DONE, job.errors
     assert Person.objects.filter(community=places["home"]).count() == 5
 
 
 def test_an_encrypted_upload_is_rejected_with_the_reason_in_the_users_language(places, personas, tmp_path,
-                                                                              settings):
+                                                                              settings, login):
     settings.MEDIA_ROOT = tmp_path / "media"
-    r = upload(client_for(personas["office"]), "C1", "人口.xlsx", (FIXTURES / "encrypted.xlsx").read_bytes())
+    r = upload(login("office", "zh-hans"), "C1", "人口.xlsx", (FIXTURES / "encrypted.xlsx").read_bytes())
     job = ImportJob.objects.get()
     assert job.status == ImportJob.Status.REJECTED and Person.objects.count() == 0
     assert [(e["row"], e["code"]) for e in job.errors] == [(None, "encrypted_file")]
     assert not Path(job.stored_path).exists()
-    html = client_for(personas["office"], "en").get(r["Location"]).content.decode()
+    html = login("office", "en").get(r["Location"]).content.decode()
     assert job.errors[0]["reason_en"] in html
 
 
-def test_a_grid_worker_may_not_import(places, personas, tmp_path, settings):
+def test_a_grid_worker_may_not_import(places, personas, tmp_path, settings, login):
     settings.MEDIA_ROOT = tmp_path / "media"
-    c = client_for(personas["grid1"])
+    c = login("grid1", "zh-hans")
     assert c.get(reverse("registry:import_start")).status_code == 403
     assert c.get(reverse("registry:import_template")).status_code == 403
     content = write_csv(tmp_path / "ok.csv", good_rows()).read_bytes()
@@ -135,8 +129,8 @@ def test_a_grid_worker_may_not_import(places, personas, tmp_path, settings):
     assert not ImportJob.objects.exists() and Person.objects.count() == 0
 
 
-def test_the_template_download(places, personas):
-    r = client_for(personas["office"]).get(reverse("registry:import_template"))
+def test_the_template_download(places, personas, login):
+    r = login("office", "zh-hans").get(reverse("registry:import_template"))
     assert r.status_code == 200
     assert [c.value for c in load_workbook(io.BytesIO(r.content)).worksheets[0][1]] == HEADERS
 
