@@ -39,6 +39,18 @@ def protect(kind: str, value: str | None, model: type[models.Model],
     return sealed, crypto.blind_index(kind, value), masked
 
 
+class ProtectedIdentifiers:
+    """The clear ID number and phone of a row holding them protected (`protect`), opened on demand."""
+
+    @property
+    def id_number(self) -> str:
+        return crypto.unseal(self, "id_number_encrypted")
+
+    @property
+    def phone(self) -> str:
+        return crypto.unseal(self, "phone_encrypted")
+
+
 class ScopedQuerySet(models.QuerySet):
     """Community data is read through `for_scope`; see fangkong/accounts/scope.py for the Scope type."""
 

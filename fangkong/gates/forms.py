@@ -8,8 +8,8 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from fangkong.core.dates import client_date
 from fangkong.core.errors import FieldError
+from fangkong.core.forms import ClientDateTimeField
 from fangkong.core.identifiers import normalise_plate
 from fangkong.core.params import int_param
 from fangkong.gates.models import Incident, Scan
@@ -138,20 +138,6 @@ class IncidentForm(forms.Form):
             self.add_error("passes", forms.ValidationError(
                 _("Name the pass to revoke or whose holder to bar"), code="required"))
         return data
-
-
-class ClientDateTimeField(forms.DateTimeField):
-    """A time someone typed, held to the years every client date lies in (`core.dates.client_date`):
-    0001-01-01T00:00 is a form error here, not an overflow when the database converts it to UTC."""
-
-    widget = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
-
-    def validate(self, value) -> None:
-        super().validate(value)
-        try:
-            client_date(value, field="time")  # the form puts the message on its own field
-        except FieldError as exc:
-            raise forms.ValidationError(exc.message, code=exc.code) from None
 
 
 class StaffField(forms.ModelMultipleChoiceField):

@@ -5,8 +5,7 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from fangkong.core import crypto
-from fangkong.core.models import CommunityScopedQuerySet, row_key_field
+from fangkong.core.models import CommunityScopedQuerySet, ProtectedIdentifiers, row_key_field
 from fangkong.core.rekey import Sealed
 
 
@@ -95,7 +94,7 @@ class Shift(models.Model):
         ]
 
 
-class Visitor(models.Model):
+class Visitor(ProtectedIdentifiers, models.Model):
     """An outsider without a pass, registered at the gate (外来人员登记)."""
 
     community = models.ForeignKey("registry.Community", on_delete=models.PROTECT, related_name="+")
@@ -125,14 +124,6 @@ class Visitor(models.Model):
     class Meta:
         verbose_name = _("visitor")
         ordering = ["-at"]
-
-    @property
-    def id_number(self) -> str:
-        return crypto.unseal(self, "id_number_encrypted")
-
-    @property
-    def phone(self) -> str:
-        return crypto.unseal(self, "phone_encrypted")
 
 
 class Incident(models.Model):

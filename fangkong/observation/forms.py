@@ -10,9 +10,9 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from fangkong.core.forms import ClientDateField
 from fangkong.core.health import Symptom
 from fangkong.observation.models import Alert, Observation
-from fangkong.screening.forms import ClientDateField
 
 DATE = forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})  # the ISO value a date picker needs
 TEMPERATURE = forms.TextInput(attrs={"inputmode": "decimal", "placeholder": "36.5", "maxlength": 5,

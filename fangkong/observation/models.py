@@ -8,7 +8,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from fangkong.core import crypto
-from fangkong.core.models import CommunityScopedQuerySet, ScopedQuerySet, row_key_field
+from fangkong.core.models import CommunityScopedQuerySet, ProtectedIdentifiers, ScopedQuerySet, row_key_field
 from fangkong.core.rekey import Sealed
 
 
@@ -50,7 +50,7 @@ class ReportLink(models.Model):
         return crypto.unseal(self, "token_encrypted")
 
 
-class ReturneeReport(models.Model):
+class ReturneeReport(ProtectedIdentifiers, models.Model):
     """Someone returned (or will return) to the community: reported, then confirmed or rejected by the office."""
 
     class Status(models.TextChoices):
@@ -107,14 +107,6 @@ class ReturneeReport(models.Model):
             models.CheckConstraint(name="returnee_rejected_has_reason",
                                    condition=~Q(status="rejected") | ~Q(reject_reason="")),
         ]
-
-    @property
-    def id_number(self) -> str:
-        return crypto.unseal(self, "id_number_encrypted")
-
-    @property
-    def phone(self) -> str:
-        return crypto.unseal(self, "phone_encrypted")
 
 
 class Site(models.Model):

@@ -7,7 +7,13 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from fangkong.core import crypto
-from fangkong.core.models import CommunityScopedQuerySet, ScopedQuerySet, TimeStamped, row_key_field
+from fangkong.core.models import (
+    CommunityScopedQuerySet,
+    ProtectedIdentifiers,
+    ScopedQuerySet,
+    TimeStamped,
+    row_key_field,
+)
 from fangkong.core.rekey import Sealed
 
 
@@ -140,7 +146,7 @@ class PersonQuerySet(ScopedQuerySet):
         return self.filter(phone_hash=crypto.blind_index("phone", phone))
 
 
-class Person(TimeStamped):
+class Person(ProtectedIdentifiers, TimeStamped):
     class Sex(models.TextChoices):
         MALE = "M", _("male")
         FEMALE = "F", _("female")
@@ -194,14 +200,6 @@ class Person(TimeStamped):
 
     def __str__(self) -> str:
         return self.name
-
-    @property
-    def id_number(self) -> str:
-        return crypto.unseal(self, "id_number_encrypted")
-
-    @property
-    def phone(self) -> str:
-        return crypto.unseal(self, "phone_encrypted")
 
 
 class Membership(models.Model):

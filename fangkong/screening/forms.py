@@ -13,8 +13,8 @@ from decimal import Decimal
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from fangkong.core.dates import client_date
 from fangkong.core.errors import FieldError
+from fangkong.core.forms import ClientDateField
 from fangkong.core.health import Symptom, parse_temperature
 from fangkong.registry.models import Membership, Person
 from fangkong.registry.validation import PersonData, person_data_from
@@ -37,19 +37,6 @@ class DateInput(forms.DateInput):
 
     def __init__(self, attrs=None) -> None:
         super().__init__(attrs, format="%Y-%m-%d")
-
-
-class ClientDateField(forms.DateField):
-    """A date someone typed, held to the years every client date lies in (`core.dates.client_date`):
-    0001-01-01 or 9999-12-31 is a form error here, not an overflow in the arithmetic behind the form.
-    The observation pages' forms use it too."""
-
-    def validate(self, value) -> None:
-        super().validate(value)
-        try:
-            client_date(value, field="date")  # the form puts the message on its own field
-        except FieldError as exc:
-            raise forms.ValidationError(exc.message, code=exc.code) from None
 
 
 class RoundForm(forms.Form):
