@@ -85,6 +85,16 @@ def _time(v: Any) -> str:
     return str(v)
 
 
+def _text(limit: int) -> Callable[[Any], str]:
+    def parse(v: Any) -> str:
+        text = str(v or "").strip()
+        if not text or len(text) > limit:
+            raise FieldError("value", Code.OUT_OF_RANGE,
+                             _("Write from 1 to %(limit)s characters") % {"limit": limit})
+        return text
+    return parse
+
+
 def _mode(v: Any) -> str:
     if v not in ("key_areas", "all", "none"):
         raise FieldError("value", Code.INVALID_CHOICE, _("Use key_areas, all or none"))
@@ -103,6 +113,10 @@ SETTINGS: dict[str, Setting] = {s.key: s for s in [
     Setting("observation_days", _("Medical observation days"), 14, _int_range(1, 60)),
     Setting("fever_threshold", _("Fever threshold (°C)"), "37.3", _temperature),
     Setting("fever_comparison", _("Fever when temperature is"), ">=", _comparison),
+    # Shown on the gate's answer when someone is refused for fever: what the guard does next.
+    Setting("gate_fever_instruction", _("What the guard does when someone has a fever"),
+            "请被测者在临时留观点等候，戴好口罩，不要离开；立即电话报告社区值班负责人，由其联系社区卫生服务中心。",
+            _text(300)),
     Setting("exit_quota", _("Exits per calendar day, by pass kind (empty: no limit)"),
             {"resident": None, "temporary": 1, "service": None, "vehicle": None}, _quota),
     Setting("id_required", _("Pass kinds that need the ID card shown"), ["temporary", "service"], _kinds),
