@@ -15,6 +15,8 @@ class GateCode(StrEnum):
     HOUSEHOLD_OUTSIDE_COMMUNITY = "household_outside_community"
     BEFORE_START = "before_start"
     OTHER_COMMUNITY = "other_community"
+    DOUBLE_BOOKED = "double_booked"  # a person on two shifts at overlapping times
+    NOT_COMMITTEE = "not_committee"  # a shift led by someone who is no committee member
 
 
 __all__ = ["REASONS", "GateCode", "ScanReason"]
