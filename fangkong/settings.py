@@ -273,7 +273,6 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATIC_ROOT = None  # served from the apps by WhiteNoise's finders: nothing to collect
 STATICFILES_DIRS = [BASE_DIR / "static"]
-STATICFILES_DIRS += [("vendor/jsqr", d) for d in [BASE_DIR.parent / "node_modules/jsqr/dist"] if d.is_dir()]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},

@@ -31,7 +31,7 @@ from fangkong.gates.services import incident_report, visitor_register
 from fangkong.passes.models import Pass
 from fangkong.registry.models import Household
 
-CAMERA_LIBRARY = "vendor/jsqr/jsQR.js"  # node_modules/jsqr/dist, served when `npm ci` has run (see settings)
+CAMERA_LIBRARY = "vendor/jsqr/jsQR.js"  # copied from npm into the package by vendor_static.py
 ROSTER_HOURS = 48
 
 
