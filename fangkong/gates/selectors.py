@@ -12,14 +12,15 @@ from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
+from django.utils import timezone
 
 from fangkong.accounts.models import User
 from fangkong.accounts.roles import Perm, role_can
 from fangkong.accounts.scope import scope_of
 from fangkong.accounts.services import require
 from fangkong.gates.errors import ScanReason
-from fangkong.gates.models import Scan
+from fangkong.gates.models import Gate, Scan, Shift
 
 # Reasons that say something about a person's health: shown as HEALTH_CHECK to other readers.
 HEALTH_REASONS = frozenset({ScanReason.FEVER, ScanReason.UNDER_OBSERVATION})
@@ -68,3 +69,17 @@ def scan_list(*, actor: User, pass_number: str | None = None, gate: str | None =
     if until:
         qs = qs.filter(at__lt=until)
     return qs.order_by("-at", "-id")
+
+
+def gate_on_duty(*, actor: User, at: datetime | None = None) -> Gate | None:
+    """The gate where the actor is on duty now (`at`): a shift that has begun and not ended, with the actor
+    among its staff or as its leader (a working-group member linked to the user), at a gate the actor may
+    scan at. When shifts overlap, the one that began last; None off duty or without `Perm.SCAN`."""
+    if not role_can(actor.role, Perm.SCAN):
+        return None
+    at = at or timezone.now()
+    shift = (Shift.objects.for_scope(scope_of(actor))
+             .filter(starts_at__lte=at, ends_at__gt=at)
+             .filter(Q(staff=actor) | Q(leader__user=actor))
+             .select_related("gate").order_by("-starts_at", "-id").first())
+    return shift.gate if shift else None
