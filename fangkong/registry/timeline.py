@@ -25,6 +25,11 @@ class Event:
     title: str
     detail: str = ""
 
+    @property
+    def has_time(self) -> bool:
+        """An instant (shown with its time of day), not a calendar day."""
+        return isinstance(self.when, datetime)
+
 
 # Whether the reader's role has a permission: providers use it to leave out details some readers may
 # not see (a scan's temperature) from events they may.
