@@ -9,16 +9,18 @@ the scan was refused for a health reason, and which one is not theirs to know.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
 from django.db.models import Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from fangkong.accounts.models import User
 from fangkong.accounts.roles import Perm, role_can
 from fangkong.accounts.scope import scope_of
 from fangkong.accounts.services import require
+from fangkong.core.errors import NotFound
 from fangkong.gates.errors import ScanReason
 from fangkong.gates.models import Gate, Scan, Shift
 
@@ -83,3 +85,62 @@ def gate_on_duty(*, actor: User, at: datetime | None = None) -> Gate | None:
              .filter(Q(staff=actor) | Q(leader__user=actor))
              .select_related("gate").order_by("-starts_at", "-id").first())
     return shift.gate if shift else None
+
+
+# The roster's week grid (gates:roster_week): one gate, Monday to Sunday, every shift that touches a day
+# and the stretches nobody covers.
+
+@dataclass(frozen=True)
+class RosterDay:
+    day: date
+    is_today: bool
+    shifts: list  # list[Shift] that overlap the day, by start
+    gaps: list[tuple[datetime, datetime]]  # uncovered stretches within the day
+
+
+def uncovered(shifts, start: datetime, end: datetime) -> list[tuple[datetime, datetime]]:
+    """The stretches of [start, end) that no shift covers (a gate is staffed around the clock)."""
+    gaps, cursor = [], start
+    for s in sorted(shifts, key=lambda s: s.starts_at):
+        if s.ends_at <= start or s.starts_at >= end:
+            continue
+        if s.starts_at > cursor:
+            gaps.append((cursor, s.starts_at))
+        cursor = max(cursor, s.ends_at)
+    if cursor < end:
+        gaps.append((cursor, end))
+    return gaps
+
+
+def week_start(day: date) -> date:
+    """The Monday of `day`'s week."""
+    return day - timedelta(days=day.weekday())
+
+
+def _midnight(day: date) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time.min))
+
+
+def roster_gate(*, actor: User, code: str) -> Gate:
+    """A gate of the actor's communities, for the roster (Perm.VIEW_WORKGROUP); else NotFound."""
+    require(actor, Perm.VIEW_WORKGROUP)
+    gate = Gate.objects.for_scope(scope_of(actor)).select_related("community").filter(code=code).first()
+    if gate is None:
+        raise NotFound(_("No such gate in your scope"))
+    return gate
+
+
+def roster_week(*, gate: Gate, monday: date) -> tuple[list[RosterDay], list[Shift]]:
+    """The seven days from `monday` at `gate`, and the week's shifts (each once, for the conflict check)."""
+    start, end = _midnight(monday), _midnight(monday + timedelta(days=7))
+    shifts = list(Shift.objects.filter(gate=gate, ends_at__gt=start, starts_at__lt=end)
+                  .select_related("leader").prefetch_related("staff").order_by("starts_at", "pk"))
+    today = timezone.localdate()
+    days = []
+    for i in range(7):
+        d = monday + timedelta(days=i)
+        d0, d1 = _midnight(d), _midnight(d + timedelta(days=1))
+        days.append(RosterDay(day=d, is_today=d == today,
+                              shifts=[s for s in shifts if s.starts_at < d1 and s.ends_at > d0],
+                              gaps=uncovered(shifts, d0, d1)))
+    return days, shifts
