@@ -262,3 +262,35 @@ def household_members_with_flags(household: Household, *, reader: User) -> list[
 def my_rounds(*, actor: User) -> QuerySet[Round]:
     """Open rounds the actor works on, or may see."""
     return round_list(actor=actor).filter(closed_at__isnull=True)
+
+
+@dataclass
+class TodayChoice:
+    """An open round over one of the actor's grids: where a door-to-door day starts."""
+
+    round: Round
+    grid: Grid
+
+
+def today_choices(*, actor: User) -> list[TodayChoice]:
+    """Each grid the actor covers, paired with every round open today over it (started, not closed), by
+    community, grid and newest round first. A grid worker with one grid and one round gets one choice."""
+    require(actor, Perm.SCREEN)
+    scope = scope_of(actor)
+    rounds = list(my_rounds(actor=actor).filter(starts_on__lte=local_today()).order_by("-starts_on", "-id"))
+    if not rounds:
+        return []
+    grids = Grid.objects.filter(community_id__in={r.community_id for r in rounds}).select_related("community")
+    if not scope.is_all:
+        grids = grids.filter(Q(community_id__in=scope.community_ids) | Q(id__in=scope.grid_ids))
+    by_community: dict[int, list[Grid]] = {}
+    for g in grids.order_by("community__code", "number"):
+        by_community.setdefault(g.community_id, []).append(g)
+    choices = []
+    for community_id, community_grids in by_community.items():
+        for g in community_grids:
+            for r in rounds:
+                round_grids = {x.id for x in r.grids.all()}  # prefetched by round_list
+                if r.community_id == community_id and (not round_grids or g.id in round_grids):
+                    choices.append(TodayChoice(r, g))
+    return choices

@@ -10,5 +10,6 @@ urlpatterns = [
     path("rounds/<int:pk>/close/", views.round_close, name="round_close"),
     path("rounds/<int:pk>/visit/", views.visit_start, name="visit_start"),
     path("rounds/<int:pk>/households/<int:hh>/visit/", views.visit_record, name="visit_record"),
+    path("today/", views.today, name="today"),
     path("changes/", views.changes, name="changes"),
 ]

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import uuid
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.db.models import F
@@ -98,7 +99,8 @@ def round_list(request):
         rnd.coverage = selectors.round_coverage(actor=request.user, rnd=rnd).total
     status = 422 if request.method == "POST" and form.errors else 200
     return render(request, "screening/round_list.html", {
-        "page": page, "form": form, "can_screen": role_can(request.user.role, Perm.SCREEN)}, status=status)
+        "page": page, "form": form, "can_screen": role_can(request.user.role, Perm.SCREEN),
+        "open_form": request.GET.get("open") == "1"}, status=status)
 
 
 def _never_seen_page(request, coverage):
@@ -135,6 +137,30 @@ def round_close(request, pk: int):
     return redirect("screening:round_detail", pk=rnd.pk)
 
 
+# --- today: where a grid worker's day starts ------------------------------------------------------------
+
+
+@page(Perm.SCREEN, methods=("GET", "HEAD"))
+def today(request):
+    """Straight to the door list of today's open round over the worker's grid; with several grids or
+    rounds, a choice; with none, a page that says so (and offers to open one to those who may)."""
+    choices = selectors.today_choices(actor=request.user)
+    if len(choices) == 1:
+        return redirect(_door_list_url(choices[0].round.pk, grid_id=choices[0].grid.pk))
+    can_open = role_can(request.user.role, Perm.MANAGE_SCREENING) and bool(
+        selectors.round_communities(actor=request.user))
+    return render(request, "screening/today.html", {
+        "choices": [(c, _door_list_url(c.round.pk, grid_id=c.grid.pk)) for c in choices], "can_open": can_open,
+    })
+
+
+def _door_list_url(round_pk: int, *, grid_id: int | None = None, after: int | None = None) -> str:
+    """The door list of a round (households still to visit, next door first), one grid's when given."""
+    params = {k: v for k, v in (("grid", grid_id), ("after", after)) if v}
+    url = reverse("screening:visit_start", args=[round_pk])
+    return f"{url}?{urlencode(params)}" if params else url
+
+
 # --- visits ---------------------------------------------------------------------------------------------
 
 
@@ -149,13 +175,17 @@ def _open_round(request, pk: int) -> Round | None:
 
 @page(Perm.SCREEN, within=Within.COMMUNITY, methods=("GET", "HEAD"))
 def visit_start(request, pk: int):
-    """Pick a door: the actor's own remaining households first, then the rest; or search by address."""
+    """The door list: the households still to visit, the actor's own first, then in address order starting
+    from the door after the one just visited (`after`); then those where nobody was seen; or search by
+    address. `grid` narrows it to one grid."""
     rnd = _open_round(request, pk)
     if rnd is None:
         return redirect("screening:round_detail", pk=pk)
-    coverage = selectors.round_coverage(actor=request.user, rnd=rnd)
+    grid_id = int_param(request.GET.get("grid"))
+    coverage = selectors.round_coverage(actor=request.user, rnd=rnd, grid_id=grid_id)
     mine = selectors.liaison_household_ids(actor=request.user)
     q = request.GET.get("q", "").strip()[:100]
+    order = {h.id: i for i, h in enumerate(coverage.households)}
     if q:
         by_id = {h.id: h for h in coverage.households}
         found = selectors.round_household_search(actor=request.user, rnd=rnd, q=q, limit=SEARCH_LIMIT,
@@ -163,9 +193,12 @@ def visit_start(request, pk: int):
         rows = [by_id.get(h.id) or HouseholdRow(h.id, h.address, h.grid.name, "empty") for h in found]
     else:
         rows = coverage.remaining_households + coverage.unreachable_households
-    rows.sort(key=lambda h: (h.status != "remaining", h.id not in mine))
+    after = order.get(int_param(request.GET.get("after")) or 0, -1)
+    n = len(order) or 1
+    rows.sort(key=lambda h: (h.status != "remaining", h.id not in mine, (order.get(h.id, n) - after - 1) % (n + 1)))
     return render(request, "screening/visit_start.html", {
         "round": rnd, "coverage": coverage, "rows": rows, "mine": mine, "q": q, "limit": SEARCH_LIMIT,
+        "grid_id": grid_id if coverage.by_grid else None,
     })
 
 
@@ -198,6 +231,7 @@ def visit_record(request, pk: int, hh: int):
     household = selectors.round_household_get(actor=request.user, rnd=rnd, pk=hh)
     members = selectors.household_members_with_flags(household, reader=request.user)
     data = request.POST if request.method == "POST" else None
+    grid_id = int_param(request.POST.get("grid") if data else request.GET.get("grid"))  # the door list's grid
     form = VisitForm(data)
     member_forms = [(p, flags, MemberForm(data, prefix=f"m{p.pk}")) for p, flags in members]
     count = min(max(int_param(request.POST.get("new_count")) or 1, 1), MAX_NEW_PEOPLE)
@@ -214,7 +248,8 @@ def visit_record(request, pk: int, hh: int):
         if visit is not None:
             messages.success(request, _("Visit to %(address)s recorded (%(outcome)s).") % {
                 "address": household.address, "outcome": visit.get_outcome_display()})
-            return redirect("screening:round_detail", pk=rnd.pk)
+            # Back to the door list, the next door first: one tap to the next household.
+            return redirect(_door_list_url(rnd.pk, grid_id=grid_id, after=household.pk))
         status = 422
 
     # The same client_id until the visit is recorded: a double tap on the corrected page records it once.
@@ -227,6 +262,7 @@ def visit_record(request, pk: int, hh: int):
         "round": rnd, "household": household, "form": form, "members": member_forms, "new_forms": new_forms,
         "new_count": count, "max_new": MAX_NEW_PEOPLE, "client_id": client_id, "visits": visits,
         "places": list(dict.fromkeys([*key_areas, *PROVINCES])), "failed": status == 422,
+        "grid_id": grid_id, "door_list_url": _door_list_url(rnd.pk, grid_id=grid_id),
     }, status=status)
 
 

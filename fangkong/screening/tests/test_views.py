@@ -81,7 +81,9 @@ def test_a_visit_with_a_temperature_and_a_new_tenant_is_recorded(login, three_do
     data = {"outcome": "seen", "client_id": "abc123", "handouts": ["notice", "masks"], "note": "已告知",
             **member(a1, "36,6", symptoms="cough"), **member(a2, present=False), **new_person()}
     r = c.post(visit_url(three_doors), data)
-    assert r.status_code == 302 and r["Location"] == round_url(three_doors)
+    # back to the door list, the next door after this one first
+    door_list = reverse("screening:visit_start", args=[three_doors["round"].pk])
+    assert r.status_code == 302 and r["Location"] == f"{door_list}?after={three_doors['hh_a'].pk}"
 
     visit = Visit.objects.get()
     assert (visit.outcome, visit.household_id, visit.worker.username) == ("seen", three_doors["hh_a"].pk, "grid1")
@@ -100,9 +102,9 @@ def test_a_visit_with_a_temperature_and_a_new_tenant_is_recorded(login, three_do
     assert (before.seen, before.remaining, before.people_total) == (0, 3, 4)
     assert (after.seen, after.remaining, after.people_seen, after.people_total) == (1, 2, 2, 5)
 
-    page = c.get(r["Location"]).content.decode()  # the round page: a message, and the door is no longer to visit
+    page = c.get(r["Location"]).content.decode()  # the door list: a message, and the door is no longer to visit
     assert "recorded" in page and three_doors["hh_a"].address in page
-    remaining = page.split('id="remaining"')[1].split("</ul>")[0]
+    remaining = page.split('id="doors"')[1].split("</ul>")[0]
     assert three_doors["hh_a"].address not in remaining and three_doors["hh_b"].address in remaining
 
 
