@@ -157,7 +157,8 @@ class ShiftForm(forms.Form):
     starts_at = ClientDateTimeField(label=_("Starts"))
     ends_at = ClientDateTimeField(label=_("Ends"))
     leader = forms.ModelChoiceField(label=_("Leader on duty"), queryset=None,
-                                    help_text=_("A member of the community's working group"))
+                                    help_text=_("A committee member of the working group: the secretary, the "
+                                                "director or a committee member"))
     staff = StaffField(label=_("Staff"), queryset=None, required=False, widget=forms.CheckboxSelectMultiple)
 
     def __init__(self, *args, gates, leaders, staff, staff_communities: dict[int, set[int]], **kwargs) -> None:

@@ -1,11 +1,15 @@
 from django.urls import path
 
 from fangkong.gates import views
+from fangkong.gates.views.roster import shift_edit, shift_remove, week
 
 app_name = "gates"
 urlpatterns = [
     path("", views.index, name="index"),
     path("roster/", views.roster, name="roster"),  # before <code>/: a gate coded "roster" has no console
+    path("roster/shifts/<int:pk>/edit", shift_edit, name="shift_edit"),
+    path("roster/shifts/<int:pk>/delete", shift_remove, name="shift_delete"),
+    path("roster/<slug:code>/", week, name="roster_week"),
     path("<slug:code>/", views.console, name="console"),
     path("<slug:code>/scan", views.scan, name="scan"),
     path("<slug:code>/visitor", views.visitor, name="visitor"),
