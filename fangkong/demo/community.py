@@ -7,10 +7,11 @@ and policy through their services, so the demo exercises the same code as produc
 from __future__ import annotations
 
 import tempfile
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 from django.db import transaction
+from django.utils import timezone
 
 from fangkong.accounts.models import User
 from fangkong.accounts.roles import Role
@@ -29,6 +30,33 @@ from fangkong.workgroup.services import liaison_assign, member_add, working_grou
 DEMO_CODE = "SJXZ"
 DEMO_NAME = "孙家下庄社区"
 DEMO_PASSWORD = "fangkong2020"  # noqa: S105 -- printed by `fangkong demo` on purpose
+
+# The story's calendar in days from the day the demo is loaded, so the demo always lives in the present
+# (every other date in gates.py and screening.py counts from that day too): the working group formed a month
+# ago, the observation rule and the street's notice on resuming work soon after, and work resumes in two
+# weeks, after the returnees the landlords report (arriving up to four days ahead).
+GROUP_FORMED = -31
+OBSERVATION_RULE_FROM = -30
+RESUMPTION_NOTICE_FROM = -27
+WORK_RESUMES = 14
+
+# The people behind the demo logins and the working group, in the order their names are drawn: a login
+# that is a person shows that person's name, the same as their member entry.
+STAFF = ("secretary", "director", "committee1", "committee2", "committee3", "committee4", "office1", "office2",
+         *(f"grid{n}" for n in range(1, 7)), "safety1", "safety2", *(f"guard{n}" for n in range(1, 5)),
+         "volunteer1", "street")
+
+
+def staff_names() -> dict[str, str]:
+    """A distinct synthetic name for each of STAFF, the same on every load."""
+    gen, names = Generator(seed=7), {}
+    for key in STAFF:
+        name = gen.name()
+        while name in names.values():
+            name = gen.name()
+        names[key] = name
+    return names
+
 def demo_loaded() -> bool:
     return Community.objects.filter(code=DEMO_CODE).exists()
 
@@ -50,60 +78,67 @@ def load_demo(*, progress=None) -> dict[str, str]:
     if not result.ok:
         raise RuntimeError(f"demo import failed: {result.errors[:3]}")
 
+    today = timezone.localdate()
+    resumes = today + timedelta(days=WORK_RESUMES)
+    names = staff_names()
     with transaction.atomic():
-        logins = _users(community, street, grids)
-        _working_group(admin, community, grids, logins)
+        logins = _users(community, street, grids, names)
+        _working_group(admin, community, grids, logins, names, formed=today + timedelta(days=GROUP_FORMED))
         _merchants_and_gates(community)
-        policy_set(actor=admin, key="work_resumption_date", value="2020-02-24", street=street,
-                   effective_from=date(2020, 1, 28), note="街道通知：企业不早于2月24日复工")
+        policy_set(actor=admin, key="work_resumption_date", value=resumes.isoformat(), street=street,
+                   effective_from=today + timedelta(days=RESUMPTION_NOTICE_FROM),
+                   note=f"街道通知：企业不早于{resumes.month}月{resumes.day}日复工")
         policy_set(actor=admin, key="observation_days", value=14, community=community,
-                   effective_from=date(2020, 1, 25), note="返青人员居家或集中隔离医学观察14天")
+                   effective_from=today + timedelta(days=OBSERVATION_RULE_FROM),
+                   note="返青人员居家或集中隔离医学观察14天")
     load_gate_demo(admin=admin, community=community)
     load_screening_demo(admin=admin, community=community)
     return {name: DEMO_PASSWORD for name in ["admin", *logins]}
 
 
-def _users(community: Community, street: Street, grids: list[Grid]) -> list[str]:
+def _users(community: Community, street: Street, grids: list[Grid], names: dict[str, str]) -> list[str]:
     made = []
 
     def add(username, role, display, **scope):
         user_create(username=username, password=DEMO_PASSWORD, role=role, display_name=display, **scope)
         made.append(username)
 
-    add("street", Role.STREET_OFFICE, "中韩街道办事处", streets=[street])
-    add("secretary", Role.COMMUNITY_LEADER, "社区书记", communities=[community])
-    add("director", Role.COMMUNITY_LEADER, "社区主任", communities=[community])
-    add("committee1", Role.COMMITTEE_MEMBER, "两委委员一", communities=[community])
-    add("office1", Role.OFFICE_STAFF, "社区工作人员", communities=[community])
+    add("street", Role.STREET_OFFICE, names["street"], streets=[street])
+    add("secretary", Role.COMMUNITY_LEADER, names["secretary"], communities=[community])
+    add("director", Role.COMMUNITY_LEADER, names["director"], communities=[community])
+    add("committee1", Role.COMMITTEE_MEMBER, names["committee1"], communities=[community])
+    add("office1", Role.OFFICE_STAFF, names["office1"], communities=[community])
     for g in grids:
-        add(f"grid{g.number}", Role.GRID_WORKER, f"{g.name}网格员", grids=[g])
+        add(f"grid{g.number}", Role.GRID_WORKER, names[f"grid{g.number}"], grids=[g])
     for n in range(1, 5):
-        add(f"guard{n}", Role.GUARD, f"门岗{n}", communities=[community])
-    add("volunteer1", Role.VOLUNTEER, "志愿者", communities=[community])
+        add(f"guard{n}", Role.GUARD, names[f"guard{n}"], communities=[community])
+    add("volunteer1", Role.VOLUNTEER, names["volunteer1"], communities=[community])
     return made
 
 
-def _working_group(admin: User, community: Community, grids: list[Grid], logins: list[str]) -> None:
-    gen = Generator(seed=7)
+def _working_group(admin: User, community: Community, grids: list[Grid], logins: list[str], names: dict[str, str],
+                   *, formed: date) -> None:
     group = working_group_create(actor=admin, community=community, name="孙家下庄社区疫情防控工作组",
-                                 established=date(2020, 1, 24))
+                                 established=formed)
     users = {u.username: u for u in User.objects.filter(username__in=logins)}
-    secretary = member_add(actor=admin, group=group, name=gen.name(), position=Member.Position.SECRETARY,
+    secretary = member_add(actor=admin, group=group, name=names["secretary"], position=Member.Position.SECRETARY,
                            duties="组长，全面负责", user=users["secretary"], order=1)
-    director = member_add(actor=admin, group=group, name=gen.name(), position=Member.Position.DIRECTOR,
+    director = member_add(actor=admin, group=group, name=names["director"], position=Member.Position.DIRECTOR,
                           duties="副组长，统筹排查与门岗", reports_to=secretary, user=users["director"], order=2)
     committee = []
     for i, duty in enumerate(["门岗值守带班", "物资保障与捐赠", "宣传与志愿者", "流动人口与房东"], start=1):
-        committee.append(member_add(actor=admin, group=group, name=gen.name(), position=Member.Position.COMMITTEE,
+        committee.append(member_add(actor=admin, group=group, name=names[f"committee{i}"],
+                                    position=Member.Position.COMMITTEE,
                                     duties=duty, reports_to=director, order=10 + i,
                                     user=users["committee1"] if i == 1 else None))
-    member_add(actor=admin, group=group, name=gen.name(), position=Member.Position.OFFICE,
+    member_add(actor=admin, group=group, name=names["office1"], position=Member.Position.OFFICE,
                duties="台账、日报与上报", reports_to=director, user=users["office1"], order=20)
-    member_add(actor=admin, group=group, name=gen.name(), position=Member.Position.OFFICE,
+    member_add(actor=admin, group=group, name=names["office2"], position=Member.Position.OFFICE,
                duties="来电来访登记与反馈", reports_to=director, order=21)
     for g in grids:
-        worker = member_add(actor=admin, group=group, name=gen.name(), position=Member.Position.GRID_WORKER,
-                            duties=f"{g.name}入户排查", reports_to=committee[(g.number - 1) % 4],
+        worker = member_add(actor=admin, group=group, name=names[f"grid{g.number}"],
+                            position=Member.Position.GRID_WORKER, duties=f"{g.name}入户排查",
+                            reports_to=committee[(g.number - 1) % 4],
                             user=users[f"grid{g.number}"], grid=g, order=30 + g.number)
         households = list(Household.objects.filter(grid=g))
         # Committee members share each grid's households with its grid worker (包联到户).
@@ -111,7 +146,7 @@ def _working_group(admin: User, community: Community, grids: list[Grid], logins:
         liaison_assign(actor=admin, households=households[half:], member=worker)
         liaison_assign(actor=admin, households=households[:half], member=committee[(g.number - 1) % 4])
     for i in (1, 2):
-        member_add(actor=admin, group=group, name=gen.name(), position=Member.Position.SAFETY,
+        member_add(actor=admin, group=group, name=names[f"safety{i}"], position=Member.Position.SAFETY,
                    duties="公共区域消杀与安全巡查", reports_to=director, order=40 + i)
 
 

@@ -8,14 +8,15 @@ import random
 from datetime import datetime, time, timedelta
 from decimal import Decimal
 
+from django.db.models import F
 from django.utils import timezone
 
 from fangkong.accounts.models import User
 from fangkong.demo.synthetic import ELSEWHERE, Generator
-from fangkong.gates.models import Gate
+from fangkong.gates.models import Gate, Scan
 from fangkong.gates.scanning import ScanRequest, scan_record
 from fangkong.gates.services import incident_report, shift_add
-from fangkong.passes.models import Pass
+from fangkong.passes.models import Ban, Pass
 from fangkong.passes.services import pass_issue, pass_issue_bulk
 from fangkong.registry.models import Community, Merchant, Person
 from fangkong.registry.services import person_register
@@ -37,12 +38,15 @@ def load_gate_demo(*, admin: User, community: Community) -> None:
     _scans(community, today, floating)
     guard = User.objects.get(username="guard1")
     offender = delivery[0]
+    at = timezone.make_aware(datetime.combine(today - timedelta(days=1), time(20, 40)))
     incident_report(
         actor=guard, gate_code="sjxz-liaoyang-east", kinds=["refused_check", "forced_entry", "abuse"],
         description="送水人员持蓝色出入证但未带身份证，拒不配合检查，强行闯入并辱骂门岗工作人员。当场收回并销毁通行证，禁止其再次进入。",
-        pass_numbers=[offender.number], revoke=True, ban=True,
-        at=timezone.make_aware(datetime.combine(today - timedelta(days=1), time(20, 40))),
+        pass_numbers=[offender.number], revoke=True, ban=True, at=at,
     )
+    # The services stamp the revocation and the ban with the present time: they happened that evening.
+    Pass.objects.filter(pk=offender.pk).update(revoked_at=at + timedelta(minutes=5))
+    Ban.objects.filter(community=community, person=offender.person).update(created_at=at + timedelta(minutes=5))
 
 
 def _delivery_staff(admin: User, community: Community, start, end) -> list[Pass]:
@@ -58,18 +62,24 @@ def _delivery_staff(admin: User, community: Community, start, end) -> list[Pass]
 
 
 def _roster(admin: User, community: Community, today) -> None:
-    leaders = list(Member.objects.filter(community=community, position__in=["secretary", "director", "committee"]))
+    """Three 8-hour shifts a day at every gate for a week. Nobody is on two gates at once: the leaders take
+    the gates of a shift in turn (six leaders, four gates), each guard keeps one gate, and the volunteer
+    helps at the main gate in the day shift only."""
+    leaders = list(Member.objects.filter(community=community, position__in=["secretary", "director", "committee"])
+                   .order_by("order", "id"))
     guards = list(User.objects.filter(username__startswith="guard").order_by("username"))
-    volunteers = list(User.objects.filter(role="volunteer"))
-    n = 0
+    volunteers = list(User.objects.filter(role="volunteer").order_by("username"))
+    gates = list(Gate.objects.filter(community=community).order_by("code"))
+    slot = 0
     for day in range(7):
         d = today + timedelta(days=day)
-        for gate in Gate.objects.filter(community=community).order_by("code"):
-            for hour in (0, 8, 16):
-                starts = timezone.make_aware(datetime.combine(d, time(hour)))
+        for hour in (0, 8, 16):
+            starts = timezone.make_aware(datetime.combine(d, time(hour)))
+            for k, gate in enumerate(gates):
+                staff = [guards[k % len(guards)]] + (volunteers[:1] if k == 0 and hour == 8 else [])
                 shift_add(actor=admin, gate=gate, starts_at=starts, ends_at=starts + timedelta(hours=8),
-                          leader=leaders[n % len(leaders)], staff=[guards[n % len(guards)], *volunteers[:1]])
-                n += 1
+                          leader=leaders[(slot * len(gates) + k) % len(leaders)], staff=staff)
+            slot += 1
 
 
 def _scans(community: Community, today, floating: list[Person]) -> None:
@@ -90,3 +100,5 @@ def _scans(community: Community, today, floating: list[Person]) -> None:
                     gate=gate.code, direction=direction, code=p.number, id_number=p.person.id_number,
                     temperature=temp if direction == "in" else None, scanned_at=when,
                     client_id=f"demo-{d:%Y%m%d}-{p.number}-{direction}", device=f"gate-phone-{gate.code}"))
+    # Recorded as they were scanned, online at the gate: the service stamps `at` with the present time.
+    Scan.objects.filter(community=community, client_id__startswith="demo-").update(at=F("scanned_at"))

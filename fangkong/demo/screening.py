@@ -47,6 +47,9 @@ SITE_NAME = "崂山区集中医学观察点（某酒店）"
 KEY_PLACES = ["湖北省武汉市", "湖北省孝感市", "湖北省黄冈市", "湖北省荆州市"]
 HANDOUTS = [Visit.Handout.NOTICE, Visit.Handout.KNOWLEDGE, Visit.Handout.CONTACT_CARD]
 # Counties for the ID numbers of people who are not yet in the registry.
+# Older than this, in days, to be the household's traveller (the days from 2000-01-01 to 2020-01-01, when
+# the demo was first written: the same people travel whatever the day).
+ADULT_DAYS = 7305
 COUNTY_OF = {"湖北省孝感市": "420902", "湖北省黄冈市": "421102", "湖北省武汉市": "420106", "山东省济南市": "370102",
              "安徽省阜阳市": "341202", "河南省郑州市": "410102", "山东省临沂市": "371302"}
 
@@ -105,7 +108,7 @@ class _Demo:
         """A valid resident ID number (GB 11643 check character) nobody in the registry holds."""
         county = COUNTY_OF[place]
         while True:
-            birth = date(2020, 1, 1) - timedelta(days=self.rng.randrange(min_age * 365, max_age * 365))
+            birth = self.today - timedelta(days=self.rng.randrange(min_age * 365, max_age * 365))
             first17 = f"{county}{birth:%Y%m%d}{self.rng.randrange(0, 500) * 2 + (sex == 'M'):03d}"
             number = first17 + id_check_char(first17)
             if number not in self.used_ids and not Person.objects.by_id_number(number).exists():
@@ -197,7 +200,8 @@ class _Demo:
         return [(self.rng.randint(-5, last), hh, Visit.Outcome.SEEN)]
 
     def traveller(self, hh: Household, checks: list[MemberCheck], at: datetime) -> list[MemberCheck]:
-        person = max(self.members[hh.id], key=lambda p: (p.birth_date is not None and p.birth_date.year < 2000, -p.id))
+        adult = self.today - timedelta(days=ADULT_DAYS)
+        person = max(self.members[hh.id], key=lambda p: (p.birth_date is not None and p.birth_date < adult, -p.id))
         place = self.rng.choice(KEY_PLACES)
         returned = timezone.localtime(at).date() - timedelta(days=self.rng.randint(1, 6))
         for c in checks:
@@ -327,6 +331,8 @@ class _Demo:
         self.followups(obs, until=self.day(-4), fever=(Decimal("38.2"), ["fever", "cough"]))
         alert = Alert.objects.get(observation=obs, kind=Alert.Kind.FEVER)
         alert_close(actor=self.office, alert=alert, action="已联系120转送区定点医院发热门诊")
+        Alert.objects.filter(pk=alert.pk).update(acknowledged_at=alert.raised_at + timedelta(minutes=10),
+                                                 closed_at=alert.raised_at + timedelta(minutes=40))
         observation_end(actor=self.office, obs=obs, status=Observation.Status.TRANSFERRED,
                         reason="发热38.2℃伴咳嗽，转送定点医院", via="demo")
         Observation.objects.filter(pk=obs.pk).update(ended_at=_at(self.day(-4), 21 * 60))

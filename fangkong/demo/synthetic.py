@@ -2,6 +2,10 @@
 
 Names are drawn from common surnames and given-name characters with a seeded generator, so no row
 is a real person; ID numbers carry valid check digits and real county codes.
+
+Dates are relative to the generator's `today` (the day the data is made): birth dates, so ages are what
+the generator draws, and the dates people moved in. The random draws do not depend on `today`, so the
+same seed gives the same people, only born and settled relative to another day.
 """
 
 from __future__ import annotations
@@ -11,6 +15,8 @@ import random
 from collections.abc import Iterator
 from datetime import date, timedelta
 from pathlib import Path
+
+from django.utils import timezone
 
 from fangkong.core.identifiers import id_check_char
 from fangkong.registry.importing import COLUMNS
@@ -30,9 +36,10 @@ ELSEWHERE = ["420102", "420106", "420111", "371302", "370725", "410102", "341202
 
 
 class Generator:
-    def __init__(self, seed: int = 2020) -> None:
+    def __init__(self, seed: int = 2020, *, today: date | None = None) -> None:
         self.rng = random.Random(seed)
         self.used_ids: set[str] = set()
+        self.today = today or timezone.localdate()
 
     def name(self) -> str:
         given = "".join(self.rng.choice(GIVEN) for _ in range(self.rng.choice((1, 2, 2))))
@@ -48,7 +55,7 @@ class Generator:
                 return number
 
     def birth(self, min_age: int, max_age: int) -> date:
-        return date(2020, 1, 1) - timedelta(days=self.rng.randrange(min_age * 365, max_age * 365))
+        return self.today - timedelta(days=self.rng.randrange(min_age * 365, max_age * 365))
 
     def phone(self) -> str:
         return f"1{self.rng.choice('35789')}{self.rng.randrange(0, 10**9):09d}"
@@ -67,6 +74,7 @@ def community_rows(
 ) -> Iterator[dict[str, str]]:
     """Rows in the import template's columns: resident households, then landlords' rented rooms."""
     rng = gen.rng
+    years = gen.today.year - 2020  # "since" dates were drawn for a demo in 2020: moved by whole years
     per_grid = max(1, households // grids)
     made = 0
     hh_index = 0
@@ -97,7 +105,7 @@ def community_rows(
                 "address": f"{community_name}{building}{unit}{room}室", "relation": relation,
                 "category": "户籍人口" if row["id_number"].startswith(LOCAL_COUNTY) else "人户分离",
                 "tags": "、".join(row_tags),
-                "since": f"{rng.randrange(1990, 2019)}-0{rng.randrange(1, 10)}-1{rng.randrange(0, 9)}",
+                "since": f"{rng.randrange(1990, 2019) + years}-0{rng.randrange(1, 10)}-1{rng.randrange(0, 9)}",
             })
             if (member == 0 and len(landlord_ids) < landlords and size >= 2 and not elder_alone
                     and rng.random() < 1.6 * landlords / households):
@@ -114,7 +122,7 @@ def community_rows(
             "address": f"{community_name}{building}{i // len(landlord_ids) // 2 + 1:02d}间", "relation": "租户",
             "category": "流动人口",
             "workplace": rng.choice(["建筑工地", "物流公司", "餐饮店", "快递网点", "装修队", "工厂"]),
-            "since": f"2019-{rng.randrange(3, 13):02d}-01", "landlord_id_number": landlord, "tags": "",
+            "since": f"{2019 + years}-{rng.randrange(3, 13):02d}-01", "landlord_id_number": landlord, "tags": "",
         })
         yield row
 
