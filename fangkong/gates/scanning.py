@@ -17,6 +17,21 @@ Races (see docs/concurrency.md):
 
 A pass of another community is answered as a number that does not exist (`unknown_pass`, nothing of
 the pass or its holder, no ID comparison): a gate is not a lookup of other communities' passes.
+
+The ID card as the key: an 18-character code whose first 17 characters are digits is a resident ID
+number (an ID-card reader that types like a keyboard, or typed by hand), never a pass number (8
+digits). Its checksum and birth date are checked (`code`: `id_checksum`, `id_format`, `id_birth_date`,
+a 400), and the holder's pass is looked up through the blind index among this gate's community's
+passes (`_pass_for_id_number`, the rule that picks one of several there). The card is then the ID
+shown: the ID requirement is met in the same step. Such a lookup is an exact search by ID number,
+guarded like every other one (`registry.identifier_search`: audited, a miss counts against the
+guard's budget, a blocked guard gets 429 `search_blocked`); the number itself is neither logged nor
+stored, the scan records the pass found like any other. Nobody found, someone of another community,
+or no pass that is not revoked: `unknown_pass`, as for a number that does not exist. The QR and pass
+number paths are not touched by it.
+
+A refusal for fever is announced after its commit (`gates.signals.fever_refused`), for observation
+to open a `gate_fever` alert; nothing else is.
 """
 
 from __future__ import annotations
@@ -26,6 +41,7 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from django.db import IntegrityError
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -35,14 +51,16 @@ from fangkong.accounts.scope import Scope, scope_of
 from fangkong.core import crypto, health
 from fangkong.core.db import binding_cursor
 from fangkong.core.errors import FieldError, PermissionDenied
-from fangkong.core.identifiers import normalise_id_number
+from fangkong.core.identifiers import normalise_id_number, parse_resident_id
 from fangkong.core.localcache import TTLCache
 from fangkong.gates.errors import GateCode, ScanReason
 from fangkong.gates.models import Gate, Scan
 from fangkong.gates.scan_sql import PassRow, atomic_record, load_pass, pass_row, record_scan
+from fangkong.gates.signals import fever_refused_announce
 from fangkong.passes import keys, signing
 from fangkong.passes.models import Pass
 from fangkong.policy.selectors import policy_values_cached
+from fangkong.registry.identifier_search import identifier_search_check, identifier_search_record
 
 
 @dataclass(frozen=True)
@@ -64,6 +82,7 @@ class ScanRequest:
     client_id: str | None = None
     scanned_at: datetime | None = None
     device: str = ""
+    via: str = ""  # the audit's channel of an ID-number lookup: "web" or "api"; empty: "web" for the web console
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,8 +141,47 @@ def is_fever(temperature: Decimal, policy: dict) -> bool:
     return health.is_fever(temperature, threshold=policy["fever_threshold"], comparison=policy["fever_comparison"])
 
 
-def _rules(req: ScanRequest, gate: GateInfo, p: PassRow, version: int | None, day: date, policy: dict) -> list[str]:
-    """The rules in order; every reason that applies is returned (the guard sees them all)."""
+def _looks_like_id_number(number: str) -> bool:
+    """18 characters, the first 17 digits: a resident ID number, never a pass number (8 digits)."""
+    return len(number) == 18 and number[:17].isdigit()
+
+
+def _pass_for_id_number(*, actor: User, gate: GateInfo, code: str, day: date, via: str) -> int | None:
+    """The id of the pass an ID number opens at this gate, else None. Among the holder's passes of the
+    gate's community that are not revoked, the first by: valid today; usable at this gate (valid at
+    every gate, or this one among its gates); the person's own before a vehicle pass; active before
+    suspended; the latest valid_until; the newest. The rules then judge it like any other pass, so an
+    expired or suspended one is refused with its own reason, as its QR code would be."""
+    try:
+        number = parse_resident_id(code).number
+    except FieldError as exc:  # the field the guard typed it in
+        raise FieldError("code", exc.code, exc.message) from None
+    identifier_search_check(actor=actor, field="id_number")
+    through = Pass.gates.through
+    mine = through.objects.filter(pass_id=OuterRef("pk"))
+    rows = list(
+        Pass.objects.filter(community_id=gate.community_id, person__id_number_hash=crypto.blind_index("id", number),
+                            person__purged_at__isnull=True)
+        .exclude(status=Pass.Status.REVOKED)
+        .annotate(restricted=Exists(mine), here=Exists(mine.filter(gate_id=gate.id)))
+        .values_list("id", "kind", "status", "valid_from", "valid_until", "restricted", "here")[:50]
+    )
+    identifier_search_record(actor=actor, field="id_number", hits=1 if rows else 0, via=via)
+    if not rows:
+        return None
+
+    def rank(r: tuple) -> tuple:
+        pk, kind, status, valid_from, valid_until, restricted, here = r
+        return (valid_from <= day <= valid_until, here or not restricted, kind != Pass.Kind.VEHICLE,
+                status == Pass.Status.ACTIVE, valid_until, pk)
+
+    return max(rows, key=rank)[0]
+
+
+def _rules(req: ScanRequest, gate: GateInfo, p: PassRow, version: int | None, day: date, policy: dict,
+           id_shown: bool = False) -> list[str]:
+    """The rules in order; every reason that applies is returned (the guard sees them all). `id_shown`:
+    the pass was found by its holder's ID number, so the ID card has been shown."""
     reasons = []
     if p.status == Pass.Status.REVOKED or (version is not None and version != p.version):
         reasons.append(ScanReason.PASS_REVOKED)
@@ -138,7 +196,7 @@ def _rules(req: ScanRequest, gate: GateInfo, p: PassRow, version: int | None, da
     if req.id_number:
         if crypto.blind_index("id", normalise_id_number(req.id_number)) != p.person.id_number_hash:
             reasons.append(ScanReason.ID_MISMATCH)
-    elif p.kind in policy["id_required"]:
+    elif p.kind in policy["id_required"] and not id_shown:
         reasons.append(ScanReason.ID_REQUIRED)
     if p.status == Pass.Status.SUSPENDED and req.direction == Scan.Direction.OUT:
         reasons.append(ScanReason.UNDER_OBSERVATION)
@@ -168,9 +226,14 @@ def scan_record(*, actor: User, req: ScanRequest) -> ScanOutcome:
     version: int | None = None
     reasons: list[str] = []
     code = (req.code or "").strip()
+    signed = signing.looks_signed(code)
+    number = "" if signed else code.replace(" ", "").replace("-", "")
+    by_id = not signed and _looks_like_id_number(number)
+    via = req.via or ("web" if req.device == "web console" else "api")
+    id_pass = _pass_for_id_number(actor=actor, gate=gate, code=number, day=day, via=via) if by_id else None
     # One cursor for the scan's statements, binding parameters server-side on PostgreSQL (fangkong/core/db.py).
     with binding_cursor() as cur:
-        if signing.looks_signed(code):
+        if signed:
             try:
                 claim = signing.decode(code, keys.public_keys())
             except signing.BadSignature:
@@ -178,16 +241,17 @@ def scan_record(*, actor: User, req: ScanRequest) -> ScanOutcome:
             else:
                 p = load_pass(cur, gate_id=gate.id, community_id=gate.community_id, pass_id=claim.pass_id)
                 version = claim.version
-        else:
-            number = code.replace(" ", "").replace("-", "")
-            if number.isdigit() and len(number) <= 24:
-                p = load_pass(cur, gate_id=gate.id, community_id=gate.community_id, number=number)
+        elif by_id:
+            if id_pass is not None:
+                p = load_pass(cur, gate_id=gate.id, community_id=gate.community_id, pass_id=id_pass)
+        elif number.isdigit() and len(number) <= 24:
+            p = load_pass(cur, gate_id=gate.id, community_id=gate.community_id, number=number)
         if p is not None and p.community_id != gate.community_id:
             p = None  # not this community's: nothing about it may reach the gate
         if p is None and not reasons:
             reasons = [ScanReason.UNKNOWN_PASS]
         if p is not None:
-            reasons = _rules(req, gate, p, version, day, policy)
+            reasons = _rules(req, gate, p, version, day, policy, id_shown=by_id)
 
         offline = req.scanned_at is not None
         record = {
@@ -214,5 +278,8 @@ def scan_record(*, actor: User, req: ScanRequest) -> ScanOutcome:
             first = Scan.objects.select_related("pass_ref__person").get(guard=actor, client_id=req.client_id)
             row = pass_row(first.pass_ref) if first.pass_ref else None
             return ScanOutcome(scan=RecordedScan.of(first), pass_=row, replayed=True, reasons=first.reasons)
+    if record["reasons"] and ScanReason.FEVER in record["reasons"] and p is not None:
+        fever_refused_announce(scan_id=scan_id, person_id=p.person_id, gate_id=gate.id, community_id=gate.community_id,
+                               temperature=req.temperature, at=when, actor=actor, via=via)
     scan = RecordedScan(scan_id, record["decision"], record["reasons"], now, record["conflict"], req.temperature)
     return ScanOutcome(scan=scan, pass_=p, reasons=record["reasons"])
