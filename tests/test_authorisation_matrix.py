@@ -53,6 +53,7 @@ def world(places, personas, make_person):
     landlord = make_person(places["grid1"], name="样本房东")
     make_person(places["grid1"], name="样本租户", category="tenant", landlord=landlord)
     gate = Gate.objects.create(community=home, code="c1-east", name="东门岗", kind=Gate.Kind.BOTH)
+    shift = _sample_shift(gate)
     rnd = round_create(actor=office, community=home, name="样本轮次", starts_on=date(2020, 1, 1),
                        deadline=date(2099, 1, 1))
     obs = observation_start(actor=office, person=person, kind="home", start=local_today() - timedelta(days=1),
@@ -75,6 +76,7 @@ def world(places, personas, make_person):
         "household": Sample({"pk": person.household_id}, **in_grid),
         "community_code": Sample({"code": home.code}, **in_community),
         "gate": Sample({"code": gate.code}, **in_community),
+        "shift": Sample({"pk": shift.pk}, **in_community),
         "round": Sample({"pk": rnd.pk}, **in_community),
         "round_household": Sample({"pk": rnd.pk, "hh": person.household_id}, **in_grid),
         "observation": Sample({"pk": obs.pk}, **in_grid),
@@ -89,6 +91,23 @@ def world(places, personas, make_person):
         "self_token": Sample({"token": self_token}),
         "security_alert": Sample({"pk": security_alert.pk}),
     }
+
+
+def _sample_shift(gate):
+    """A roster shift at the sample gate, led by a committee member."""
+    from datetime import datetime, time
+
+    from django.utils import timezone
+
+    from fangkong.gates.models import Shift
+    from fangkong.workgroup.models import Member, WorkingGroup
+
+    group = WorkingGroup.objects.create(community=gate.community, name="样本工作组", established=date(2020, 1, 24))
+    leader = Member.objects.create(group=group, community=gate.community, name="样本委员",
+                                   position=Member.Position.COMMITTEE)
+    start = timezone.make_aware(datetime.combine(local_today() + timedelta(days=1), time(8)))
+    return Shift.objects.create(community=gate.community, gate=gate, starts_at=start,
+                                ends_at=start + timedelta(hours=8), leader=leader)
 
 
 # Which sample each URL that names an object takes. A new such URL needs a line here.
@@ -106,6 +125,9 @@ SAMPLE_OF: dict[str, str] = {
     "gates:visitor": "gate",
     "gates:household_options": "gate",
     "gates:incident": "gate",
+    "gates:roster_week": "gate",
+    "gates:shift_edit": "shift",
+    "gates:shift_delete": "shift",
     "screening:round_detail": "round",
     "screening:round_close": "round",
     "screening:visit_start": "round",
