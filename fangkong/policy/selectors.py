@@ -16,6 +16,7 @@ from django.db.models import Q
 from fangkong.core.dates import local_today
 from fangkong.core.localcache import TTLCache
 from fangkong.policy.catalogue import SETTINGS
+from fangkong.policy.display import level_text, value_text
 from fangkong.policy.models import PolicyValue
 from fangkong.registry.models import Community
 
@@ -85,3 +86,39 @@ def policy_values_cached(*, community_id: int, on: date) -> dict[str, Any]:
 
 def policy_cache_clear() -> None:
     _cache.clear()
+
+
+@dataclass(frozen=True)
+class ShownValue:
+    """One setting as the policy page shows it: its label, its value in words, and where it comes from."""
+
+    key: str
+    label: str
+    text: str
+    level: str  # where it is set, in words ("community"), or "" for the built-in default
+    effective: Effective
+
+
+@dataclass(frozen=True)
+class ShownRecord:
+    """One value of the history, in words."""
+
+    record: PolicyValue
+    label: str
+    text: str
+    level: str
+    place: str
+
+
+def policy_shown(*, community: Community) -> list[ShownValue]:
+    """Every setting in force for the community, in words (policy.display)."""
+    return [ShownValue(key, str(SETTINGS[key].label), value_text(key, e.value),
+                       "" if e.level == "default" else level_text(e.level), e)
+            for key, e in policy_in_force(community=community).items()]
+
+
+def policy_history_shown(*, community: Community) -> list[ShownRecord]:
+    """Every value ever set for the community, its street or district, newest first, in words."""
+    records = _records_for(community).order_by("-effective_from", "-id")
+    return [ShownRecord(r, str(SETTINGS[r.key].label) if r.key in SETTINGS else r.key, value_text(r.key, r.value),
+                        level_text(r.level), (r.community or r.street or r.district).name) for r in records]

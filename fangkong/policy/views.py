@@ -6,12 +6,15 @@ from django.utils.translation import gettext as _
 
 from fangkong.accounts.access import Within, page
 from fangkong.accounts.roles import Perm, role_can
-from fangkong.core.errors import DomainError
-from fangkong.core.forms import form_add_domain_error, form_error_messages
+from fangkong.accounts.services import require
+from fangkong.core.dates import local_today
+from fangkong.core.errors import DomainError, FieldError
+from fangkong.core.forms import form_add_domain_error
 from fangkong.policy import services
 from fangkong.policy.catalogue import SETTINGS
+from fangkong.policy.errors import PolicyCode
 from fangkong.policy.forms import PolicyValueForm
-from fangkong.policy.selectors import policy_history, policy_in_force
+from fangkong.policy.selectors import policy_history_shown, policy_shown
 from fangkong.registry.selectors import community_get, community_list
 
 
@@ -26,23 +29,37 @@ def policy_home(request):
 @page(Perm.VIEW_POLICY, within=Within.COMMUNITY)
 def community_policy(request, code: str):
     community = community_get(actor=request.user, code=code)
-    form = PolicyValueForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        place = {"community": community} if data["level"] == "community" else {"street": community.street}
-        try:
-            services.policy_set(actor=request.user, key=data["key"], value=data["value"],
-                                effective_from=data["effective_from"], note=data["note"], **place)
-        except DomainError as exc:
-            form_add_domain_error(form, exc)
-        else:
-            messages.success(request, _("Policy saved"))
-            return redirect("policy:community", code=code)
-    error = "; ".join(form_error_messages(form)) if form.is_bound else None
-    in_force = policy_in_force(community=community)
-    rows = [(SETTINGS[k], e) for k, e in in_force.items()]
+    shown = policy_shown(community=community)
+    can_edit = role_can(request.user.role, Perm.EDIT_POLICY)
+    posted = request.POST.get("key") if request.method == "POST" else None
+    if posted is not None and posted not in SETTINGS:
+        raise FieldError("key", PolicyCode.UNKNOWN_SETTING, _("Unknown setting"))
+    if posted is not None:
+        require(request.user, Perm.EDIT_POLICY)
+    forms: dict[str, PolicyValueForm] = {}
+    status = 200
+    if can_edit:
+        initial = {"effective_from": local_today(), "level": "community"}
+        for row in shown:
+            data = request.POST if row.key == posted else None
+            forms[row.key] = PolicyValueForm(data, key=row.key, community=community, current=row.effective.value,
+                                             initial=initial)
+    if posted is not None:
+        form = forms[posted]
+        if form.is_valid():
+            data = form.cleaned_data
+            place = {"community": community} if data["level"] == "community" else {"street": community.street}
+            try:
+                services.policy_set(actor=request.user, key=posted, value=form.value_for_policy(),
+                                    effective_from=data["effective_from"], note=data["note"], **place)
+            except DomainError as exc:
+                form_add_domain_error(form, exc)
+            else:
+                messages.success(request, _("Policy saved: %(setting)s") % {"setting": form.setting.label})
+                return redirect("policy:community", code=code)
+        status = 422
     return render(request, "policy/community_policy.html", {
-        "community": community, "rows": rows, "history": policy_history(community=community),
-        "communities": community_list(actor=request.user), "error": error,
-        "can_edit": role_can(request.user.role, Perm.EDIT_POLICY), "settings": SETTINGS.values(),
-    })
+        "community": community, "rows": [(row, forms.get(row.key)) for row in shown], "posted": posted,
+        "history": policy_history_shown(community=community),
+        "communities": community_list(actor=request.user), "can_edit": can_edit,
+    }, status=status)

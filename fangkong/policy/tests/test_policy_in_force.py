@@ -100,12 +100,15 @@ def test_policy_page_sets_a_value_and_shows_each_refusal_without_saving(places, 
     c = Client()
     c.force_login(personas["leader"])
     url = reverse("policy:community", args=[home.code])
-    ok = {"key": "key_areas", "value": '["湖北省", "温州市"]', "level": "community", "effective_from": "2020-02-01"}
+    ok = {"key": "key_areas", "key_areas-value": "湖北省、温州市", "key_areas-level": "community",
+          "key_areas-effective_from": "2020-02-01"}
     assert c.post(url, ok).status_code == 302
     assert policy_value(community=home, key="key_areas", on=date(2020, 2, 2)) == ["湖北省", "温州市"]
-    for bad, shown in [({"value": '["湖北省"'}, "JSON"),                        # broken JSON: the form says so
-                       ({"key": "observation_days", "value": "90"}, "60"),     # the setting's own range
-                       ({"effective_from": "2020/02/01"}, "2020-02-24")]:     # the date's format
-        r = c.post(url, {**ok, **bad}, HTTP_ACCEPT_LANGUAGE="en")
-        assert r.status_code == 200 and shown in r.content.decode()
+    days = {"key": "observation_days", "observation_days-level": "community",
+            "observation_days-effective_from": "2020-02-01"}
+    for bad, shown in [({**days, "observation_days-value": "90"}, "60"),            # the setting's own range
+                       ({**days, "observation_days-value": "十四"}, "whole number"),  # not a number
+                       ({**ok, "key_areas-effective_from": "2020/02/01"}, "2020-02-24")]:  # the date's format
+        r = c.post(url, bad, HTTP_ACCEPT_LANGUAGE="en")
+        assert r.status_code == 422 and shown in r.content.decode()
     assert PolicyValue.objects.count() == 1
