@@ -10,9 +10,10 @@ names the font and the viewer or printer supplies a Song face. Callers pass pass
 from __future__ import annotations
 
 import io
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import segno
+from django.utils import translation
 from reportlab import rl_config
 from reportlab.lib.colors import HexColor, white
 from reportlab.lib.pagesizes import A4
@@ -38,13 +39,21 @@ TEXT_RIGHT = 52 * mm  # left column ends here: the QR's quiet zone (4 modules, 2
 INK, GREY, RULE = HexColor("#111111"), HexColor("#666666"), HexColor("#bbbbbb")
 
 # Colours after the seed (蓝色出入证 for water delivery) and [YL] (红证, 黄证, 绿证): the guard knows the
-# kind at a glance. (title, band colour, title colour)
+# kind at a glance. (band colour, title colour)
 STYLES = {
-    Pass.Kind.RESIDENT: ("居民出入证", HexColor("#c62828"), white),
-    Pass.Kind.TEMPORARY: ("临时通行证", HexColor("#f9c80e"), INK),
-    Pass.Kind.SERVICE: ("蓝色出入证", HexColor("#1565c0"), white),
-    Pass.Kind.VEHICLE: ("车辆通行证", HexColor("#2e7d32"), white),
+    Pass.Kind.RESIDENT: (HexColor("#c62828"), white),
+    Pass.Kind.TEMPORARY: (HexColor("#f9c80e"), INK),
+    Pass.Kind.SERVICE: (HexColor("#1565c0"), white),
+    Pass.Kind.VEHICLE: (HexColor("#2e7d32"), white),
 }
+CARD_LANGUAGE = "zh-hans"  # cards are printed in Chinese whatever the language of the page that asks
+
+
+def card_title(kind: str) -> str:
+    """The kind's name on the card: its name on screen (`Pass.Kind`'s label) in Chinese, so the card in
+    the holder's hand and the page the office reads say the same word."""
+    with translation.override(CARD_LANGUAGE):
+        return str(Pass.Kind(kind).label if kind in Pass.Kind.values else Pass.Kind.TEMPORARY.label)
 
 _registered = False
 rl_config.useA85 = 0  # page streams stay binary (compressed): ASCII85 only slows a long PDF down
@@ -125,8 +134,8 @@ def _qr(c: Canvas, text: str, x: float, y: float, size: float) -> None:
     c.addLiteral("\n".join(ops))
 
 
-def _card(c: Canvas, p: Pass, x: float, y: float, seq: int) -> None:
-    title, band, title_color = STYLES.get(p.kind, STYLES[Pass.Kind.TEMPORARY])
+def _card(c: Canvas, p: Pass, x: float, y: float, seq: int, title: str) -> None:
+    band, title_color = STYLES.get(p.kind, STYLES[Pass.Kind.TEMPORARY])
     top = y + CARD_H
     c.setStrokeColor(RULE)
     c.setLineWidth(0.3)
@@ -185,9 +194,16 @@ def _cut_marks(c: Canvas) -> None:
         c.line(right + 2 * mm, cy, right + 8 * mm, cy)
 
 
-def pass_cards_pdf(passes: Sequence[Pass]) -> bytes:
-    """One A4 page per 8 cards, in the order given. The page header counts cards for the print run."""
+def cards_range(first: int, last: int) -> str:
+    """第1–8张 for a run of cards, 第1张 for one."""
+    return f"第{first}张" if first == last else f"第{first}–{last}张"
+
+
+def pass_cards_pdf(passes: Sequence[Pass], progress: Callable[[int, int], None] | None = None) -> bytes:
+    """One A4 page per 8 cards, in the order given. The page header counts cards for the print run.
+    `progress(cards done, cards)` is told after every page."""
     _font()
+    titles = {kind: card_title(kind) for kind in Pass.Kind.values}
     buf = io.BytesIO()
     c = Canvas(buf, pagesize=A4, pageCompression=1)
     c.setTitle("通行证 Passes")
@@ -196,7 +212,7 @@ def pass_cards_pdf(passes: Sequence[Pass]) -> bytes:
     for page in range(pages):
         chunk = passes[page * PER_PAGE:(page + 1) * PER_PAGE]
         first = page * PER_PAGE + 1
-        header = (f"通行证 第 {page + 1}/{pages} 页 · 卡 {first}–{first + len(chunk) - 1} / {len(passes)}"
+        header = (f"通行证 第{page + 1}/{pages}页 · {cards_range(first, first + len(chunk) - 1)}，共{len(passes)}张"
                   if chunk else "通行证 · 0")
         _text(c, LEFT, PAGE_H - 12 * mm, header, size=8, color=GREY)
         if chunk:
@@ -205,7 +221,10 @@ def pass_cards_pdf(passes: Sequence[Pass]) -> bytes:
         _cut_marks(c)
         for i, p in enumerate(chunk):
             col, row = i % COLS, i // COLS
-            _card(c, p, LEFT + col * CARD_W, BOTTOM + (ROWS - 1 - row) * CARD_H, first + i)
+            _card(c, p, LEFT + col * CARD_W, BOTTOM + (ROWS - 1 - row) * CARD_H, first + i,
+                  titles.get(p.kind, titles[Pass.Kind.TEMPORARY]))
         c.showPage()
+        if progress:
+            progress(first - 1 + len(chunk), len(passes))
     c.save()
     return buf.getvalue()

@@ -232,9 +232,7 @@ def ban_create(*, actor: User, community: Community, id_number: str, reason: str
 MAX_CARDS_PER_PDF = 500
 
 
-def pass_cards_export(*, actor: User, passes: list[Pass]) -> bytes:
-    """The printable cards of `passes` as one PDF, audited as an export: the cards carry names, masked
-    ID numbers and working QR codes. Revoked passes are not printed (a card looks valid to the eye)."""
+def _printable_check(actor: User, passes: list[Pass]) -> None:
     require(actor, Perm.PRINT_PASSES)
     scope = scope_of(actor)
     if any(not scope.covers_whole_community(p.community_id) for p in passes):
@@ -246,12 +244,34 @@ def pass_cards_export(*, actor: User, passes: list[Pass]) -> bytes:
                          _("At most %(n)d cards in one PDF: narrow the filter") % {"n": MAX_CARDS_PER_PDF})
     if any(p.status == Pass.Status.REVOKED for p in passes):
         raise FieldError("status", ScanReason.PASS_REVOKED, _("A revoked pass cannot be printed"))
-    pdf = pass_cards_pdf(passes)
-    per_community: dict[int, int] = {}
-    for p in passes:
-        per_community[p.community_id] = per_community.get(p.community_id, 0) + 1
+
+
+def pass_cards_printable(*, actor: User, numbers: list[str]) -> list[Pass]:
+    """The passes of `numbers` loaded for printing, checked as `pass_cards_export` checks them (a print
+    job reads them again when it runs: a pass revoked meanwhile stops the job)."""
+    require(actor, Perm.PRINT_PASSES)
+    passes = list(Pass.objects.filter(number__in=list(numbers)).select_related("person", "household", "community")
+                  .order_by("community_id", "number"))
+    _printable_check(actor, passes)
+    return passes
+
+
+def pass_cards_export_record(*, actor: User, per_community: dict[int, int]) -> None:
+    """The audit of a download of cards: one export entry per community, with the number of cards."""
+    require(actor, Perm.PRINT_PASSES)
     with transaction.atomic():
         for community_id, count in sorted(per_community.items()):
             audit_record(actor=actor, action="export", object_type="pass", community_id=community_id, count=count,
                          fields=["name", "id_number", "qr"])
+
+
+def pass_cards_export(*, actor: User, passes: list[Pass]) -> bytes:
+    """The printable cards of `passes` as one PDF, audited as an export: the cards carry names, masked
+    ID numbers and working QR codes. Revoked passes are not printed (a card looks valid to the eye)."""
+    _printable_check(actor, passes)
+    pdf = pass_cards_pdf(passes)
+    per_community: dict[int, int] = {}
+    for p in passes:
+        per_community[p.community_id] = per_community.get(p.community_id, 0) + 1
+    pass_cards_export_record(actor=actor, per_community=per_community)
     return pdf
