@@ -157,6 +157,16 @@ class World:
         return member_add(actor=self.personas["leader"], group=group, name="带班", position=Member.Position.COMMITTEE)
 
     @cached_property
+    def shift(self):
+        from datetime import datetime
+
+        from fangkong.gates.services import shift_add
+
+        start = timezone.make_aware(datetime.combine(self.today + timedelta(days=2), time(8)))
+        return shift_add(actor=self.personas["office"], gate=self.gate, starts_at=start,
+                         ends_at=start + timedelta(hours=8), leader=self.leader)
+
+    @cached_property
     def landlord(self):
         landlord = self.make_person(self.places["grid1"], name="王房东")
         home = household_create(actor=self.personas["admin"], community=self.places["home"], grid=self.places["grid1"],
@@ -189,6 +199,10 @@ class World:
             urls += [("admin", f"/screening/rounds/{self.round.pk}/"), ("admin", "/screening/changes/?community=C1")]
         if "gate" in made:
             urls += [("admin", "/gate/roster/"), ("admin", "/gate/east/visitor"), ("admin", "/gate/east/incident")]
+            urls.append(("admin", "/gate/roster/east/"))
+        if "shift" in made:
+            urls += [("admin", f"/gate/roster/shifts/{self.shift.pk}/edit"),
+                     ("admin", f"/gate/roster/shifts/{self.shift.pk}/delete")]
         # The dossier: every visit, observation, follow-up, pass and scan of the person.
         urls += [("admin", f"/people/{made[who].pk}/") for who in ("resident", "holder", "candidate") if who in made]
         return urls
@@ -418,6 +432,11 @@ PAGE_FORMS = [
     PageForm("gate roster", lambda w: "/gate/roster/", lambda w: {
         "gate": w.gate.pk, "starts_at": f"{w.today + timedelta(days=1)}T08:00",
         "ends_at": f"{w.today + timedelta(days=1)}T16:00", "leader": w.leader.pk, "staff": [w.personas["guard"].pk]},
+        {"starts_at": "datetime", "ends_at": "datetime", "gate": "integer", "leader": "integer", "staff": "integer"},
+        (gate_forms.ShiftForm,)),
+    PageForm("gate shift edit", lambda w: f"/gate/roster/shifts/{w.shift.pk}/edit", lambda w: {
+        "gate": w.gate.pk, "starts_at": f"{w.today + timedelta(days=2)}T09:00",
+        "ends_at": f"{w.today + timedelta(days=2)}T17:00", "leader": w.leader.pk, "staff": [w.personas["guard"].pk]},
         {"starts_at": "datetime", "ends_at": "datetime", "gate": "integer", "leader": "integer", "staff": "integer"},
         (gate_forms.ShiftForm,)),
     PageForm("gate visitor", lambda w: f"/gate/{w.gate.code}/visitor", lambda w: {
