@@ -73,8 +73,15 @@ class OccupantForm(forms.Form):
     id_number = forms.CharField(label=_("ID number"), max_length=32, required=False)
     temperature = forms.CharField(label=_("Temperature (°C)"), max_length=8, required=False)
 
+    def __init__(self, *args, entering: bool = False, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.entering = entering  # on the way in the temperature is taken first: asked for, not refused
+
     def clean_temperature(self) -> Decimal | None:
-        return clean_temperature(self.cleaned_data.get("temperature"))
+        raw = self.cleaned_data.get("temperature")
+        if self.entering and not (raw or "").strip():
+            raise forms.ValidationError(_("Take the temperature, then check again"), code="required")
+        return clean_temperature(raw)
 
     @property
     def is_blank(self) -> bool:
@@ -87,15 +94,17 @@ class OccupantForm(forms.Form):
         return data
 
 
-def occupant_forms(post) -> list[OccupantForm]:
-    """The occupant rows posted as parallel lists code[], id_number[], temperature[]."""
+def occupant_forms(post, *, entering: bool = False) -> list[OccupantForm]:
+    """The occupant rows posted as parallel lists code[], id_number[], temperature[]; `entering`: each
+    needs a temperature."""
     codes, ids, temps = (post.getlist(f) for f in ("code", "id_number", "temperature"))
     n = max(len(codes), len(ids), len(temps), 1)
 
     def at(values: list[str], i: int) -> str:
         return values[i] if i < len(values) else ""
 
-    return [OccupantForm({"code": at(codes, i), "id_number": at(ids, i), "temperature": at(temps, i)})
+    return [OccupantForm({"code": at(codes, i), "id_number": at(ids, i), "temperature": at(temps, i)},
+                         entering=entering)
             for i in range(min(n, MAX_OCCUPANTS + 1))]
 
 

@@ -6,7 +6,9 @@ from fangkong.gates.views.roster import shift_edit, shift_remove, week
 app_name = "gates"
 urlpatterns = [
     path("", views.index, name="index"),
-    path("roster/", views.roster, name="roster"),  # before <code>/: a gate coded "roster" has no console
+    # Before <code>/: a gate coded "roster" or "duty" has no console.
+    path("roster/", views.roster, name="roster"),
+    path("duty/", views.duty, name="duty"),
     path("roster/shifts/<int:pk>/edit", shift_edit, name="shift_edit"),
     path("roster/shifts/<int:pk>/delete", shift_remove, name="shift_delete"),
     path("roster/<slug:code>/", week, name="roster_week"),

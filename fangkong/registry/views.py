@@ -28,10 +28,15 @@ from fangkong.registry.validation import person_data_from
 
 @page(None)
 def home(request):
-    if role_can(request.user.role, Perm.VIEW_REGISTRY):
+    """Where each user starts: the door-to-door worker on today's round, the gate staff at their gate, the
+    desk in the registry. By URL name only: the pages named belong to apps above this one."""
+    role = request.user.role
+    if role_can(role, Perm.SCREEN) and not role_can(role, Perm.MANAGE_SCREENING):
+        return redirect("screening:today")  # a grid worker: today's round over their grid
+    if role_can(role, Perm.VIEW_REGISTRY):
         return redirect("registry:person_list")
-    if role_can(request.user.role, Perm.SCAN):
-        return redirect("gates:index")  # guards and volunteers land on their gates
+    if role_can(role, Perm.SCAN):
+        return redirect("gates:duty")  # guards and volunteers: the console of the gate they are on duty at
     return redirect("workgroup:org_chart_home")
 
 

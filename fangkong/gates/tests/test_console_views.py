@@ -95,15 +95,33 @@ def test_second_exit_is_denied_with_the_reason_in_words(login, temp_pass):
 
 def test_every_reason_is_listed(login, temp_pass, gates):
     c = login("guard")
-    r = post_scan(c, temp_pass, direction="in", id_number="")
+    r = post_scan(c, temp_pass, direction="in", id_number="", temperature="37.5")
     assert decision(r) == "deny"
-    for code in ("id_required", "temperature_required"):
+    for code in ("id_required", "fever"):
         assert reason(code) in r.content.decode()
     r = post_scan(c, None, code="12345678")
     assert reason("unknown_pass") in r.content.decode()
     assert 'href="/gate/east/visitor"' in r.content.decode()  # no pass: register as a visitor instead
-    r = post_scan(c, temp_pass, direction="in", temperature="37.5")
-    assert reason("fever") in r.content.decode()
+
+
+def test_entering_without_a_temperature_is_asked_for_it_and_nothing_is_recorded(login, temp_pass):
+    """The console takes the temperature before it decides: no refusal for a missing temperature."""
+    c = login("guard")
+    r = post_scan(c, temp_pass, direction="in", temperature="")
+    assert r.status_code == 422
+    html = r.content.decode()
+    assert 'data-field="temperature"' in html and "Take the temperature" in html and 'class="answer' not in html
+    assert not Scan.objects.exists()
+    r = post_scan(c, temp_pass, direction="in", temperature="36.6")
+    assert decision(r) == "allow"
+    assert list(Scan.objects.values_list("decision", "reasons")) == [("allow", [])]
+    # On the way out no temperature is needed.
+    assert decision(post_scan(c, temp_pass, direction="out", temperature="")) == "allow"
+
+
+def test_a_console_knows_the_entry_needs_a_temperature(login, gates):
+    html = login("guard").get("/gate/east/").content.decode()
+    assert 'data-entering-needs-temperature="1"' in html and "data-msg-temperature=" in html
 
 
 def test_the_signed_qr_text_works_like_the_number(login, temp_pass):
@@ -463,5 +481,187 @@ def test_the_camera_library_is_served_only_when_installed(login, gates, monkeypa
     monkeypatch.setattr(views, "_camera_library", lambda: None)
     without = c.get("/gate/east/").content.decode()
     assert views.CAMERA_LIBRARY not in without
-    assert re.search(r'id="camera-button"[^>]*hidden', without)  # console.js shows it only with jsQR and a camera
+    assert re.search(r'id="camera-button"[^>]*hidden', installed)  # console.js shows it when a camera can start
+    # Without it the button stays, greyed, and the note under it says why, in words (no JavaScript needed).
+    assert re.search(r'id="camera-button"[^>]*disabled', without)
+    assert re.search(r'<p id="camera-note"[^>]*>Camera scanning is not installed on this server', without)
     assert 'name="code"' in without
+
+
+# --- answers a guard can trust at a glance ----------------------------------------------------------------
+
+
+def test_a_fever_refusal_shows_the_rule_and_what_to_do_and_links_to_a_fever_incident(login, temp_pass):
+    from fangkong.policy.catalogue import SETTINGS
+
+    r = post_scan(login("guard"), temp_pass, direction="in", temperature="37.6")
+    assert decision(r) == "deny"
+    html = r.content.decode()
+    assert 'data-reason="fever"' in html
+    assert 'class="answer-fever"' in html and "Fever: ≥ 37.3 °C" in html
+    assert SETTINGS["gate_fever_instruction"].default in html
+    assert f'href="/gate/east/incident?pass={temp_pass.number}&amp;kind=fever"' in html
+
+
+def test_the_fever_rule_on_the_answer_is_the_communitys_policy(login, personas, places, temp_pass):
+    from fangkong.policy.selectors import policy_cache_clear
+    from fangkong.policy.services import policy_set
+
+    for key, value in [("fever_threshold", "37.0"), ("fever_comparison", ">"),
+                       ("gate_fever_instruction", "请到东门临时留观点，拨打 0532-12345678")]:
+        policy_set(actor=personas["leader"], key=key, value=value, effective_from=date(2020, 1, 1),
+                   community=places["home"])
+    policy_cache_clear()
+    try:
+        html = post_scan(login("guard"), temp_pass, direction="in", temperature="37.1").content.decode()
+    finally:
+        policy_cache_clear()
+    assert "Fever: &gt; 37.0 °C" in html and "请到东门临时留观点，拨打 0532-12345678" in html
+
+
+def test_no_fever_no_fever_rule(login, temp_pass):
+    html = post_scan(login("guard"), temp_pass, direction="in", temperature="36.5").content.decode()
+    assert "answer-fever" not in html and "kind=fever" not in html
+
+
+def test_the_incident_form_opened_from_a_fever_answer_has_fever_ticked(login, temp_pass):
+    c = login("guard")
+    html = c.get(f"/gate/east/incident?pass={temp_pass.number}&kind=fever").content.decode()
+    assert re.search(r'<input[^>]*name="kinds" value="fever"[^>]*checked', html)
+    assert not re.search(r'<input[^>]*name="kinds" value="other"[^>]*checked', html)
+    assert f'value="{temp_pass.number}"' in html
+    html = c.get("/gate/east/incident?kind=nonsense").content.decode()
+    assert not re.search(r'name="kinds"[^>]*checked', html)
+
+
+def test_a_feverish_visitor_gets_the_rule_too(login, gates):
+    from fangkong.policy.catalogue import SETTINGS
+
+    r = login("guard").post("/gate/east/visitor", visitor_data(temperature="38.0"), **HX)
+    html = r.content.decode()
+    assert decision(r) == "deny" and "Fever: ≥ 37.3 °C" in html
+    assert SETTINGS["gate_fever_instruction"].default in html and 'href="/gate/east/incident?kind=fever"' in html
+
+
+def test_the_id_number_in_the_pass_field_is_the_key(login, temp_pass):
+    """An ID-card reader (or 18 typed characters) in the pass field: the holder's pass in this community,
+    and the ID requirement met in the same step (the scan service finds the pass by the blind index)."""
+    r = post_scan(login("guard"), None, code=temp_pass.person.id_number, id_number="")
+    assert decision(r) == "allow", r.content.decode()[:1500]
+    assert temp_pass.number in r.content.decode()
+    scan = Scan.objects.get()
+    assert (scan.pass_ref, scan.decision, scan.reasons) == (temp_pass, "allow", [])
+
+
+def test_an_id_number_of_another_community_is_an_unknown_pass(login, personas, places, make_person, gates):
+    outsider = make_person(places["far"].grids.get(), name="外社区居民")
+    pass_issue(actor=personas["admin"], person=outsider, kind="resident", valid_from=date(2020, 1, 1),
+               valid_until=date(2099, 1, 1))
+    r = post_scan(login("guard"), None, code=outsider.id_number, id_number="")
+    assert decision(r) == "deny" and 'data-reason="unknown_pass"' in r.content.decode()
+    assert "外*" not in r.content.decode() and outsider.id_number_masked not in r.content.decode()
+
+
+def test_the_console_tells_the_id_card_field_apart(login, gates):
+    html = login("guard").get("/gate/east/").content.decode()
+    assert 'class="field id-field"' in html and 'class="id-as-key" hidden' in html
+
+
+def test_a_vehicle_answer_colours_each_occupant(login, personas, places, make_person, temp_pass):
+    driver = make_person(places["grid1"], name="张三")
+    resident = pass_issue(actor=personas["office"], person=driver, kind="resident", valid_from=date(2020, 1, 1),
+                          valid_until=date(2099, 1, 1))
+    data = {"direction": "in", "vehicle": "1", "plate": "鲁B12345", "code": [resident.number, temp_pass.number],
+            "id_number": ["", temp_pass.person.id_number], "temperature": ["36.6", "38.1"]}
+    r = login("guard").post("/gate/east/scan", data, **HX)
+    html = r.content.decode()
+    assert decision(r) == "deny" and "answer-vehicle" in html
+    people = re.findall(r'<section class="answer-person answer-person-(\w+)" data-decision="(\w+)">', html)
+    assert people == [("allow", "allow"), ("deny", "deny")]
+    assert "1 of 2 may pass" in html
+    assert mask_name("张三") in html and "Fever: ≥ 37.3 °C" in html
+
+
+def test_keyboard_hints_are_marked_for_hiding_on_touch_screens(login, temp_pass):
+    html = post_scan(login("guard"), temp_pass).content.decode()
+    assert '<small class="key-hint">(Enter)</small>' in html
+
+
+def test_the_answer_has_no_tap_anywhere_to_dismiss(login, temp_pass):
+    """The answer's own button (data-dismiss) goes back; console.js ignores taps elsewhere on it."""
+    html = post_scan(login("guard"), temp_pass).content.decode()
+    assert html.count("data-dismiss") == 1 and 'class="answer-next" data-dismiss' in html
+    js = (settings_static("gates/console.js")).read_text()
+    assert 'if (!event.target.closest("[data-dismiss]")) return;' in js
+
+
+def settings_static(path: str):
+    from pathlib import Path
+
+    from django.contrib.staticfiles import finders
+
+    return Path(finders.find(path))
+
+
+def test_incidents_name_the_reporter_not_the_username(login, personas, gates):
+    guard = personas["guard"]
+    guard.display_name = "王保安"
+    guard.save(update_fields=["display_name"])
+    incident_report(actor=guard, gate_code="east", kinds=["other"], description="可疑人员")
+    html = login("guard").get("/gate/east/incident").content.decode()
+    article = html.split('<article class="card incident">')[1]
+    assert "王保安" in article and "guard" not in article
+
+
+# --- where gate staff start ------------------------------------------------------------------------------
+
+
+def on_duty(gates, group, gate="north", staff=(), hours=(-1, 1)):
+    now = timezone.now()
+    shift = Shift.objects.create(community=gates[gate].community, gate=gates[gate], leader=group["leader"],
+                                 starts_at=now + timedelta(hours=hours[0]), ends_at=now + timedelta(hours=hours[1]))
+    shift.staff.set(staff)
+    return shift
+
+
+def test_a_guard_on_duty_starts_at_the_gates_console(login, personas, gates, group):
+    c = login("guard")
+    assert c.get("/gate/duty/")["Location"] == "/gate/"  # off duty: the list of gates
+    on_duty(gates, group, gate="north", staff=[personas["guard"]], hours=(2, 10))  # later today: still off duty
+    assert c.get("/gate/duty/")["Location"] == "/gate/"
+    on_duty(gates, group, gate="north", staff=[personas["guard"]])
+    r = c.get("/")
+    assert r.status_code == 302 and r["Location"] == "/gate/duty/"
+    assert c.get(r["Location"])["Location"] == "/gate/north/"
+
+
+def test_a_committee_member_leading_a_shift_is_on_duty_there(personas, places, gates, group):
+    from fangkong.gates.selectors import gate_on_duty
+
+    volunteer = user_create(username="vol2", password="pw-vol2", role=Role.VOLUNTEER, communities=[places["home"]])
+    group["member"].user = volunteer
+    group["member"].save(update_fields=["user"])
+    shift = on_duty(gates, group, gate="east")
+    shift.leader = group["member"]
+    shift.save(update_fields=["leader"])
+    assert gate_on_duty(actor=volunteer) == gates["east"]
+    assert gate_on_duty(actor=personas["guard"]) is None
+    assert gate_on_duty(actor=volunteer, at=shift.ends_at) is None  # a shift ends at its end
+
+
+def test_a_shift_at_a_gate_outside_the_scope_is_not_a_landing(personas, gates, group):
+    from fangkong.gates.selectors import gate_on_duty
+
+    on_duty(gates, group, gate="far", staff=[personas["guard"]])
+    assert gate_on_duty(actor=personas["guard"]) is None
+    assert gate_on_duty(actor=personas["office"]) is None  # no Perm.SCAN: never on a gate's console
+
+
+@pytest.mark.parametrize(("persona", "landing"), [
+    ("grid1", "/screening/today/"), ("office", "/people/"), ("street", "/people/"),
+])
+def test_where_others_land(login, persona, landing):
+    from django.urls import reverse
+
+    want = {"/screening/today/": reverse("screening:today"), "/people/": reverse("registry:person_list")}[landing]
+    assert login(persona).get("/")["Location"] == want

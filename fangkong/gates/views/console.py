@@ -1,8 +1,10 @@
-"""Gate pages: the guard's console (scan, vehicle, camera), visitors, incidents, and the roster.
+"""Gate pages: the guard's console (scan, vehicle, camera), visitors, incidents, and where a guard starts.
 
 The console posts to `scan`, which calls scan_record once per person and answers with a full-screen
 ALLOW/DENY fragment (htmx) or the whole console page with the answer on it (no JavaScript). Bad input
-is answered with 422 and the errors, and nothing is recorded.
+is answered with 422 and the errors, and nothing is recorded: so is an entry without a temperature, which
+the console asks for before deciding (a refusal for a missing temperature is not worth recording). A
+refusal for fever carries the community's fever rule and the guard's instruction (policy).
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from fangkong.accounts.access import Within, page
 from fangkong.accounts.roles import Perm, role_can
 from fangkong.accounts.scope import scope_of
 from fangkong.accounts.services import require
+from fangkong.core.dates import local_today
 from fangkong.core.errors import DomainError, FieldError, NotFound, PermissionDenied
 from fangkong.core.forms import form_add_domain_error
 from fangkong.core.identifiers import mask_name
@@ -27,12 +30,14 @@ from fangkong.gates.errors import REASONS, ScanReason
 from fangkong.gates.forms import MAX_OCCUPANTS, IncidentForm, ScanForm, VisitorForm, occupant_forms
 from fangkong.gates.models import Gate, Incident, Scan, Visitor
 from fangkong.gates.scanning import ScanOutcome, ScanRequest, gate_for_scan, scan_record
+from fangkong.gates.selectors import gate_on_duty
 from fangkong.gates.services import incident_report, visitor_register
 from fangkong.passes.models import Pass
+from fangkong.policy.selectors import policy_values_cached
 from fangkong.registry.models import Household
 
 CAMERA_LIBRARY = "vendor/jsqr/jsQR.js"  # copied from npm into the package by vendor_static.py
-ROSTER_HOURS = 48
+_COMPARISONS = {">=": "≥", ">": ">"}
 
 
 @lru_cache(maxsize=1)
@@ -75,7 +80,16 @@ def _result(o: ScanOutcome) -> dict:
         "pass": p, "kind": _KIND_LABELS.get(p.kind, p.kind) if p else "",
         "holder": mask_name(p.person.name) if p else "", "id_masked": p.person.id_number_masked if p else "",
         "temperature": o.scan.temperature, "unknown": ScanReason.UNKNOWN_PASS in o.scan.reasons,
+        "fever": ScanReason.FEVER in o.scan.reasons,
     }
+
+
+def _fever_rule(gate: Gate) -> dict:
+    """The community's fever rule today and what the guard does when someone has a fever (policy)."""
+    policy = policy_values_cached(community_id=gate.community_id, on=local_today())
+    return {"threshold": policy["fever_threshold"],
+            "comparison": _COMPARISONS.get(policy["fever_comparison"], policy["fever_comparison"]),
+            "instruction": policy["gate_fever_instruction"]}
 
 
 def _console_context(request, gate: Gate, **extra) -> dict:
@@ -86,6 +100,13 @@ def _console_context(request, gate: Gate, **extra) -> dict:
         "can_vehicle": gate.kind != Gate.Kind.PEDESTRIAN, "max_occupants": MAX_OCCUPANTS,
         "directions": Scan.Direction, **extra,
     }
+
+
+@page(Perm.SCAN, methods=("GET", "HEAD"))
+def duty(request):
+    """Where gate staff start: the console of the gate they are on duty at now, else the list of gates."""
+    gate = gate_on_duty(actor=request.user)
+    return redirect("gates:console", code=gate.code) if gate else redirect("gates:index")
 
 
 @page(Perm.SCAN, within=Within.COMMUNITY, methods=("GET", "HEAD"))
@@ -109,7 +130,7 @@ def scan(request, code: str):
     gate = _gate(request, code)
     vehicle = bool(request.POST.get("vehicle")) and gate.kind != Gate.Kind.PEDESTRIAN
     head = ScanForm(request.POST, vehicle=vehicle)
-    rows = occupant_forms(request.POST)
+    rows = occupant_forms(request.POST, entering=request.POST.get("direction") == Scan.Direction.IN)
     # A vehicle check takes every filled-in occupant row; a pedestrian check the first row only.
     rows = ([r for r in rows if not r.is_blank] or rows[:1]) if vehicle else rows[:1]
     head_ok = head.is_valid()
@@ -136,7 +157,8 @@ def scan(request, code: str):
     answer = {
         "decision": "allow" if all(r["decision"] == "allow" for r in results) else "deny",
         "direction": Scan.Direction(data["direction"]), "vehicle": vehicle, "plate": data["plate"] if vehicle else "",
-        "results": results,
+        "results": results, "allowed": sum(r["decision"] == "allow" for r in results),
+        "fever": _fever_rule(gate) if any(r["fever"] for r in results) else None,
     }
     template = "gates/_answer.html" if request.htmx else "gates/console.html"
     return render(request, template, _console_context(request, gate, answer=answer))
@@ -149,11 +171,12 @@ def _household(gate: Gate, text: str) -> Household | None:
     return Household.objects.filter(community_id=gate.community_id, address=text.strip()).first()
 
 
-def _visitor_answer(visitor: Visitor) -> dict:
+def _visitor_answer(gate: Gate, visitor: Visitor) -> dict:
     return {
         "decision": visitor.decision, "visitor": visitor, "holder": mask_name(visitor.name),
         "id_masked": visitor.id_number_masked, "reasons": _reason_texts(visitor.reasons),
         "household": visitor.household.address if visitor.household else visitor.household_text,
+        "fever": _fever_rule(gate) if ScanReason.FEVER in visitor.reasons else None,
     }
 
 
@@ -178,11 +201,11 @@ def visitor(request, code: str):
         else:
             if not request.htmx:  # post/redirect/get: a reload does not register the visitor twice
                 return redirect(reverse("gates:visitor", args=[gate.code]) + f"?done={registered.pk}")
-            answer, form = _visitor_answer(registered), VisitorForm()
+            answer, form = _visitor_answer(gate, registered), VisitorForm()
     elif request.GET.get("done", "").isdigit():
         done = (Visitor.objects.for_scope(scope_of(request.user))
                 .filter(pk=int(request.GET["done"]), gate=gate, guard=request.user).first())
-        answer = _visitor_answer(done) if done else None
+        answer = _visitor_answer(gate, done) if done else None
     status = 422 if request.method == "POST" and form.errors else 200
     return render(request, "gates/visitor.html", {"gate": gate, "form": form, "answer": answer}, status=status)
 
@@ -207,7 +230,9 @@ def incident(request, code: str):
     gate = _gate(request, code)
     can_revoke = role_can(request.user.role, Perm.REVOKE_PASSES)
     numbers = [n for n in request.GET.getlist("pass") if n.isdigit() and len(n) <= 24]
-    form = IncidentForm(request.POST or None, initial={"passes": " ".join(numbers)})
+    # Opened from an answer: its pass, and what happened when the answer says so (?kind=fever).
+    kinds = [k for k in request.GET.getlist("kind") if k in Incident.Kind.values]
+    form = IncidentForm(request.POST or None, initial={"passes": " ".join(numbers), "kinds": kinds})
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         if d["revoke"] or d["ban"]:

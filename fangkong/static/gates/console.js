@@ -1,5 +1,6 @@
-/* Gate pages: the console's scan form (keyboard-wedge scanners, vehicle mode, camera via jsQR),
-   the full-screen answer (tap or Enter to go back, a beep on DENY), and the visitor form's answer.
+/* Gate pages: the console's scan form (keyboard-wedge scanners and ID-card readers wherever the focus is,
+   vehicle mode, camera via jsQR), the full-screen answer (its button, Enter or the next scan go back; a
+   short sound and vibration on ALLOW and on DENY, each switchable), and the visitor form's answer.
    Everything works without this file too: the forms post and the server answers with whole pages. */
 (function () {
   "use strict";
@@ -19,7 +20,23 @@
     ];
   }
 
-  // ---- sound: a WebAudio beep, unlocked by the first touch or key (browsers want a gesture first)
+  // ---- keyboard hints such as "(Enter)" mean nothing on a touch screen
+  const root = document.documentElement;
+  if (window.matchMedia && matchMedia("(hover: none), (pointer: coarse)").matches) root.classList.add("touch");
+  document.addEventListener("pointerdown", (event) => {
+    if (event.pointerType === "touch") root.classList.add("touch");
+  }, true);
+
+  // ---- the guard's choices on this device: sound and vibration, each on unless switched off
+  const PREFS = { sound: "fangkong-gate-sound", vibrate: "fangkong-gate-vibrate" };
+  function prefOn(name) {
+    try { return localStorage.getItem(PREFS[name]) !== "off"; } catch (e) { return true; }
+  }
+  function setPref(name, on) {
+    try { localStorage.setItem(PREFS[name], on ? "on" : "off"); } catch (e) { /* private mode: this page only */ }
+  }
+
+  // ---- sound: WebAudio tones, unlocked by the first touch or key (browsers want a gesture first)
   let audio = null;
   function unlockAudio() {
     const Context = window.AudioContext || window.webkitAudioContext;
@@ -32,21 +49,34 @@
   document.addEventListener("pointerdown", unlockAudio, true);
   document.addEventListener("keydown", unlockAudio, true);
 
-  function beep() {
-    if (!audio) return;
+  // ALLOW: one short high tone. DENY: two low, harsh ones. Told apart without looking.
+  const TONES = {
+    allow: { type: "sine", frequency: 880, starts: [0], length: 0.12 },
+    deny: { type: "square", frequency: 440, starts: [0, 0.28], length: 0.22 },
+  };
+  const VIBRATIONS = { allow: [60], deny: [200, 100, 200] };
+
+  function beep(decision) {
+    const tone = TONES[decision];
+    if (!audio || !tone) return;
     const t = audio.currentTime + 0.02;
-    [0, 0.28].forEach((offset) => {
+    tone.starts.forEach((offset) => {
       const osc = audio.createOscillator();
       const gain = audio.createGain();
-      osc.type = "square";
-      osc.frequency.value = 440;
+      osc.type = tone.type;
+      osc.frequency.value = tone.frequency;
       gain.gain.setValueAtTime(0.0001, t + offset);
       gain.gain.exponentialRampToValueAtTime(0.35, t + offset + 0.015);
-      gain.gain.exponentialRampToValueAtTime(0.0001, t + offset + 0.22);
+      gain.gain.exponentialRampToValueAtTime(0.0001, t + offset + tone.length);
       osc.connect(gain).connect(audio.destination);
       osc.start(t + offset);
-      osc.stop(t + offset + 0.24);
+      osc.stop(t + offset + tone.length + 0.02);
     });
+  }
+
+  function feedback(decision) {
+    if (prefOn("sound")) beep(decision);
+    if (prefOn("vibrate") && navigator.vibrate && VIBRATIONS[decision]) navigator.vibrate(VIBRATIONS[decision]);
   }
 
   // ---- ids: crypto.randomUUID exists only in secure contexts (HTTPS, localhost); intranets may use http
@@ -59,7 +89,8 @@
     return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
   }
 
-  // ---- the answer screen, on every gate page
+  // ---- the answer screen, on every gate page: it goes away by its button, Enter or Escape, or the next
+  // scan; a tap elsewhere on it (a sleeve, a glove) does nothing.
   let answerShownAt = 0;
 
   function currentAnswer() {
@@ -69,8 +100,7 @@
   function showAnswer(answer) {
     answerShownAt = Date.now();
     answer.focus({ preventScroll: true });
-    if (answer.dataset.decision === "deny") beep();
-    if (navigator.vibrate && answer.dataset.decision === "deny") navigator.vibrate([200, 100, 200]);
+    feedback(answer.dataset.decision);
   }
 
   function dismissAnswer() {
@@ -88,8 +118,7 @@
   document.addEventListener("click", (event) => {
     const answer = currentAnswer();
     if (!answer || !answer.contains(event.target)) return;
-    const link = event.target.closest("a");
-    if (link && !link.hasAttribute("data-dismiss")) return; // "Report incident", "Register as a visitor"
+    if (!event.target.closest("[data-dismiss]")) return; // "Report incident", "Register as a visitor" or a stray tap
     event.preventDefault();
     dismissAnswer();
   });
@@ -105,7 +134,7 @@
       if (event.key === "Enter") event.preventDefault();
       return;
     }
-    if (event.key === "Enter" || event.key === "Escape" || event.key === " ") {
+    if (event.key === "Enter" || event.key === "Escape") {
       event.preventDefault();
       dismissAnswer();
     } else if (form && event.key.length === 1) {
@@ -142,8 +171,15 @@
   $$("input", firstRow).forEach((input) => { input.value = ""; input.removeAttribute("autofocus"); });
 
   const isVehicle = () => Boolean(vehicleSwitch && vehicleSwitch.checked);
+  const entering = () => Boolean($("input[name=direction][value=in]:checked", form));
   const rows = () => $$(".occupant", occupants);
   const codeInput = (row) => $("input[name=code]", row || rows()[0]);
+  const temperatureInput = (row) => $("input[name=temperature]", row || rows()[0]);
+
+  // What a scanner or a card reader types: a signed QR text, a printed pass number, an ID number.
+  const ID_NUMBER = /^[1-9]\d{16}[\dXx]$/;
+  const SCANNED = [/^FK1[A-Za-z0-9_-]{20,}$/, /^\d{6,24}$/, ID_NUMBER];
+  const looksScanned = (text) => SCANNED.some((pattern) => pattern.test(text));
 
   function renumber() {
     rows().forEach((row, i) => {
@@ -161,14 +197,25 @@
     return row;
   }
 
+  // An ID number in the pass field is the key and the ID check at once: the ID field is not asked for.
+  function showIdAsKey(row) {
+    const isId = ID_NUMBER.test(codeInput(row).value.trim());
+    const field = $(".id-field", row);
+    if (isId) $("input[name=id_number]", row).value = "";
+    field.hidden = isId;
+    $(".id-as-key", row).hidden = !isId;
+  }
+
   function resetScanForm() {
     slot.innerHTML = "";
     rows().slice(1).forEach((row) => row.remove());
     $$("input[name=code], input[name=id_number], input[name=temperature]", form).forEach((i) => { i.value = ""; });
+    $$(".asking", form).forEach((i) => i.classList.remove("asking"));
     const plate = $("input[name=plate]", form);
     if (plate) plate.value = "";
     clientId.value = uuid();
     renumber();
+    showIdAsKey(rows()[0]);
     codeInput().focus();
   }
 
@@ -190,9 +237,49 @@
       const inputs = $$(`input[name=${field}]`, form);
       target = inputs[Number.isNaN(row) ? 0 : Math.min(row, inputs.length - 1)];
     }
+    if (target && target.closest("[hidden]")) target = null;
     (target || codeInput()).focus();
     if (target && target.select) target.select();
   }
+
+  // ---- the temperature on the way in: asked for before the check, so no refusal is recorded for it
+  function rowWithoutTemperature() {
+    if (!entering() || form.dataset.enteringNeedsTemperature !== "1") return null;
+    const candidates = isVehicle() ? rows().filter((r) => codeInput(r).value.trim()) : rows().slice(0, 1);
+    return candidates.find((r) => codeInput(r).value.trim() && !temperatureInput(r).value.trim()) || null;
+  }
+
+  function askTemperature(row) {
+    slot.innerHTML = "";
+    const box = document.createElement("div");
+    box.className = "scan-prompt";
+    box.setAttribute("role", "alert");
+    box.textContent = form.dataset.msgTemperature;
+    slot.appendChild(box);
+    const input = temperatureInput(row);
+    input.classList.add("asking");
+    input.focus();
+  }
+
+  // Before htmx (on the form itself) sees the submit: a capturing listener higher up runs first.
+  document.addEventListener("submit", (event) => {
+    if (event.target !== form) return;
+    const row = rowWithoutTemperature();
+    if (!row) return;
+    event.preventDefault();
+    event.stopImmediatePropagation();
+    askTemperature(row);
+  }, true);
+
+  form.addEventListener("input", (event) => {
+    const input = event.target;
+    if (input.name === "temperature" && input.value.trim()) {
+      input.classList.remove("asking");
+      if ($(".scan-prompt", slot) && !$$(".asking", form).length) slot.innerHTML = "";
+    } else if (input.name === "code") {
+      showIdAsKey(input.closest(".occupant"));
+    }
+  });
 
   // Direction: remembered per gate for this browser tab.
   const directionKey = `fangkong-gate-direction-${gate}`;
@@ -204,6 +291,7 @@
   form.addEventListener("change", (event) => {
     if (event.target.name === "direction") {
       sessionStorage.setItem(directionKey, event.target.value);
+      if ($(".scan-prompt", slot) && !entering()) slot.innerHTML = "";
       codeInput().focus();
     } else if (event.target === vehicleSwitch) {
       if (!isVehicle()) rows().slice(1).forEach((row) => row.remove());
@@ -242,7 +330,7 @@
       return; // the browser submits the form
     }
     event.preventDefault();
-    const fields = $$("input", row);
+    const fields = $$("input", row).filter((i) => !i.closest("[hidden]"));
     const next = fields[fields.indexOf(input) + 1];
     if (next) { next.focus(); return; }
     const following = row.nextElementSibling || (codeInput(row).value.trim() ? addRow() : null);
@@ -268,8 +356,82 @@
     if (event.detail.elt === form) showProblem(form.dataset.msgOffline);
   });
 
-  // ---- camera: getUserMedia + canvas + jsQR (served from node_modules when `npm ci` has run)
+  // ---- a pass read by a scanner, a card reader or the camera: into the pass field, then decide (or ask
+  // for the temperature first)
+  let lastRow = null;
+  form.addEventListener("focusin", (event) => {
+    const row = event.target.closest(".occupant");
+    if (row) lastRow = row;
+  });
+
+  function useCode(text) {
+    if (currentAnswer()) dismissAnswer(); // the next scan replaces the answer
+    if (!isVehicle()) {
+      const row = rows()[0];
+      codeInput(row).value = text;
+      showIdAsKey(row);
+      form.requestSubmit(); // asks for the temperature instead when it is missing on the way in
+      return;
+    }
+    // In a vehicle, the code goes to the occupant being filled in, or the first without a pass.
+    let row = lastRow && lastRow.isConnected && !codeInput(lastRow).value.trim() ? lastRow : null;
+    row = row || rows().find((r) => !codeInput(r).value.trim()) || addRow();
+    if (!row) return;
+    codeInput(row).value = text;
+    showIdAsKey(row);
+    temperatureInput(row).focus();
+  }
+
+  // ---- keyboard-wedge scanners and ID-card readers type like a keyboard, only far faster than anyone:
+  // a burst of characters ending in Enter that reads as a pass or an ID number is a scan, wherever the
+  // focus was. The field it landed in gets back what the guard had typed there.
+  const SCAN_GAP_MS = 50; // at most between two characters of one burst
+  const SCAN_MEAN_MS = 35; // on average: a person types a key every 100 ms or more
+  const SCAN_ENTER_MS = 200; // the Enter that ends it
+  const SCAN_MIN = 6;
+  let burst = null;
+
+  window.addEventListener("keydown", (event) => {
+    if (event.ctrlKey || event.metaKey || event.altKey || event.isComposing) return;
+    const now = performance.now();
+    if (event.key === "Enter") {
+      const b = burst;
+      burst = null;
+      if (!b || b.text.length < SCAN_MIN || now - b.last > SCAN_ENTER_MS) return;
+      if ((b.last - b.first) / (b.text.length - 1) > SCAN_MEAN_MS || !looksScanned(b.text)) return;
+      event.preventDefault();
+      event.stopImmediatePropagation();
+      if (b.field && b.field.isConnected) b.field.value = b.before;
+      useCode(b.text);
+      return;
+    }
+    if (event.key.length !== 1) return; // Shift and the like, which a scanner sends around capitals
+    if (!burst || now - burst.last > SCAN_GAP_MS) {
+      const field = document.activeElement;
+      const typed = field && (field.tagName === "INPUT" || field.tagName === "TEXTAREA") && form.contains(field);
+      burst = { text: "", first: now, last: now, field: typed ? field : null, before: typed ? field.value : "" };
+    }
+    burst.text += event.key;
+    burst.last = now;
+  }, true);
+
+  // ---- sound and vibration switches (this device only)
+  const switches = $(".feedback-switches");
+  if (switches) {
+    const sound = $("#sound-switch");
+    const vibrate = $("#vibrate-switch");
+    sound.checked = prefOn("sound");
+    vibrate.checked = prefOn("vibrate");
+    vibrate.closest("label").hidden = !navigator.vibrate;
+    sound.addEventListener("change", () => { setPref("sound", sound.checked); if (sound.checked) { unlockAudio(); beep("allow"); } });
+    vibrate.addEventListener("change", () => { setPref("vibrate", vibrate.checked); if (vibrate.checked) navigator.vibrate(VIBRATIONS.allow); });
+    switches.hidden = false;
+  }
+
+  // ---- camera: getUserMedia + canvas + jsQR (shipped among the package's static files). Where it cannot
+  // start, the note under the button says why.
   const cameraButton = $("#camera-button");
+  const cameraNote = $("#camera-note");
   const cameraView = $("#camera");
   const video = $("video", cameraView);
   const canvas = document.createElement("canvas");
@@ -277,14 +439,28 @@
   let stream = null;
   let timer = null;
 
-  if (typeof window.jsQR === "function") {
-    if (navigator.mediaDevices && navigator.mediaDevices.getUserMedia) {
-      cameraButton.hidden = false;
-    } else {
-      const note = $("#camera-note");
-      note.textContent = cameraButton.dataset.insecure; // getUserMedia needs a secure context
-      note.hidden = false;
+  function cameraUnavailable(message, { retry = false } = {}) {
+    cameraButton.hidden = false;
+    cameraButton.disabled = !retry;
+    cameraButton.setAttribute("aria-describedby", "camera-note");
+    cameraNote.textContent = message;
+    cameraNote.hidden = false;
+  }
+
+  function setUpCamera() {
+    if (cameraButton.disabled) return; // the server has no QR reader to send: the note says so already
+    if (typeof window.jsQR !== "function") return cameraUnavailable(form.dataset.msgCameraLibrary);
+    if (!window.isSecureContext) return cameraUnavailable(form.dataset.msgCameraInsecure);
+    if (!navigator.mediaDevices || !navigator.mediaDevices.getUserMedia) {
+      return cameraUnavailable(form.dataset.msgCameraUnsupported);
     }
+    cameraButton.hidden = false;
+    if (navigator.mediaDevices.enumerateDevices) {
+      navigator.mediaDevices.enumerateDevices().then((devices) => {
+        if (!devices.some((d) => d.kind === "videoinput")) cameraUnavailable(form.dataset.msgCameraNone);
+      }).catch(() => { /* unknown: let the button try */ });
+    }
+    return undefined;
   }
 
   function stopCamera() {
@@ -314,25 +490,10 @@
     timer = setTimeout(readFrame, 120);
   }
 
-  let lastRow = null;
-  form.addEventListener("focusin", (event) => {
-    const row = event.target.closest(".occupant");
-    if (row) lastRow = row;
-  });
-
-  function useCode(text) {
-    if (!isVehicle()) {
-      codeInput().value = text;
-      form.requestSubmit();
-      return;
-    }
-    // In a vehicle, the code goes to the occupant being filled in, or the first without a pass.
-    let row = lastRow && lastRow.isConnected && !codeInput(lastRow).value.trim() ? lastRow : null;
-    row = row || rows().find((r) => !codeInput(r).value.trim()) || addRow();
-    if (!row) return;
-    codeInput(row).value = text;
-    $("input[name=temperature]", row).focus();
-  }
+  const CAMERA_ERRORS = {
+    NotAllowedError: "msgCameraDenied", SecurityError: "msgCameraDenied", PermissionDeniedError: "msgCameraDenied",
+    NotFoundError: "msgCameraNone", DevicesNotFoundError: "msgCameraNone", OverconstrainedError: "msgCameraNone",
+  };
 
   async function startCamera() {
     try {
@@ -341,16 +502,19 @@
       });
     } catch (e) {
       stream = null;
-      showProblem(form.dataset.msgCameraFailed);
+      const key = CAMERA_ERRORS[e && e.name] || "msgCameraFailed";
+      cameraUnavailable(form.dataset[key], { retry: key !== "msgCameraNone" });
       return;
     }
+    cameraNote.hidden = true;
     cameraView.hidden = false;
     video.srcObject = stream;
     try { await video.play(); } catch (e) { /* autoplay of a muted inline video is allowed */ }
     readFrame();
   }
 
-  cameraButton.addEventListener("click", () => { if (!stream) startCamera(); });
+  setUpCamera();
+  cameraButton.addEventListener("click", () => { if (!stream && !cameraButton.disabled) startCamera(); });
   $(".camera-cancel", cameraView).addEventListener("click", () => { stopCamera(); codeInput().focus(); });
   document.addEventListener("visibilitychange", () => { if (document.hidden) stopCamera(); });
   document.addEventListener("keydown", (event) => {
@@ -358,6 +522,7 @@
   });
 
   renumber();
+  rows().forEach(showIdAsKey);
   if (!clientId.value) clientId.value = uuid();
   if (!currentAnswer() && !$(".scan-errors", slot)) codeInput().focus();
 })();
