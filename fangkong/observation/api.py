@@ -89,13 +89,16 @@ class AlertOut(Schema):
     kind: str
     status: str
     person: PersonBrief
-    observation: int
+    observation: int | None
     day: date
     slot: int | None
     raised_at: datetime
     detail: str
     responsible: str | None
     action: str
+    gate: str | None
+    temperature: Decimal | None
+    reported_by: str | None
 
 
 class CloseIn(Schema):
@@ -242,14 +245,16 @@ def _alert_out(a: Alert) -> dict:
     return {"id": a.id, "kind": a.kind, "status": a.status,
             "person": _brief(a.person),
             "observation": a.observation_id, "day": a.day, "slot": a.slot, "raised_at": a.raised_at,
-            "detail": a.detail, "responsible": a.responsible.username if a.responsible else None, "action": a.action}
+            "detail": a.detail, "responsible": a.responsible.username if a.responsible else None, "action": a.action,
+            "gate": a.gate.code if a.gate else None, "temperature": a.temperature,
+            "reported_by": a.reported_by.username if a.reported_by else None}
 
 
 @router.get("/alerts", response=list[AlertOut],
-            summary="Alerts (fever, missed_followup) in scope; missed follow-ups are swept before answering")
+            summary="Alerts (fever, missed_followup, gate_fever) in scope; missed follow-ups swept before answering")
 def alert_list(
     request, status: Literal["", "open", "acknowledged", "closed"] = "",
-    kind: Literal["", "fever", "missed_followup"] = "", mine: bool = False,
+    kind: Literal["", "fever", "missed_followup", "gate_fever"] = "", mine: bool = False,
     limit: int = Query(200, ge=1, le=1000),
 ):
     require(request.user, Perm.VIEW_OBSERVATION)

@@ -226,9 +226,14 @@ class FollowUp(models.Model):
 
 
 class Alert(models.Model):
+    """Something the responsible worker and the office must act on: a fever at a follow-up, a missed
+    follow-up (both of a person under observation), or a fever refused at a gate (`gate_fever`: of
+    anyone with a pass, observed or not; the gate, the temperature and the guard who scanned)."""
+
     class Kind(models.TextChoices):
         FEVER = "fever", _("fever")
         MISSED_FOLLOWUP = "missed_followup", _("missed follow-up")
+        GATE_FEVER = "gate_fever", _("fever at the gate")
 
     class Status(models.TextChoices):
         OPEN = "open", _("open")
@@ -237,9 +242,18 @@ class Alert(models.Model):
 
     community = models.ForeignKey("registry.Community", on_delete=models.PROTECT, related_name="+")
     grid = models.ForeignKey("registry.Grid", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
-    observation = models.ForeignKey(Observation, on_delete=models.CASCADE, related_name="alerts")
+    # Empty for a fever at the gate of someone not under observation.
+    observation = models.ForeignKey(Observation, null=True, blank=True, on_delete=models.CASCADE,
+                                    related_name="alerts")
     person = models.ForeignKey("registry.Person", on_delete=models.CASCADE, related_name="alerts")
     kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
+    # A fever at the gate: where (the latest refusal's gate and scan), how hot (the latest reading), who scanned.
+    gate = models.ForeignKey("gates.Gate", null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+                             verbose_name=_("gate"))
+    scan = models.ForeignKey("gates.Scan", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    temperature = models.DecimalField(_("temperature"), max_digits=3, decimal_places=1, null=True, blank=True)
+    reported_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                    related_name="+", verbose_name=_("reported by"))
     # The responsible worker when raised; the office sees every alert of its community.
     responsible = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
                                     related_name="alerts_responsible")
@@ -266,5 +280,12 @@ class Alert(models.Model):
             # The missed-follow-up sweep may run in many processes: one alert per missed slot.
             models.UniqueConstraint(fields=["observation", "day", "slot"], condition=Q(kind="missed_followup"),
                                     name="one_missed_alert_per_slot"),
+            # Refusals of one person at the gates of a community on one day raise one live alert
+            # (docs/decisions/0013): the next refusal updates it; once closed, a new one opens.
+            models.UniqueConstraint(fields=["community", "person", "day"],
+                                    condition=Q(kind="gate_fever", status__in=["open", "acknowledged"]),
+                                    name="one_live_gate_fever_alert_per_person_and_day"),
+            models.CheckConstraint(name="alert_has_observation_or_gate",
+                                   condition=Q(observation__isnull=False) | Q(kind="gate_fever")),
             models.CheckConstraint(name="closed_alert_has_action", condition=~Q(status="closed") | ~Q(action="")),
         ]

@@ -174,7 +174,7 @@ def alert_list(*, actor: User, statuses: Iterable[str] = (), kind: str = "", res
     first (`services.missed_followups_sweep_in_scope`) where the list must be current."""
     require(actor, Perm.VIEW_OBSERVATION)
     alerts = Alert.objects.for_scope(scope_of(actor)).select_related(
-        "person", "observation", "responsible", "acknowledged_by", "closed_by")
+        "person", "observation", "responsible", "acknowledged_by", "closed_by", "gate", "reported_by")
     if statuses := list(statuses):
         alerts = alerts.filter(status__in=statuses)
     if kind:
@@ -182,6 +182,14 @@ def alert_list(*, actor: User, statuses: Iterable[str] = (), kind: str = "", res
     if responsible is not None:
         alerts = alerts.filter(responsible=responsible)
     return alerts
+
+
+def alert_counts_on(*, actor: User, day: date) -> dict[str, int]:
+    """The day's figures: alerts in the actor's scope raised that day, by kind (every kind present, 0 if none)."""
+    rows = (alert_list(actor=actor).filter(day=day).values("kind").annotate(n=Count("id")).order_by())
+    counts = dict.fromkeys(Alert.Kind.values, 0)
+    counts.update({r["kind"]: r["n"] for r in rows})
+    return counts
 
 
 def alert_get(*, actor: User, pk: int) -> Alert:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import date, datetime, timedelta
+from decimal import Decimal
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -20,6 +21,7 @@ from fangkong.accounts.services import audit_record, require
 from fangkong.core.dates import client_instant, local_today
 from fangkong.core.errors import Code, FieldError, NotFound
 from fangkong.core.health import is_fever, parse_symptoms, parse_temperature
+from fangkong.gates.models import Gate
 from fangkong.observation.errors import ObservationCode
 from fangkong.observation.models import Alert, Extension, FollowUp, Observation, ReportLink, Site
 from fangkong.observation.slots import due_slots, slot_of
@@ -311,6 +313,63 @@ def _missed_on(obs: Observation, day: date, per_day: int, now: datetime, done: s
                          responsible_id=obs.responsible_id, day=day, slot=slot, raised_at=deadline,
                          detail=timezone.localtime(deadline).strftime("%Y-%m-%d %H:%M")))
     return out
+
+
+# The detail of a gate_fever alert lists the day's refusals, "08:15 东门 37.5 °C; …", within its 200 characters.
+_DETAIL_MAX = 200
+
+
+def _refusals_detail(earlier: str, entry: str) -> str:
+    """The refusals so far with `entry` added; when they no longer fit, the first, "…" and the latest."""
+    entries = [e for e in earlier.split("; ") if e and e != "…"] + [entry]
+    text = "; ".join(entries)
+    if len(text) <= _DETAIL_MAX:
+        return text
+    first, rest = entries[0], entries[1:]
+    while rest and len("; ".join([first, "…", *rest])) > _DETAIL_MAX:
+        rest = rest[1:]
+    return "; ".join([first, "…", *rest])[:_DETAIL_MAX]
+
+
+@transaction.atomic
+def alert_open_for_gate_fever(*, actor: User | None, scan_id: int | None, person_id: int, gate_id: int,
+                              temperature: Decimal, at: datetime, via: str = "api") -> Alert:
+    """A scan refused for fever opens a `gate_fever` alert of the gate's community: the person, the gate,
+    the temperature and the guard (`reported_by`). It is in the grid of the person's household when they
+    live in that community (else community-wide), for their responsible worker (liaison, else grid
+    worker), and tied to their observation if one is active. Called for the guard's scan, which was
+    allowed to scan at that gate: no permission of the guard's is checked here.
+
+    One live alert per person, community and day (docs/decisions/0013): a further refusal that day, at
+    any gate of the community, updates the open or acknowledged alert (the latest gate, scan and
+    temperature; the refusal added to the detail) rather than raising another; once the alert is
+    closed, the next refusal opens a new one."""
+    gate = Gate.objects.get(pk=gate_id)
+    # Serialise refusals of one person (two gates at once): the partial unique index is the last word.
+    person = Person.objects.select_for_update().get(pk=person_id)
+    day = timezone.localtime(at).date()
+    entry = f"{timezone.localtime(at):%H:%M} {gate.name} {temperature} °C"
+    live = (Alert.objects.select_for_update()
+            .filter(kind=Alert.Kind.GATE_FEVER, community_id=gate.community_id, person=person, day=day,
+                    status__in=[Alert.Status.OPEN, Alert.Status.ACKNOWLEDGED]).first())
+    if live is not None:
+        live.gate, live.scan_id, live.temperature, live.reported_by = gate, scan_id, temperature, actor
+        live.detail = _refusals_detail(live.detail, entry)
+        live.save(update_fields=["gate", "scan", "temperature", "reported_by", "detail"])
+        audit_record(actor=actor, action="update", object_type="alert", object_id=live.pk,
+                     community_id=live.community_id, fields=["temperature", "gate"], via=via)
+        return live
+    resident = person.community_id == gate.community_id
+    obs = Observation.objects.filter(person=person, status=Observation.Status.ACTIVE).first()
+    alert = Alert.objects.create(
+        community_id=gate.community_id, grid_id=person.grid_id if resident else None, observation=obs,
+        person=person, kind=Alert.Kind.GATE_FEVER, responsible=default_responsible(person) if resident else None,
+        day=day, detail=entry[:_DETAIL_MAX], raised_at=at, gate=gate, scan_id=scan_id, temperature=temperature,
+        reported_by=actor,
+    )
+    audit_record(actor=actor, action="create", object_type="alert", object_id=alert.pk,
+                 community_id=alert.community_id, fields=["kind", "person", "gate", "temperature"], via=via)
+    return alert
 
 
 def _alert_locked(actor: User, alert: Alert) -> Alert:

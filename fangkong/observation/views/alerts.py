@@ -1,4 +1,5 @@
-"""Alert pages: fever and missed-follow-up alerts in scope, acknowledged and closed with the action taken."""
+"""Alert pages: fever, missed-follow-up and gate-fever alerts in scope, with the day's figures by kind,
+acknowledged and closed with the action taken."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from django.utils.translation import gettext as _
 from fangkong.accounts.access import Within, page
 from fangkong.accounts.roles import Perm, role_can
 from fangkong.accounts.scope import scope_of
+from fangkong.core.dates import local_today
 from fangkong.core.errors import DomainError
 from fangkong.core.identifiers import mask_name
 from fangkong.core.paging import page_of
@@ -40,9 +42,11 @@ def _alert_page(request, *, close_forms: dict | None = None, status: int = 200):
         a.person_masked = mask_name(a.person.name)
         a.can_act = can_act and a.status != Alert.Status.CLOSED and scope.covers_grid(a.community_id, a.grid_id)
         a.close_form = (close_forms or {}).get(a.pk) or AlertCloseForm(auto_id=f"id_alert{a.pk}_%s")
+    today = selectors.alert_counts_on(actor=user, day=local_today())
     return render(request, "observation/alert_list.html", {
         "filters": filters, "page": page,
         "open_count": selectors.alert_list(actor=user, statuses=[Alert.Status.OPEN]).count(),
+        "today": [(Alert.Kind(kind).label, n) for kind, n in today.items()], "today_total": sum(today.values()),
     }, status=status)
 
 
