@@ -44,7 +44,8 @@ def world(places, personas, make_person):
     from fangkong.gates.models import Gate
     from fangkong.observation.returnees import ReportData, link_issue, report_by_office
     from fangkong.observation.services import followup_record, observation_start, site_create
-    from fangkong.passes.tasks import bulk_issue_start
+    from fangkong.passes.services import pass_issue
+    from fangkong.passes.tasks import bulk_issue_start, print_job_start
     from fangkong.registry.models import ImportJob
     from fangkong.screening.services import round_create
 
@@ -67,6 +68,9 @@ def world(places, personas, make_person):
     job = ImportJob.objects.create(community=home, created_by=office, filename="x.csv", stored_path="/nonexistent")
     issue_job = bulk_issue_start(actor=office, community=home, kind="resident", group="registered",
                                  valid_from=local_today(), valid_until=local_today() + timedelta(days=30))
+    card = pass_issue(actor=office, person=person, kind="resident", valid_from=local_today(),
+                      valid_until=local_today() + timedelta(days=30))
+    print_job = print_job_start(actor=office, numbers=[card.number])
     security_alert = SecurityAlert.objects.create(kind=SecurityAlert.Kind.SEARCH_BLOCKED, user=personas["street"])
     in_grid = {"community_id": home.pk, "grid_id": places["grid1"].pk}
     in_community = {"community_id": home.pk}
@@ -87,6 +91,7 @@ def world(places, personas, make_person):
         "site": Sample({"pk": site.pk}, street_id=home.street_id),
         "import_job": Sample({"pk": job.pk}, **in_community),
         "issue_job": Sample({"job_id": issue_job}, **in_community),
+        "print_job": Sample({"job_id": print_job}, **in_community),
         "landlord_token": Sample({"token": landlord_token}),
         "self_token": Sample({"token": self_token}),
         "security_alert": Sample({"pk": security_alert.pk}),
@@ -120,6 +125,8 @@ SAMPLE_OF: dict[str, str] = {
     "policy:community": "community_code",
     "workgroup:org_chart": "community_code",
     "passes:issue_job": "issue_job",
+    "passes:print_job": "print_job",
+    "passes:print_job_file": "print_job",
     "gates:console": "gate",
     "gates:scan": "gate",
     "gates:visitor": "gate",

@@ -132,7 +132,7 @@ def _sweep() -> None:
 
 def print_job_start(*, actor: User, numbers: list[str], part: int = 1, parts: int = 1) -> str:
     """Queue the PDF of the cards of `numbers` (at most MAX_CARDS_PER_PDF, all printable by the actor)."""
-    passes = list(selectors.pass_print_list(actor=actor, numbers=numbers).only("id", "number", "community_id"))
+    passes = list(selectors.pass_print_list(actor=actor, numbers=numbers).values_list("number", "community_id"))
     if not passes:
         raise FieldError("number", "nothing_to_print", _("No pass matches: nothing to print"))
     if len(passes) > services.MAX_CARDS_PER_PDF:
@@ -140,11 +140,11 @@ def print_job_start(*, actor: User, numbers: list[str], part: int = 1, parts: in
                          % {"n": services.MAX_CARDS_PER_PDF})
     _sweep()
     per_community: dict[int, int] = {}
-    for p in passes:
-        per_community[p.community_id] = per_community.get(p.community_id, 0) + 1
+    for _number, community_id in passes:
+        per_community[community_id] = per_community.get(community_id, 0) + 1
     job_id = uuid.uuid4().hex
     _print_update(job_id, id=job_id, user_id=actor.pk, per_community=per_community,
-                  numbers=[p.number for p in passes], cards=len(passes), part=part, parts=parts, status="queued",
+                  numbers=[number for number, _c in passes], cards=len(passes), part=part, parts=parts, status="queued",
                   done=0, total=len(passes), size=0, error="")
     run_print.enqueue(job_id, actor.pk)
     return job_id
