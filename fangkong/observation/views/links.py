@@ -72,7 +72,7 @@ def link_detail(request, pk: int):
     return render(request, "observation/link_detail.html", {
         "link": link, "live": live, "url": url, "qr": qr_svg(url) if live else "",
         "holder_masked": mask_name(link.person.name), "reports": selectors.link_report_count(link=link),
-        "work_resumption": selectors.work_resumption_date(community_id=link.community_id, on=today),
+        "work_resumption": selectors.work_resumption_date(community_id=link.community_id, on=today), "today": today,
         "per_day": policy_values_cached(community_id=link.community_id, on=today)["followups_per_day"],
     })
 

@@ -63,7 +63,8 @@ def landlord_report(request, token: str):
         tenants = [(str(t.tenant_id), f"{mask_name(t.tenant.name)} · {t.household.address}")
                    for t in returnees.landlord_tenancies(link)]
         homes = selectors.landlord_homes(landlord=link.person)
-    form = LinkReportForm(request.POST or None, tenants=tenants, homes=homes)
+    form = LinkReportForm(_someone_new(request.POST) if landlord else request.POST or None, tenants=tenants,
+                          homes=homes)
     status = 200
     if request.method == "POST":
         if form.is_valid():
@@ -77,11 +78,37 @@ def landlord_report(request, token: str):
     reports = selectors.link_reports(link=link)
     for r in reports:
         r.name_masked = mask_name(r.name)
+    resumption = selectors.work_resumption_date(community_id=link.community_id, on=today)
     return render(request, "observation/landlord_report.html", {
         "link": link, "landlord": landlord, "community": link.community, "holder_masked": mask_name(link.person.name),
-        "work_resumption": selectors.work_resumption_date(community_id=link.community_id, on=today), "today": today,
-        "form": form, "tenant_count": len(tenants or []), "reports": reports, "sent": request.GET.get("sent") == "1",
+        "work_resumption": resumption, "resumption_days": (resumption - today).days if resumption else None,
+        "today": today, "form": form, "tenant_count": len(tenants or []), "reports": reports,
+        "new_open": landlord and _new_person_open(form, tenants), "sent": request.GET.get("sent") == "1",
     }, status=status)
+
+
+NEW_PERSON_FIELDS = ("name", "id_number", "phone")
+
+
+def _someone_new(data):
+    """The landlord filled in someone new without choosing "someone new" in the list: that is the choice.
+    None for a GET (an unbound form)."""
+    if not data:
+        return None
+    if not data.get("tenant") and any(data.get(f, "").strip() for f in NEW_PERSON_FIELDS):
+        data = data.copy()
+        data["tenant"] = LinkReportForm.NEW
+    return data
+
+
+def _new_person_open(form: LinkReportForm, tenants: list) -> bool:
+    """The "someone new" block is folded away unless it is in use: chosen, filled in, wrong, or the only
+    choice (no tenant registered yet)."""
+    if not form.is_bound:
+        return not tenants
+    return (form.data.get("tenant") == LinkReportForm.NEW
+            or any(form.data.get(f, "").strip() for f in NEW_PERSON_FIELDS)
+            or any(f in form.errors for f in (*NEW_PERSON_FIELDS, "household")))
 
 
 @_public
