@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from fangkong.accounts.access import Within, page
+from fangkong.accounts.models import User
 from fangkong.accounts.roles import Perm, role_can
 from fangkong.accounts.scope import Scope, scope_of
 from fangkong.accounts.selectors import user_communities, users_with_perm_in_scope
@@ -45,6 +46,9 @@ def _shift_form(request, scope, gates: list[Gate], *, shift: Shift | None = None
     # Who may stand a shift: those who scan, wherever their grants reach the gates' communities.
     staff = users_with_perm_in_scope(perm=Perm.SCAN, scope=Scope(community_ids=frozenset(communities)))
     if shift is not None:
+        # Who stands the shift stays on the list, whatever became of their role, so that saving keeps them.
+        staff = User.objects.filter(Q(pk__in=staff.values("pk")) | Q(pk__in=[u.pk for u in shift.staff.all()]))
+        staff = staff.order_by("username")
         initial = {"gate": shift.gate_id, "starts_at": timezone.localtime(shift.starts_at),
                    "ends_at": timezone.localtime(shift.ends_at), "leader": shift.leader_id,
                    "staff": [u.pk for u in shift.staff.all()]}
