@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
 from django.utils.translation import gettext_lazy as _
 
 from fangkong.accounts.models import User
@@ -154,7 +154,8 @@ class Coverage:
     by_grid: list[tuple[Grid, Tally]]
     by_worker: list[tuple[str, Tally]]
     households: list[HouseholdRow]
-    people_never_seen: list[Person] = field(default_factory=list)
+    # A query, sliced by the page that shows it (a page of a hundred, not the thousands of a community).
+    people_never_seen: QuerySet[Person] = field(default_factory=Person.objects.none)
     # False for the street office: the figures come without the households and people behind them.
     lists_visible: bool = True
 
@@ -167,59 +168,101 @@ class Coverage:
         return [h for h in self.households if h.status == "unreachable"]
 
 
+def _occupied_households(rnd: Round, grid_ids: list[int]) -> QuerySet[Household]:
+    """The round's households in these grids with at least one current member, each annotated with what
+    the round's visits found there (`was_seen`, `was_visited`, `was_refused`): EXISTS subqueries, so that
+    the database does the counting and no visit is loaded."""
+    visits = Visit.objects.filter(round=rnd, grid_id__in=grid_ids, household=OuterRef("pk"))
+    return (Household.objects.filter(community_id=rnd.community_id, grid_id__in=grid_ids)
+            .filter(Exists(Person.objects.filter(household=OuterRef("pk"))))
+            .annotate(was_seen=Exists(visits.filter(outcome=Visit.Outcome.SEEN)), was_visited=Exists(visits),
+                      was_refused=Exists(visits.filter(outcome=Visit.Outcome.REFUSED))))
+
+
+def _residents(rnd: Round, grid_ids: list[int]) -> QuerySet[Person]:
+    """The people living in the round's grids, each annotated with whether a visit of the round saw them."""
+    seen = VisitPerson.objects.filter(visit__round=rnd, present=True, person=OuterRef("pk"))
+    return (Person.objects.filter(community_id=rnd.community_id, grid_id__in=grid_ids, household__isnull=False,
+                                  purged_at__isnull=True)
+            .annotate(was_seen=Exists(seen)))
+
+
+def _status(seen: bool, visited: bool) -> str:
+    return "seen" if seen else "unreachable" if visited else "remaining"
+
+
+def _count(tallies: Iterable[Tally], status: str, refused: bool, n: int = 1) -> None:
+    for t in tallies:
+        t.households_total += n
+        setattr(t, status, getattr(t, status) + n)
+        if refused and status != "seen":
+            t.refused += n
+
+
+def round_household_tally(*, actor: User, rnd: Round) -> Tally:
+    """The household figures of the part of the round the actor may see, counted by the database in one
+    query (the round list: no people, no lists)."""
+    require(actor, Perm.VIEW_SCREENING)
+    grid_ids = _visible_grid_ids(scope_of(actor), rnd)
+    total = Tally()
+    for seen, visited, refused, n in (_occupied_households(rnd, grid_ids)
+                                      .values("was_seen", "was_visited", "was_refused")
+                                      .annotate(n=Count("pk")).values_list("was_seen", "was_visited",
+                                                                            "was_refused", "n")):
+        _count([total], _status(seen, visited), refused, n)
+    return total
+
+
 def round_coverage(*, actor: User, rnd: Round, grid_id: int | None = None) -> Coverage:
     """Coverage of the part of the round the actor may see (a grid worker: their grid); the households
-    and people lists only for those who visit (`coverage_lists_visible`)."""
+    and people lists only for those who visit (`coverage_lists_visible`).
+
+    A fixed number of queries whatever the size of the round: the figures are counted by the database
+    (households grouped by grid, liaison and what their visits found; people by grid and seen), the
+    households come as plain rows when listed, and the people never seen as a query the page slices."""
     require(actor, Perm.VIEW_SCREENING)
     lists = coverage_lists_visible(actor=actor)
     grid_ids = _visible_grid_ids(scope_of(actor), rnd)
     if grid_id is not None:
         grid_ids = [g for g in grid_ids if g == grid_id]
     grids = {g.id: g for g in Grid.objects.filter(id__in=grid_ids)}
-    occupied = (Household.objects.filter(community_id=rnd.community_id, grid_id__in=grid_ids,
-                                         current_members__isnull=False)
-                .distinct().select_related("grid").order_by("grid__number", "building_id", "unit", "room"))
-    outcomes: dict[int, set[str]] = {}
-    last: dict[int, str] = {}
-    for hh, outcome in (Visit.objects.filter(round=rnd, grid_id__in=grid_ids).order_by("at", "id")
-                        .values_list("household_id", "outcome")):
-        outcomes.setdefault(hh, set()).add(outcome)
-        last[hh] = outcome
-    liaisons = dict(HouseholdLiaison.objects.filter(household__grid_id__in=grid_ids)
-                    .values_list("household_id", "member__name"))
 
     total = Tally()
     per_grid: dict[int, Tally] = {g: Tally() for g in grid_ids}
     per_worker: dict[str, Tally] = {}
     rows: list[HouseholdRow] = []
-    for hh in occupied:
-        seen = outcomes.get(hh.id, set())
-        status = "seen" if Visit.Outcome.SEEN in seen else "unreachable" if seen else "remaining"
-        rows.append(HouseholdRow(hh.id, hh.address, hh.grid.name, status, last.get(hh.id, ""),
-                                 liaisons.get(hh.id, "")))
-        worker = liaisons.get(hh.id) or "—"
-        for t in (total, per_grid[hh.grid_id], per_worker.setdefault(worker, Tally())):
-            t.households_total += 1
-            setattr(t, status, getattr(t, status) + 1)
-            if Visit.Outcome.REFUSED in seen and status != "seen":
-                t.refused += 1
+    households = _occupied_households(rnd, grid_ids)
+    if lists:
+        last = (Visit.objects.filter(round=rnd, grid_id__in=grid_ids, household=OuterRef("pk"))
+                .order_by("-at", "-id").values("outcome")[:1])
+        for hid, address, g, liaison, seen, visited, refused, last_outcome in (
+                households.annotate(last_outcome=Subquery(last))
+                .order_by("grid__number", "building_id", "unit", "room")
+                .values_list("id", "address", "grid_id", "liaison__member__name", "was_seen", "was_visited",
+                             "was_refused", "last_outcome")):
+            status = _status(seen, visited)
+            rows.append(HouseholdRow(hid, address, grids[g].name, status, last_outcome or "", liaison or ""))
+            _count([total, per_grid[g], per_worker.setdefault(liaison or "—", Tally())], status, refused)
+    else:
+        for g, liaison, seen, visited, refused, n in (
+                households.values("grid_id", "liaison__member__name", "was_seen", "was_visited", "was_refused")
+                .annotate(n=Count("pk"))
+                .values_list("grid_id", "liaison__member__name", "was_seen", "was_visited", "was_refused", "n")):
+            _count([total, per_grid[g], per_worker.setdefault(liaison or "—", Tally())],
+                   _status(seen, visited), refused, n)
 
-    seen_people = set(VisitPerson.objects.filter(visit__round=rnd, present=True).values_list("person_id", flat=True))
-    residents = list(Person.objects.filter(community_id=rnd.community_id, grid_id__in=grid_ids,
-                                           household__isnull=False, purged_at__isnull=True)
-                     .select_related("household", "grid").order_by("grid__number", "household_id", "id"))
-    never = []
-    for p in residents:
-        is_seen = p.id in seen_people
-        for t in (total, per_grid[p.grid_id]):
-            t.people_total += 1
-            t.people_seen += is_seen
-        if not is_seen:
-            never.append(p)
+    residents = _residents(rnd, grid_ids)
+    for g, n, seen in (residents.values("grid_id").annotate(n=Count("pk"), seen=Count("pk", filter=Q(was_seen=True)))
+                       .values_list("grid_id", "n", "seen")):
+        for t in (total, per_grid[g]):
+            t.people_total += n
+            t.people_seen += seen
+    never = (residents.filter(was_seen=False).select_related("household")
+             .order_by("grid__number", "household_id", "id"))
     return Coverage(
         round=rnd, total=total, by_grid=[(grids[g], per_grid[g]) for g in sorted(grids, key=lambda g: grids[g].number)],
         by_worker=sorted(per_worker.items()), households=rows if lists else [],
-        people_never_seen=never if lists else [], lists_visible=lists,
+        people_never_seen=never if lists else Person.objects.none(), lists_visible=lists,
     )
 
 

@@ -12,10 +12,12 @@ import uuid
 from urllib.parse import urlencode
 
 from django.contrib import messages
+from django.core.paginator import Paginator
 from django.db.models import F
 from django.forms.utils import ErrorDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 
 from fangkong.accounts.access import Within, page
@@ -45,6 +47,7 @@ from fangkong.screening.models import Round, Visit
 from fangkong.screening.selectors import HouseholdRow
 
 SEARCH_LIMIT = 30
+LIST_CAP = 50  # households listed on the round page under "still to visit" and "nobody seen yet"
 
 
 def _client_id(request, raw: str | None) -> str | None:
@@ -96,15 +99,29 @@ def round_list(request):
     page = page_of(request, rounds, 20)
     page.object_list = list(page.object_list)
     for rnd in page.object_list:
-        rnd.coverage = selectors.round_coverage(actor=request.user, rnd=rnd).total
+        rnd.coverage = selectors.round_household_tally(actor=request.user, rnd=rnd)
     status = 422 if request.method == "POST" and form.errors else 200
     return render(request, "screening/round_list.html", {
         "page": page, "form": form, "can_screen": role_can(request.user.role, Perm.SCREEN),
         "open_form": request.GET.get("open") == "1"}, status=status)
 
 
+class _CountedPaginator(Paginator):
+    """A paginator told its count: the coverage figures already hold it (people total − people seen)."""
+
+    def __init__(self, object_list, per_page: int, *, count: int) -> None:
+        super().__init__(object_list, per_page)
+        self._known_count = count
+
+    @cached_property
+    def count(self) -> int:
+        return self._known_count
+
+
 def _never_seen_page(request, coverage):
-    page = page_of(request, coverage.people_never_seen, 100)
+    t = coverage.total
+    page = _CountedPaginator(coverage.people_never_seen, 100, count=t.people_total - t.people_seen).get_page(
+        request.GET.get("page"))
     page.object_list = list(page.object_list)
     flags = person_flags([p.id for p in page.object_list], reader=request.user)
     for p in page.object_list:
@@ -119,8 +136,14 @@ def round_detail(request, pk: int):
     grid_id = int_param(request.GET.get("grid"))
     coverage = selectors.round_coverage(actor=request.user, rnd=rnd, grid_id=grid_id)
     show_lists = coverage.lists_visible
+    remaining, unreachable = coverage.remaining_households, coverage.unreachable_households
     return render(request, "screening/round_detail.html", {
         "round": rnd, "coverage": coverage, "grid_id": grid_id, "show_lists": show_lists,
+        # The first doors of each list; all of them are on the door list, one tap away.
+        "remaining": remaining[:LIST_CAP], "remaining_more": max(len(remaining) - LIST_CAP, 0),
+        "unreachable": unreachable[:LIST_CAP], "unreachable_more": max(len(unreachable) - LIST_CAP, 0),
+        "door_list_url": _door_list_url(rnd.pk, grid_id=grid_id), "visit_url": _visit_url(rnd.pk),
+        "person_url": _url_around("registry:person_detail"),
         "can_visit": show_lists and rnd.closed_at is None,
         "can_close": (rnd.closed_at is None and role_can(request.user.role, Perm.MANAGE_SCREENING)
                       and scope_of(request.user).covers_whole_community(rnd.community_id)),
@@ -152,6 +175,18 @@ def today(request):
     return render(request, "screening/today.html", {
         "choices": [(c, _door_list_url(c.round.pk, grid_id=c.grid.pk)) for c in choices], "can_open": can_open,
     })
+
+
+def _url_around(name: str, *args: int) -> tuple[str, str]:
+    """A URL whose last argument is an id, as (before, after) the id: a list of a thousand doors joins
+    strings rather than resolving the URL a thousand times."""
+    before, _sep, after = reverse(name, args=[*args, 987654321]).partition("987654321")
+    return before, after
+
+
+def _visit_url(round_pk: int) -> tuple[str, str]:
+    """The visit page of the round around a household id."""
+    return _url_around("screening:visit_record", round_pk)
 
 
 def _door_list_url(round_pk: int, *, grid_id: int | None = None, after: int | None = None) -> str:
@@ -198,7 +233,7 @@ def visit_start(request, pk: int):
     rows.sort(key=lambda h: (h.status != "remaining", h.id not in mine, (order.get(h.id, n) - after - 1) % (n + 1)))
     return render(request, "screening/visit_start.html", {
         "round": rnd, "coverage": coverage, "rows": rows, "mine": mine, "q": q, "limit": SEARCH_LIMIT,
-        "grid_id": grid_id if coverage.by_grid else None,
+        "grid_id": grid_id if coverage.by_grid else None, "visit_url": _visit_url(rnd.pk),
     })
 
 
