@@ -282,3 +282,43 @@ def test_a_gate_in_another_community_is_named_only_to_those_who_see_it(personas,
         add(personas["leader"], gates["east"], T0, 8, crew["zhang"], [volunteer])
     message = caught.value.field_errors[0].message
     assert "志愿者甲" in message and "邻社区门岗" not in message and "another community" in message
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_managers_rostering_one_guard_at_once_save_one_shift(personas, places):
+    """Eight managers put the same guard on a shift at the same hours, each at their gate with their own
+    leader, all at once: the check and the insert hold the people's rows, so exactly one shift is saved."""
+    import threading
+
+    from django.db import connection, connections
+
+    if connection.vendor != "postgresql":
+        pytest.skip("needs PostgreSQL: SQLite serialises writers, so there is no race to test")
+    home = places["home"]
+    group = working_group_create(actor=personas["leader"], community=home, name="组", established=date(2020, 1, 24))
+    leaders = [member_add(actor=personas["leader"], group=group, name=f"委员{i}", position=Member.Position.COMMITTEE)
+               for i in range(8)]
+    gates = [Gate.objects.create(community=home, code=f"g{i}", name=f"门{i}") for i in range(8)]
+    guard, actor = personas["guard"], personas["leader"]
+    barrier = threading.Barrier(8)
+    outcomes: list[str] = []
+
+    def manager(i: int) -> None:
+        try:
+            barrier.wait(timeout=30)
+            add(actor, gates[i], T0, 8, leaders[i], [guard])
+            outcomes.append("saved")
+        except ValidationErrors as exc:
+            outcomes.append(",".join(e.code for e in exc.field_errors))
+        except BaseException as exc:
+            outcomes.append(repr(exc))
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=manager, args=(i,)) for i in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=60)
+    assert sorted(outcomes) == [GateCode.DOUBLE_BOOKED] * 7 + ["saved"]
+    assert Shift.objects.count() == 1
