@@ -8,12 +8,17 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
 
 from django.db.models import Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
-from fangkong.accounts.models import ScopeGrant, SecurityAlert, User
+from fangkong.accounts import audit_names
+from fangkong.accounts.models import AuditEntry, ScopeGrant, SecurityAlert, User
 from fangkong.accounts.roles import PERMISSIONS, Perm, Role, role_can
-from fangkong.accounts.scope import Scope
+from fangkong.accounts.scope import Scope, scope_of
 
 
 def _holder_roles(perm: Perm) -> list[str]:
@@ -76,3 +81,79 @@ def security_alerts_open(*, actor: User) -> QuerySet[SecurityAlert]:
     if not role_can(actor.role, Perm.MANAGE_SECURITY):
         return SecurityAlert.objects.none()
     return SecurityAlert.objects.filter(closed_at__isnull=True).select_related("user")
+
+
+# --- the audit log --------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AuditFilter:
+    actor_id: int | None = None
+    person_id: int | None = None
+    action: str = ""
+    day_from: date | None = None
+    day_to: date | None = None  # inclusive
+
+
+def audit_entries(*, actor: User, where: AuditFilter = AuditFilter()) -> QuerySet[AuditEntry]:
+    """Audit entries the reader may see (their communities' and their own; everything for an
+    administrator), narrowed by `where`; days are local calendar days."""
+    scope = scope_of(actor)
+    entries = AuditEntry.objects.all()
+    if not scope.is_all:
+        entries = entries.filter(Q(community_id__in=scope.community_ids) | Q(actor=actor))
+    if where.actor_id is not None:
+        entries = entries.filter(actor_id=where.actor_id)
+    if where.person_id is not None:
+        entries = entries.filter(object_type="person", object_id=str(where.person_id))
+    if where.action:
+        entries = entries.filter(action=where.action)
+    tz = timezone.get_current_timezone()
+    if where.day_from is not None:
+        entries = entries.filter(at__gte=datetime.combine(where.day_from, time.min, tz))
+    if where.day_to is not None:
+        entries = entries.filter(at__lt=datetime.combine(where.day_to + timedelta(days=1), time.min, tz))
+    return entries.select_related("actor", "community")
+
+
+def audit_actors(*, actor: User) -> QuerySet[User]:
+    """Whom the reader may pick in the audit log's "who" filter: users whose grants reach the reader's
+    communities, and the reader; every user for an administrator. By name."""
+    scope = scope_of(actor)
+    users = User.objects.all()
+    if not scope.is_all:
+        users = users.filter(_grants_reaching(scope, "scope_grants__") | Q(pk=actor.pk)).distinct()
+    return users.order_by("display_name", "username")
+
+
+@dataclass(frozen=True)
+class AuditRow:
+    """One entry as the audit page shows it: the actor's and the object's names, the fields in words."""
+
+    entry: AuditEntry
+    who: str
+    what: str  # the object type in words
+    name: str  # the object's name, or "#id" when its app does not name it
+    url: str | None
+    fields: list[str]
+    via: str
+    person_id: int | None  # for "only this person"
+
+
+def audit_rows(entries: list[AuditEntry]) -> list[AuditRow]:
+    """A page of entries with names resolved in one query per object type (accounts.audit_names)."""
+    names = audit_names.names_of((e.object_type, e.object_id) for e in entries)
+    rows = []
+    for e in entries:
+        named = names.get((e.object_type, e.object_id))
+        who = str(e.actor) if e.actor is not None else (e.actor_username if e.actor_username != "system"
+                                                         else str(_("the system")))
+        rows.append(AuditRow(
+            entry=e, who=who, what=audit_names.type_label(e.object_type),
+            name=named.text if named else (f"#{e.object_id}" if e.object_id else ""),
+            url=named.url if named else None,
+            fields=[audit_names.field_label(e.object_type, f) for f in e.fields],
+            via=str(audit_names.VIA_LABELS.get(e.via, e.via)),
+            person_id=int(e.object_id) if e.object_type == "person" and e.object_id.isdigit() else None,
+        ))
+    return rows

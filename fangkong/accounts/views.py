@@ -9,21 +9,19 @@ from django.contrib import messages
 from django.contrib.auth import get_user
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.views import redirect_to_login
-from django.db.models import Q
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
+from fangkong.accounts import audit_names
 from fangkong.accounts.access import page
 from fangkong.accounts.bearer import BearerToken
 from fangkong.accounts.errors import AccountsCode
-from fangkong.accounts.forms import LoginForm
-from fangkong.accounts.models import AuditEntry
+from fangkong.accounts.forms import AuditFilterForm, LoginForm
 from fangkong.accounts.roles import Perm
-from fangkong.accounts.scope import scope_of
-from fangkong.accounts.selectors import security_alerts_open
+from fangkong.accounts.selectors import AuditFilter, audit_actors, audit_entries, audit_rows, security_alerts_open
 from fangkong.accounts.services import security_alert_close as security_alert_close_service
-from fangkong.core.paging import page_of
+from fangkong.core.paging import keyset_page
 
 
 class LoginView(auth_views.LoginView):
@@ -53,16 +51,21 @@ class LoginView(auth_views.LoginView):
 
 @page(Perm.VIEW_AUDIT, methods=("GET", "HEAD"))
 def audit_log(request):
-    scope = scope_of(request.user)
-    entries = AuditEntry.objects.all()
-    if not scope.is_all:
-        entries = entries.filter(Q(community_id__in=scope.community_ids) | Q(actor=request.user))
-    action = request.GET.get("action", "")
-    if action:
-        entries = entries.filter(action=action)
+    form = AuditFilterForm(request.GET or None, actors=audit_actors(actor=request.user))
+    where = AuditFilter()
+    if form.is_bound and form.is_valid():
+        d = form.cleaned_data
+        where = AuditFilter(actor_id=d["actor"], person_id=d["person"], action=d["action"] or "",
+                            day_from=d["day_from"], day_to=d["day_to"])
+    page = keyset_page(audit_entries(actor=request.user, where=where), request.GET.get("after"), 100)
+    person = None
+    if where.person_id is not None:
+        person = audit_names.names_of([("person", str(where.person_id))]).get(("person", str(where.person_id)))
+    params = request.GET.copy()
+    params.pop("after", None)
     return render(request, "accounts/audit_log.html", {
-        "page": page_of(request, entries.select_related("actor"), 100),
-        "actions": AuditEntry.Action.choices, "action": action,
+        "form": form, "rows": audit_rows(page.items), "page": page, "person": person,
+        "filters": params.urlencode(), "filtered": any(v for k, v in params.items()),
         "security_alerts": list(security_alerts_open(actor=request.user)[:50]),
     })
 
