@@ -383,36 +383,54 @@
   }
 
   // ---- keyboard-wedge scanners and ID-card readers type like a keyboard, only far faster than anyone:
-  // a burst of characters ending in Enter that reads as a pass or an ID number is a scan, wherever the
-  // focus was. The field it landed in gets back what the guard had typed there.
-  const SCAN_GAP_MS = 50; // at most between two characters of one burst
-  const SCAN_MEAN_MS = 35; // on average: a person types a key every 100 ms or more
-  const SCAN_ENTER_MS = 200; // the Enter that ends it
+  // characters ending in Enter whose last stretch reads as a pass or an ID number and came, on average,
+  // faster than a person types, are a scan, wherever the focus was. The field they landed in gets back
+  // what the guard had typed there (a temperature, say). A pause now and then (a busy phone) is forgiven.
+  const SCAN_MEAN_MS = 35; // on average between two characters: a person types one every 100 ms or more
+  const SCAN_PAUSE_MS = 400; // longer than this inside a scan and it is not one
   const SCAN_MIN = 6;
-  let burst = null;
+  let keys = []; // {t, ch, field, before}: the characters typed since the last Enter (or long pause)
+
+  function scannedSuffix(now) {
+    if (!keys.length || now - keys[keys.length - 1].t > 1000) return -1; // the Enter is the scanner's too
+    for (let i = 0; i <= keys.length - SCAN_MIN; i += 1) {
+      const part = keys.slice(i);
+      const text = part.map((k) => k.ch).join("");
+      if (!looksScanned(text)) continue;
+      const gaps = part.slice(1).map((k, j) => k.t - part[j].t);
+      if (Math.max(...gaps) <= SCAN_PAUSE_MS && gaps.reduce((a, b) => a + b, 0) / gaps.length <= SCAN_MEAN_MS) {
+        return i;
+      }
+    }
+    return -1;
+  }
 
   window.addEventListener("keydown", (event) => {
     if (event.ctrlKey || event.metaKey || event.altKey || event.isComposing) return;
     const now = performance.now();
     if (event.key === "Enter") {
-      const b = burst;
-      burst = null;
-      if (!b || b.text.length < SCAN_MIN || now - b.last > SCAN_ENTER_MS) return;
-      if ((b.last - b.first) / (b.text.length - 1) > SCAN_MEAN_MS || !looksScanned(b.text)) return;
+      const start = scannedSuffix(now);
+      const part = start < 0 ? [] : keys.slice(start);
+      keys = [];
+      if (!part.length) return;
       event.preventDefault();
       event.stopImmediatePropagation();
-      if (b.field && b.field.isConnected) b.field.value = b.before;
-      useCode(b.text);
+      const restored = new Set();
+      part.forEach((k) => { // each field the scan typed into, as it was before
+        if (!k.field || restored.has(k.field)) return;
+        restored.add(k.field);
+        if (k.field.isConnected) k.field.value = k.before;
+      });
+      useCode(part.map((k) => k.ch).join(""));
       return;
     }
     if (event.key.length !== 1) return; // Shift and the like, which a scanner sends around capitals
-    if (!burst || now - burst.last > SCAN_GAP_MS) {
-      const field = document.activeElement;
-      const typed = field && (field.tagName === "INPUT" || field.tagName === "TEXTAREA") && form.contains(field);
-      burst = { text: "", first: now, last: now, field: typed ? field : null, before: typed ? field.value : "" };
-    }
-    burst.text += event.key;
-    burst.last = now;
+    if (keys.length && now - keys[keys.length - 1].t > 2000) keys = [];
+    const active = document.activeElement;
+    const field = active && (active.tagName === "INPUT" || active.tagName === "TEXTAREA") && form.contains(active)
+      ? active : null;
+    keys.push({ t: now, ch: event.key, field, before: field ? field.value : "" });
+    if (keys.length > 400) keys = keys.slice(-300);
   }, true);
 
   // ---- sound and vibration switches (this device only)
