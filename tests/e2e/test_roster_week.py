@@ -83,3 +83,31 @@ def test_the_week_on_a_laptop_is_seven_columns(week, browser, live_server, perso
         expect(page.locator(".day.today .conflicts")).to_have_count(0)
     finally:
         context.close()
+
+
+@pytest.mark.parametrize("size", ["phone", "laptop"])
+def test_the_roster_pages_pass_axe_and_fit_a_thumb(week, browser, live_server, size):
+    """The week grid, the edit form and the delete confirmation: no critical or serious axe-core violation,
+    nothing wider than the window, and on a phone no target under 44 px (tests/e2e/test_accessibility.py)."""
+    from tests.e2e.conftest import PHONE
+    from tests.e2e.test_accessibility import _axe_source, check_page
+
+    axe = _axe_source()
+    context = browser.new_context(base_url=live_server.url, **(PHONE if size == "phone" else LAPTOP))
+    try:
+        page = context.new_page()
+        page.goto("/accounts/login/")
+        page.locator("input[name=username]").fill("leader")
+        page.locator("input[name=password]").fill("pw-leader")
+        page.locator("form button[type=submit]").click()
+        page.wait_for_url(lambda url: "/accounts/login/" not in url)
+        shift = Shift.objects.get(gate=week["east"])
+        found = {}
+        for path in ("/gate/roster/east/", "/gate/roster/", f"/gate/roster/shifts/{shift.pk}/edit",
+                     f"/gate/roster/shifts/{shift.pk}/delete", "/gate/"):
+            assert page.goto(path).status == 200
+            if problems := check_page(page, axe, phone=size == "phone"):
+                found[path] = problems
+        assert not found, found
+    finally:
+        context.close()
