@@ -160,6 +160,8 @@ def scan(request, code: str):
         "results": results, "allowed": sum(r["decision"] == "allow" for r in results),
         "fever": _fever_rule(gate) if any(r["fever"] for r in results) else None,
     }
+    # The rule and what to do, once, under the reasons of the first person with a fever.
+    next((r for r in results if r["fever"]), {})["show_fever_rule"] = True
     template = "gates/_answer.html" if request.htmx else "gates/console.html"
     return render(request, template, _console_context(request, gate, answer=answer))
 
