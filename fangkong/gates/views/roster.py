@@ -182,7 +182,7 @@ def week(request, code: str):
     return render(request, "gates/roster_week.html", {
         "gate": gate, "days": grid, "monday": monday, "sunday": monday + timedelta(days=6),
         "previous": monday - timedelta(days=7), "next": monday + timedelta(days=7),
-        "this_week": week_start(today), "can_manage": can_manage, "gates": _scoped_gates(request.user),
+        "this_week": week_start(today), "today": today, "can_manage": can_manage, "gates": _scoped_gates(request.user),
         "conflicts": sum(len(s.conflicts) for s in shifts),
         "gaps": sum(len(d.gaps) for d in days),
     })
