@@ -75,7 +75,8 @@ def _main_pages() -> list[str]:
              "/screening/", "/screening/today/", "/screening/changes/",
              "/observation/", "/observation/alerts/", "/observation/returnees/", "/observation/sites/",
              "/passes/", "/passes/issue/", "/gate/", f"/gate/{gate.code}/", "/gate/roster/",
-             "/policy/", f"/policy/{DEMO_CODE}/", "/workgroup/", f"/workgroup/{DEMO_CODE}/", "/accounts/audit/"]
+             "/policy/", f"/policy/{DEMO_CODE}/", "/workgroup/", f"/workgroup/{DEMO_CODE}/", "/accounts/audit/",
+             "/import/"]
     if round_ is not None:
         pages.append(f"/screening/rounds/{round_.pk}/")
     if observation is not None:
@@ -177,8 +178,10 @@ def test_main_pages_have_no_serious_accessibility_violation_and_fit_the_window(d
             response = page.goto(path)
             if response is None or response.status in (403, 404):
                 continue  # not one of this role's pages (the authorisation matrix tests who may open what)
-            assert response.status == 200, f"{path} answered {response.status}"
             opened += 1
+            if response.status != 200:
+                found[path] = [f"answered {response.status}"]
+                continue
             problems = check_page(page, axe, phone=size == "phone")
             if problems:
                 found[f"{path} → {page.url.removeprefix(base_url)}"] = problems
@@ -187,6 +190,27 @@ def test_main_pages_have_no_serious_accessibility_violation_and_fit_the_window(d
     assert opened >= 3, f"{role} opened only {opened} pages"
     assert not found, f"{role} at {size} size:\n" + "\n".join(
         f"  {where}\n" + "\n".join(f"    - {p}" for p in problems) for where, problems in found.items())
+
+
+@pytest.mark.parametrize("size", list(SIZES))
+def test_the_login_page_and_an_error_page_pass_too(demo_site, browser, size):
+    """The two pages everyone meets: the login form (before anyone is known) and a refusal (a guard
+    opening the people list)."""
+    base_url, _ = demo_site
+    axe = _axe_source()
+    context = browser.new_context(base_url=base_url, **SIZES[size])
+    try:
+        page = context.new_page()
+        page.goto("/accounts/login/")
+        assert check_page(page, axe, phone=size == "phone") == []
+    finally:
+        context.close()
+    context, page = _log_in(browser, base_url, size, ROLES["guard"])
+    try:
+        assert page.goto("/people/").status == 403
+        assert check_page(page, axe, phone=size == "phone") == []
+    finally:
+        context.close()
 
 
 def test_the_navigation_collapses_into_one_line_with_a_menu_on_a_phone(demo_site, browser):
