@@ -208,6 +208,8 @@ AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "registry:home"  # role-aware: guards land on their gates
 LOGOUT_REDIRECT_URL = "accounts:login"
+# A form sent from a stale page (signed out meanwhile): an error page that says to open it again and sign in.
+CSRF_FAILURE_VIEW = "fangkong.accounts.error_pages.csrf_failure"
 
 # Passwords people set (the admin's forms, `fangkong manage createsuperuser` and `changepassword`) pass
 # all four of Django's validators. `accounts.services.user_create` does not validate: it is the path of the

@@ -17,3 +17,10 @@ urlpatterns = [
     path("", include("fangkong.observation.public_urls")),  # /r/<token>/, /f/<token>/: personal report links
     path("", include("fangkong.registry.urls")),
 ]
+
+# Error pages in the user's language, with what to do next (accounts.error_pages); refusals raised in
+# pages reach the same handlers (core.middleware.DomainErrorMiddleware).
+handler400 = "fangkong.accounts.error_pages.bad_request"
+handler403 = "fangkong.accounts.error_pages.permission_denied"
+handler404 = "fangkong.accounts.error_pages.page_not_found"
+handler500 = "fangkong.accounts.error_pages.server_error"

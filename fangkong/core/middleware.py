@@ -6,7 +6,7 @@ from django.conf import settings
 from django.conf.urls.i18n import is_language_prefix_patterns_used
 from django.http import HttpRequest, HttpResponse
 from django.middleware.locale import LocaleMiddleware
-from django.template.response import TemplateResponse
+from django.urls import get_resolver, get_urlconf
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
 
@@ -79,7 +79,9 @@ class ApiFastPathMiddleware:
 
 
 class DomainErrorMiddleware:
-    """Map domain errors raised in page views to HTTP responses, in one place."""
+    """Map domain errors raised in page views to error pages, in one place: the URL configuration's handler
+    for the error's status (handler403, handler404; handler400 for the others, which it answers with their
+    own status), so every error page says the same things whether Django or a refusal raised it."""
 
     def __init__(self, get_response) -> None:
         self.get_response = get_response
@@ -90,7 +92,9 @@ class DomainErrorMiddleware:
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
         if request.path.startswith(API_PREFIX) or not isinstance(exception, DomainError):
             return None
-        response = TemplateResponse(
-            request, "error.html", {"code": exception.code, "message": exception.message}, status=exception.status
-        )
-        return response.render()
+        handler = get_resolver(get_urlconf()).resolve_error_handler(
+            exception.status if exception.status in (403, 404) else 400)
+        response = handler(request, exception)
+        if hasattr(response, "render") and callable(response.render):
+            response = response.render()
+        return response

@@ -8,7 +8,7 @@ from fangkong.accounts.access import Within, page
 from fangkong.accounts.roles import Perm, role_can
 from fangkong.accounts.services import require
 from fangkong.core.dates import local_today
-from fangkong.core.errors import DomainError, FieldError
+from fangkong.core.errors import DomainError, FieldError, NotFound
 from fangkong.core.forms import form_add_domain_error
 from fangkong.policy import services
 from fangkong.policy.catalogue import SETTINGS
@@ -22,7 +22,7 @@ from fangkong.registry.selectors import community_get, community_list
 def policy_home(request):
     first = community_list(actor=request.user).first()
     if first is None:
-        return render(request, "error.html", {"message": _("No community in your scope")}, status=404)
+        raise NotFound(_("No community in your scope"))
     return redirect("policy:community", code=first.code)
 
 
