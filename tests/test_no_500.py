@@ -39,6 +39,7 @@ from fangkong.observation import forms as observation_forms
 from fangkong.observation.models import Alert
 from fangkong.observation.returnees import ReportData, link_issue, report_by_office
 from fangkong.observation.services import followup_record, observation_start
+from fangkong.passes import forms as pass_forms
 from fangkong.passes.services import pass_issue
 from fangkong.registry.services import household_create
 from fangkong.screening import forms as screening_forms
@@ -495,6 +496,20 @@ PAGE_FORMS = [
         (observation_forms.LinkReportForm,), who="public"),
     PageForm("public self follow-up", lambda w: f"/f/{w.followup_token}/", lambda w: {"temperature": "36.5"},
              {"temperature": "number"}, (observation_forms.SelfFollowUpForm,), who="public"),
+    PageForm("passes bulk issue by grid", lambda w: "/passes/issue/", lambda w: {
+        "by": "grid", "grid": w.places["grid1"].pk, "kind": "temporary", "valid_from": str(w.today),
+        "valid_until": str(w.today + timedelta(days=13))},
+        {"grid": "integer", "building": "integer", "valid_from": "date", "valid_until": "date"},
+        (pass_forms.BulkIssueForm,)),
+    PageForm("passes bulk issue to picked people", lambda w: "/passes/issue/", lambda w: {
+        "by": "picked", "community": "C1", "people": [w.resident.pk], "kind": "service",
+        "valid_from": str(w.today), "valid_until": str(w.today + timedelta(days=13))},
+        {"people": "integer", "valid_from": "date", "valid_until": "date"}),
+    PageForm("passes picker's numbers", lambda w: "/passes/issue/", lambda w: {"by": "picked", "q": "张"},
+             {"grid": "integer", "building": "integer", "person": "integer"}, (pass_forms.PickerForm,),
+             method="get"),
+    PageForm("pass list's numbers", lambda w: "/passes/", lambda w: {}, {"community": "integer", "page": "integer"},
+             (pass_forms.PassFilterForm,), method="get"),
     PageForm("round page's numbers", lambda w: f"/screening/rounds/{w.round.pk}/", lambda w: {},
              {"grid": "integer", "page": "integer"}, method="get"),
     PageForm("observation list's numbers", lambda w: "/observation/", lambda w: {},
@@ -546,7 +561,7 @@ def _kind(f: forms.Field) -> str | None:
 def test_every_form_with_a_date_or_a_number_is_fuzzed():
     """A form added to gates, screening or observation with a date or number field must join PAGE_FORMS."""
     fuzzed = {form: page for page in PAGE_FORMS for form in page.forms}
-    for module in (gate_forms, screening_forms, observation_forms):
+    for module in (gate_forms, screening_forms, observation_forms, pass_forms):
         for form in vars(module).values():
             if not (isinstance(form, type) and issubclass(form, forms.Form) and form.__module__ == module.__name__):
                 continue

@@ -6,6 +6,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from fangkong.core.forms import ClientDateField
 from fangkong.passes.models import Pass
 from fangkong.passes.selectors import BULK_BY, BULK_GROUPS, MAX_PICKED
 from fangkong.registry.models import Person
@@ -44,8 +45,8 @@ class BulkIssueForm(forms.Form):
     # A vehicle pass needs a plate: issued one by one, not in bulk.
     kind = forms.ChoiceField(label=_("Kind of pass"),
                              choices=[c for c in Pass.Kind.choices if c[0] != Pass.Kind.VEHICLE])
-    valid_from = forms.DateField(label=_("Valid from"), widget=DATE)
-    valid_until = forms.DateField(label=_("Valid until"), widget=DATE)
+    valid_from = ClientDateField(label=_("Valid from"), widget=DATE)
+    valid_until = ClientDateField(label=_("Valid until"), widget=DATE)
 
     def __init__(self, *args, by: str = "category", communities=(), grids=(), buildings=(), **kwargs) -> None:
         today = timezone.localdate()
