@@ -260,6 +260,28 @@ def test_the_week_grid_shows_names_gaps_today_and_conflicts(personas, gates, cre
     assert "李主任" in guard_view and "/edit" not in guard_view
 
 
+def test_the_48_hour_roster_does_not_call_a_gate_with_a_clash_covered(personas, gates, crew, login):
+    """The report: 已全部排班 while one person led two gates in the same shift. Both gates fully covered
+    for the next 48 hours, 李主任 leading both for the first 8 of them: neither is called covered."""
+    now = datetime.now(SH).replace(second=0, microsecond=0)
+    for gate in (gates["east"], gates["north"]):
+        _legacy(gate, now - H, 9, crew["li"])
+        _legacy(gate, now + 8 * H, 48, crew["zhang"] if gate == gates["east"] else crew["wei"])
+    html = login("leader").get("/gate/roster/").content.decode()
+    east = html.split('id="gate-east"')[1].split("</section>")[0]
+    assert "Covered." not in east and "No gap, but 1 conflict to fix." in east
+    assert "李主任 is already on duty at 北门岗" in east
+    assert "2 conflicts in the next 48 hours" in html
+    # Once the north gate has its own leader, both are covered.
+    Shift.objects.filter(gate=gates["north"], leader=crew["li"]).update(leader=crew["volunteer_member"])
+    html = login("leader").get("/gate/roster/").content.decode()
+    assert "李主任 is already on duty" not in html and "赵志愿 is not a committee member" in html
+    # 张书记 leads north until +8 h and east from then on: a hand-over, no clash; both gates are covered.
+    Shift.objects.filter(gate=gates["north"], leader=crew["volunteer_member"]).update(leader=crew["zhang"])
+    html = login("leader").get("/gate/roster/").content.decode()
+    assert html.count("Covered.") == 2 and "conflict" not in html
+
+
 def test_the_week_param_is_forgiving(login, gates):
     c = login("leader")
     for week in ("", "nonsense", "0001-01-01", "9999-12-31", "2026-02-30"):
