@@ -285,7 +285,7 @@ class Alert(models.Model):
             models.UniqueConstraint(fields=["community", "person", "day"],
                                     condition=Q(kind="gate_fever", status__in=["open", "acknowledged"]),
                                     name="one_live_gate_fever_alert_per_person_and_day"),
-            models.CheckConstraint(name="alert_has_observation_or_gate",
+            models.CheckConstraint(name="alert_has_observation_unless_gate_fever",
                                    condition=Q(observation__isnull=False) | Q(kind="gate_fever")),
             models.CheckConstraint(name="closed_alert_has_action", condition=~Q(status="closed") | ~Q(action="")),
         ]

@@ -51,6 +51,6 @@ class Migration(migrations.Migration):
         ),
         migrations.AddConstraint(
             model_name='alert',
-            constraint=models.CheckConstraint(condition=models.Q(('observation__isnull', False), ('kind', 'gate_fever'), _connector='OR'), name='alert_has_observation_or_gate'),
+            constraint=models.CheckConstraint(condition=models.Q(('observation__isnull', False), ('kind', 'gate_fever'), _connector='OR'), name='alert_has_observation_unless_gate_fever'),
         ),
     ]

@@ -121,3 +121,15 @@ def test_a_person_under_observation_gets_the_alert_on_their_observation(api_clie
     scan_in(api_client("guard"), resident_pass, "38.2")
     alert = Alert.objects.get(kind=Alert.Kind.GATE_FEVER)
     assert alert.observation_id == obs.pk and alert.responsible_id == obs.responsible_id
+
+
+@pytest.mark.django_db(transaction=False)
+def test_a_day_of_refusals_keeps_the_first_and_the_latest_within_the_detail():
+    from fangkong.observation.services import _refusals_detail
+
+    detail = ""
+    for i in range(30):
+        detail = _refusals_detail(detail, f"08:{i:02d} 辽阳东路门岗 37.{i % 10} °C")
+    entries = detail.split("; ")
+    assert len(detail) <= 200 and entries[0] == "08:00 辽阳东路门岗 37.0 °C" and entries[1] == "…"
+    assert entries[-1] == "08:29 辽阳东路门岗 37.9 °C" and entries[-2] == "08:28 辽阳东路门岗 37.8 °C"
