@@ -81,3 +81,32 @@ def test_a_stale_form_says_to_sign_in_again(anonymous, personas):
     r = c.post("/policy/C1/", {"key": "observation_days"})  # no CSRF token: as after the session ended
     assert r.status_code == 403
     assert "gone stale" in _main(r.content.decode())["message"]
+
+
+def test_a_server_error_page_says_what_to_do_and_survives_a_broken_page(rf, personas, monkeypatch):
+    from fangkong.accounts import error_pages
+
+    request = rf.get("/people/")
+    request.user = personas["office"]
+    r = error_pages.server_error(request)
+    html = r.content.decode()
+    assert r.status_code == 500 and "Something went wrong on our side" in html and "Try again in a minute" in html
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("the database is down")
+
+    monkeypatch.setattr(error_pages, "render", broken)
+    r = error_pages.server_error(request)
+    assert r.status_code == 500 and "Try again in a minute" in r.content.decode()
+
+
+def test_a_refusal_with_another_status_keeps_it_and_says_what_to_do(rf, personas):
+    from fangkong.core.errors import Conflict
+    from fangkong.core.middleware import DomainErrorMiddleware
+
+    request = rf.get("/people/")
+    request.user = personas["office"]
+    r = DomainErrorMiddleware(lambda req: None).process_exception(request, Conflict("这张通行证已注销"))
+    page = _main(r.content.decode())
+    assert r.status_code == 409 and page["message"] == "这张通行证已注销"
+    assert page["title"] == "This cannot be done as things stand" and "Go to the home page" in page["steps"]
