@@ -69,7 +69,7 @@ def _main_pages() -> list[str]:
 
     person = Person.objects.filter(community__code=DEMO_CODE, household__grid__number=1).order_by("pk").first()
     gate = Gate.objects.filter(community__code=DEMO_CODE).order_by("pk").first()
-    round_ = Round.objects.filter(community__code=DEMO_CODE).order_by("-pk").first()
+    round_ = Round.objects.filter(community__code=DEMO_CODE, closed_at=None).order_by("-pk").first()
     observation = Observation.objects.filter(community__code=DEMO_CODE).order_by("pk").first()
     pages = ["/", "/people/", f"/people/{person.pk}/", "/households/", f"/households/{person.household_id}/",
              "/screening/", "/screening/today/", "/screening/changes/",
@@ -77,8 +77,9 @@ def _main_pages() -> list[str]:
              "/passes/", "/passes/issue/", "/gate/", f"/gate/{gate.code}/", "/gate/roster/",
              "/policy/", f"/policy/{DEMO_CODE}/", "/workgroup/", f"/workgroup/{DEMO_CODE}/", "/accounts/audit/",
              "/import/"]
-    if round_ is not None:
-        pages.append(f"/screening/rounds/{round_.pk}/")
+    if round_ is not None:  # the round, and the visit form of a door on it (a grid worker's phone page)
+        pages += [f"/screening/rounds/{round_.pk}/",
+                  f"/screening/rounds/{round_.pk}/households/{person.household_id}/visit/"]
     if observation is not None:
         pages.append(f"/observation/{observation.pk}/")
     return pages
@@ -89,7 +90,7 @@ def _main_pages() -> list[str]:
 # a checkbox or radio counts by its label when it has one, since tapping the label ticks it.
 SMALL_TARGETS = """(min) => {
   const visible = (el) => { const r = el.getBoundingClientRect(); const s = getComputedStyle(el);
-    return r.width > 0 && r.height > 0 && s.visibility !== 'hidden'; };
+    return r.width > 1 && r.height > 1 && s.visibility !== 'hidden'; };  // 1 px: for screen readers only
   const describe = (el) => {
     const text = (el.innerText || el.value || el.getAttribute('aria-label') || el.name || '').trim().slice(0, 30);
     return `${el.tagName.toLowerCase()}${el.id ? '#' + el.id : ''}${el.className && typeof el.className === 'string'
