@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery, Value
 from django.utils.translation import gettext_lazy as _
 
 from fangkong.accounts.models import User
@@ -168,13 +168,16 @@ class Coverage:
         return [h for h in self.households if h.status == "unreachable"]
 
 
-def _occupied_households(rnd: Round, grid_ids: list[int]) -> QuerySet[Household]:
-    """The round's households in these grids with at least one current member, each annotated with what
-    the round's visits found there (`was_seen`, `was_visited`, `was_refused`): EXISTS subqueries, so that
-    the database does the counting and no visit is loaded."""
-    visits = Visit.objects.filter(round=rnd, grid_id__in=grid_ids, household=OuterRef("pk"))
-    return (Household.objects.filter(community_id=rnd.community_id, grid_id__in=grid_ids)
-            .filter(Exists(Person.objects.filter(household=OuterRef("pk"))))
+def _occupied_households(rnd: Round, grid_ids: list[int] | None) -> QuerySet[Household]:
+    """The round's households in these grids (None: the whole community) with at least one current member,
+    each annotated with what the round's visits found there (`was_seen`, `was_visited`, `was_refused`):
+    EXISTS subqueries, so that the database does the counting and no visit is loaded."""
+    visits = Visit.objects.filter(round=rnd, household=OuterRef("pk"))
+    households = Household.objects.filter(community_id=rnd.community_id)
+    if grid_ids is not None:
+        visits = visits.filter(grid_id__in=grid_ids)
+        households = households.filter(grid_id__in=grid_ids)
+    return (households.filter(Exists(Person.objects.filter(household=OuterRef("pk"))))
             .annotate(was_seen=Exists(visits.filter(outcome=Visit.Outcome.SEEN)), was_visited=Exists(visits),
                       was_refused=Exists(visits.filter(outcome=Visit.Outcome.REFUSED))))
 
@@ -199,18 +202,32 @@ def _count(tallies: Iterable[Tally], status: str, refused: bool, n: int = 1) -> 
             t.refused += n
 
 
-def round_household_tally(*, actor: User, rnd: Round) -> Tally:
-    """The household figures of the part of the round the actor may see, counted by the database in one
-    query (the round list: no people, no lists)."""
+def _prefetched_visible_grid_ids(scope: Scope, rnd: Round) -> list[int] | None:
+    """`_visible_grid_ids` from the round's prefetched grids, without a query; None for the whole community."""
+    ids = [g.id for g in rnd.grids.all()]
+    if scope.covers_whole_community(rnd.community_id):
+        return ids or None
+    return [g for g in ids if g in scope.grid_ids] if ids else list(scope.grid_ids)
+
+
+def round_household_tallies(*, actor: User, rounds: Iterable[Round]) -> dict[int, Tally]:
+    """The household figures of each round (rounds from `round_list`, their grids prefetched), of the part
+    the actor may see, by round id: one query for a page of rounds, counted by the database (the round
+    list: no people, no lists)."""
     require(actor, Perm.VIEW_SCREENING)
-    grid_ids = _visible_grid_ids(scope_of(actor), rnd)
-    total = Tally()
-    for seen, visited, refused, n in (_occupied_households(rnd, grid_ids)
-                                      .values("was_seen", "was_visited", "was_refused")
-                                      .annotate(n=Count("pk")).values_list("was_seen", "was_visited",
-                                                                            "was_refused", "n")):
-        _count([total], _status(seen, visited), refused, n)
-    return total
+    scope = scope_of(actor)
+    tallies: dict[int, Tally] = {}
+    parts = []
+    for rnd in rounds:
+        tallies[rnd.id] = Tally()
+        parts.append(_occupied_households(rnd, _prefetched_visible_grid_ids(scope, rnd))
+                     .values("was_seen", "was_visited", "was_refused")
+                     .annotate(n=Count("pk"), round_id=Value(rnd.id))
+                     .values_list("round_id", "was_seen", "was_visited", "was_refused", "n").order_by())
+    if parts:
+        for round_id, seen, visited, refused, n in parts[0].union(*parts[1:], all=True):
+            _count([tallies[int(round_id)]], _status(seen, visited), refused, n)
+    return tallies
 
 
 def round_coverage(*, actor: User, rnd: Round, grid_id: int | None = None) -> Coverage:

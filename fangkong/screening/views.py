@@ -98,8 +98,9 @@ def round_list(request):
         F("closed_at").desc(nulls_first=True), "-starts_on", "-id")
     page = page_of(request, rounds, 20)
     page.object_list = list(page.object_list)
+    tallies = selectors.round_household_tallies(actor=request.user, rounds=page.object_list)
     for rnd in page.object_list:
-        rnd.coverage = selectors.round_household_tally(actor=request.user, rnd=rnd)
+        rnd.coverage = tallies[rnd.id]
     status = 422 if request.method == "POST" and form.errors else 200
     return render(request, "screening/round_list.html", {
         "page": page, "form": form, "can_screen": role_can(request.user.role, Perm.SCREEN),
