@@ -313,6 +313,38 @@ def daily_changes(*, actor: User, community: Community, day: date | None = None)
     return Changes(since, until, arrivals, departures, new_flags)
 
 
+@dataclass
+class ChangeFigures:
+    community: Community
+    arrivals: int = 0
+    departures: int = 0
+    new_flags: int = 0
+
+
+def daily_change_figures(*, actor: User, day: date | None = None) -> tuple[date, date, list[ChangeFigures]]:
+    """The daily changes as figures per community in the actor's scope, with nobody named: for the street
+    office, which needs the numbers and not the people. Counted by the database (the flags are judged on
+    the day's few travel records, each by its community's policy)."""
+    require(actor, Perm.VIEW_SCREENING)
+    until = day or local_today()
+    since = until - timedelta(days=1)
+    communities = list(community_list(actor=actor).order_by("code"))
+    rows = {c.id: ChangeFigures(c) for c in communities}
+    moves = Membership.objects.filter(community_id__in=rows)
+    for field_name, attr in (("start_date", "arrivals"), ("end_date", "departures")):
+        for community_id, n in (moves.filter(**{f"{field_name}__gte": since, f"{field_name}__lte": until})
+                                .values("community_id").annotate(n=Count("pk")).values_list("community_id", "n")
+                                .order_by()):
+            setattr(rows[community_id], attr, n)
+    records = (TravelRecord.objects.filter(community_id__in=rows, recorded_at__date__gte=since,
+                                           recorded_at__date__lte=until)
+               .only("community_id", "place", "contact", "left_on", "returned_on", "recorded_at"))
+    for r in records:
+        if record_flag(r, policy_values_cached(community_id=r.community_id, on=until), until):
+            rows[r.community_id].new_flags += 1
+    return since, until, list(rows.values())
+
+
 def household_members_with_flags(household: Household, *, reader: User) -> list[tuple[Person, list]]:
     people = list(Person.objects.filter(household=household).order_by("id"))
     flags = person_flags([p.id for p in people], reader=reader)

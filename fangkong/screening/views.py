@@ -342,8 +342,12 @@ def _try_record(request, rnd, household, form, member_forms, new_forms) -> Visit
 # --- daily changes --------------------------------------------------------------------------------------
 
 
-@page(Perm.SCREEN, methods=("GET", "HEAD"))
+@page(Perm.VIEW_SCREENING, methods=("GET", "HEAD"))
 def changes(request):
+    """The day's arrivals, departures and new key-area flags of a community, by person for those who visit;
+    as figures per community, nobody named, for the street office."""
+    if not role_can(request.user.role, Perm.SCREEN):
+        return _change_figures(request)
     communities = list(registry_selectors.community_list(actor=request.user).order_by("code"))
     form = ChangesForm(request.GET or None)
     d = {}
@@ -362,5 +366,18 @@ def changes(request):
         p.flags = flags.get(p.id, [])
     return render(request, "screening/changes.html", {
         "form": form, "community": community, "changes": found, "communities": communities,
+        "rounds_url": reverse("screening:round_list"),
+    })
+
+
+def _change_figures(request):
+    form = ChangesForm(request.GET or None)
+    day = None
+    if form.is_bound and form.is_valid():
+        day = form.cleaned_data.get("day")
+    since, until, rows = selectors.daily_change_figures(actor=request.user, day=day)
+    totals = {k: sum(getattr(r, k) for r in rows) for k in ("arrivals", "departures", "new_flags")}
+    return render(request, "screening/changes_figures.html", {
+        "form": form, "since": since, "until": until, "rows": rows, "totals": totals,
         "rounds_url": reverse("screening:round_list"),
     })
