@@ -90,10 +90,10 @@ def test_office_finds_a_person_reveals_the_id_number_and_the_leader_sees_it_audi
     reveal_rows = audit.locator("#audit tr.audit-reveal")
     expect(reveal_rows).to_have_count(1)
     cells = reveal_rows.first.locator("td")
-    expect(cells.nth(1)).to_have_text("office")
-    expect(cells.nth(3)).to_contain_text(f"#{person.pk}")
-    expect(cells.nth(4)).to_have_text("id_number")
-    expect(cells.nth(5)).to_have_text("web")
+    expect(cells.nth(1)).to_have_text("office")  # the persona has no display name: its username
+    # The person by the masked name, linked to the dossier; the field in words, not `id_number`.
+    expect(cells.nth(3).locator(f'a[href="/people/{person.pk}/"]')).to_have_text("王*明")
+    expect(cells.nth(4)).to_have_text(re.compile(r"^\s*(ID number|证件号码)\s*$"))
     assert person.id_number not in audit.content()
 
 
