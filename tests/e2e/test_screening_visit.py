@@ -83,6 +83,7 @@ def test_a_grid_worker_records_a_visit_with_a_new_tenant_and_the_coverage_moves(
     # The big button, then the door.
     page.locator("#record-visit").click()
     expect(page).to_have_url(re.compile(rf"/screening/rounds/{rnd.pk}/visit/$"))
+    assert fits_the_phone(page)
     page.locator(f"a.door[data-household='{a.household_id}']").click()
     expect(page).to_have_url(re.compile(rf"/households/{a.household_id}/visit/$"))
 
@@ -120,9 +121,18 @@ def test_a_grid_worker_records_a_visit_with_a_new_tenant_and_the_coverage_moves(
     page.locator("input[name='new0-id_number']").fill(valid_id("37021219950615301"))
     page.locator("#record").click()
 
-    # Back on the round: one more door seen, and it is no longer to visit.
-    expect(page).to_have_url(re.compile(rf"/screening/rounds/{rnd.pk}/$"))
+    # Back on the door list, the next door first: one tap to the next household, not two.
+    expect(page).to_have_url(re.compile(rf"/screening/rounds/{rnd.pk}/visit/\?after={a.household_id}$"))
     expect(page.locator(".flash")).to_contain_text(a.household.address)
+    doors = page.locator("#doors a.door")
+    expect(doors).to_have_count(1)
+    expect(doors.first).to_have_attribute("data-household", str(b.household_id))
+    expect(page.locator("#households-seen")).to_have_text("1")
+    assert fits_the_phone(page)
+    page.screenshot(path=SHOTS / "screening-door-list.png", full_page=True)
+
+    # The round page: one more door seen, and it is no longer to visit.
+    page.goto(f"/screening/rounds/{rnd.pk}/")
     expect(page.locator("#households-seen")).to_have_text("1")
     expect(page.locator("#people-seen")).to_have_text("2")  # the member and the tenant
     expect(remaining.locator(f"li[data-household='{a.household_id}']")).to_have_count(0)
@@ -134,4 +144,57 @@ def test_a_grid_worker_records_a_visit_with_a_new_tenant_and_the_coverage_moves(
     visit = Visit.objects.get()
     assert (visit.outcome, visit.worker.username) == ("seen", "grid1")
     assert set(VisitPerson.objects.values_list("person_id", "added_on_spot")) == {(a.pk, False), (tenant.pk, True)}
+    context.close()
+
+
+def small_targets(page, selector: str) -> list[str]:
+    """The elements matching `selector` that are less than 44 px high or wide: too small for a finger."""
+    return page.evaluate("""(sel) => [...document.querySelectorAll(sel)]
+        .filter(e => { const r = e.getBoundingClientRect(); return r.width && (r.height < 44 || r.width < 44); })
+        .map(e => e.outerHTML.slice(0, 120))""", selector)
+
+
+def test_todays_round_takes_the_grid_worker_to_the_door_list_and_each_visit_back_to_it(
+    transactional_db, live_server, personas, screening_round, browser
+):
+    rnd, a, b = screening_round["round"], screening_round["a"], screening_round["b"]
+    context, page = log_in(browser, live_server, "grid1")
+    page.goto("/screening/today/")
+    expect(page).to_have_url(re.compile(rf"/screening/rounds/{rnd.pk}/visit/\?grid=\d+$"))
+    doors = page.locator("#doors a.door")
+    expect(doors).to_have_count(2)  # grid 1's two doors, the first in address order first
+    expect(doors.first).to_have_attribute("data-household", str(a.household_id))
+    assert fits_the_phone(page)
+    assert small_targets(page, "#doors a.door, .search-row button, .search-row input") == []
+
+    # Nobody home at the first door: back on the door list, the second door is next, the first at the end.
+    doors.first.click()
+    expect(page).to_have_url(re.compile(rf"/households/{a.household_id}/visit/\?grid=\d+$"))
+    assert fits_the_phone(page)
+    assert small_targets(page, "label.outcome, #record") == []
+    page.locator("label.outcome-nobody_home").click()
+    page.locator("#record").click()
+    expect(page).to_have_url(re.compile(rf"/visit/\?grid=\d+&after={a.household_id}$"))
+    expect(doors.first).to_have_attribute("data-household", str(b.household_id))
+    expect(doors.nth(1)).to_have_attribute("data-household", str(a.household_id))
+
+    # The second door, seen with its one member: the door list again, with only the first door left.
+    doors.first.click()
+    page.locator("label.outcome-seen").click()
+    page.locator(f"input[name='m{b.pk}-temperature']").fill("36.4")
+    page.locator("#record").click()
+    expect(page).to_have_url(re.compile(rf"/visit/\?grid=\d+&after={b.household_id}$"))
+    expect(doors).to_have_count(1)
+    expect(doors.first).to_have_attribute("data-household", str(a.household_id))
+    page.screenshot(path=SHOTS / "screening-door-list-after.png", full_page=True)
+
+    # No round open: the page says so, at phone width.
+    from fangkong.screening.services import round_close
+
+    round_close(actor=personas["office"], rnd=rnd)
+    page.goto("/screening/today/")
+    expect(page.locator("#no-round")).to_be_visible()
+    expect(page.locator("#open-round")).to_have_count(0)
+    assert fits_the_phone(page)
+    page.screenshot(path=SHOTS / "screening-today-none.png", full_page=True)
     context.close()
