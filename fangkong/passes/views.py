@@ -102,14 +102,15 @@ def _picker(request, communities: list[Community], form: BulkIssueForm) -> dict:
     code = source.get("community") or (communities[0].code if communities else "")
     community = next((c for c in communities if c.code == code), None)
     ticked = set(_ids(source.getlist("people") + source.getlist("person")))
-    search = PickerForm(request.GET or None, community=community)
+    asked = any(request.GET.get(k) for k in ("q", "grid", "building", "category", "all"))
+    search = PickerForm(request.GET if asked else None, community=community)
     found: list = []
     if community is not None:
         params = search.cleaned_data if search.is_bound and search.is_valid() else {}
         if ticked and not any(params.values()):
             found = list(selectors.bulk_candidates(actor=request.user, community=community, by="picked",
                                                    people=ticked).select_related("household", "grid"))
-        elif any(params.values()) or request.GET.get("all"):
+        elif asked:
             found = list(selectors.pick_candidates(actor=request.user, community=community, **params))
         kinds = selectors.active_kinds(actor=request.user, people=[p.id for p in found])
         for p in found:
