@@ -559,7 +559,7 @@ def _kind(f: forms.Field) -> str | None:
 
 
 def test_every_form_with_a_date_or_a_number_is_fuzzed():
-    """A form added to gates, screening or observation with a date or number field must join PAGE_FORMS."""
+    """A form added to gates, screening, observation or passes with a date or number field must join PAGE_FORMS."""
     fuzzed = {form: page for page in PAGE_FORMS for form in page.forms}
     for module in (gate_forms, screening_forms, observation_forms, pass_forms):
         for form in vars(module).values():

@@ -227,8 +227,9 @@ def ban_create(*, actor: User, community: Community, id_number: str, reason: str
     return ban
 
 
-# Signed QR codes take segno ~20 ms each to lay out: 500 cards write in about 12 s, well inside a
-# web worker's timeout. Longer runs are printed in parts (?part=2, …).
+# One PDF holds at most this many cards (63 sheets, about 1.4 MB); longer runs print in parts (?part=2, …).
+# Laying out the signed QR codes is most of the time (segno, about 12 ms of CPU a card): the pages write
+# a few cards while the browser waits and leave more to a print job (tasks.DIRECT_MAX_CARDS).
 MAX_CARDS_PER_PDF = 500
 
 
