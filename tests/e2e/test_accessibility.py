@@ -228,13 +228,19 @@ def test_the_navigation_collapses_into_one_line_with_a_menu_on_a_phone(demo_site
         playwright_sync.expect(nav_link).to_be_hidden()
         menu = page.locator("header.top .menu-toggle")
         playwright_sync.expect(menu).to_be_visible()
+        # the open alerts show on the closed menu too
+        playwright_sync.expect(menu.locator(".badge")).to_have_text(re.compile(r"^[1-9]\d*$"))
+        playwright_sync.expect(menu).to_have_attribute("aria-expanded", "false")
         menu.click()
         playwright_sync.expect(nav_link).to_be_visible()
+        playwright_sync.expect(menu).to_have_attribute("aria-expanded", "true")
         for box in (link.bounding_box() for link in page.locator("header.top nav a").all()):
             assert box["height"] >= THUMB
         from fangkong.accounts.models import User
 
         playwright_sync.expect(page.locator("header.top .who")).to_have_text(str(User.objects.get(username="office1")))
+        page.keyboard.press("Escape")
+        playwright_sync.expect(nav_link).to_be_hidden()
     finally:
         context.close()
 
