@@ -36,3 +36,4 @@ def test_passes_households_and_policy_values_are_named_with_links(personas, plac
     assert type_label("screening_round") == "screening round"
     assert field_label("policy", "observation_days") == "Medical observation days"
     assert field_label("person", "id_number") == "ID number" and field_label("person", "workplace") == "workplace"
+
