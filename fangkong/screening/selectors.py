@@ -275,6 +275,7 @@ def round_coverage(*, actor: User, rnd: Round, grid_id: int | None = None) -> Co
             t.people_total += n
             t.people_seen += seen
     never = (residents.filter(was_seen=False).select_related("household")
+             .only("id", "name", "grid_id", "household_id", "household__address")
              .order_by("grid__number", "household_id", "id"))
     return Coverage(
         round=rnd, total=total, by_grid=[(grids[g], per_grid[g]) for g in sorted(grids, key=lambda g: grids[g].number)],
