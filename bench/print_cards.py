@@ -83,8 +83,9 @@ def main() -> int:
             import cProfile
             import pstats
 
-            cProfile.runctx("pass_cards_pdf(passes)", globals(), locals(), "/tmp/print_cards.prof")
-            pstats.Stats("/tmp/print_cards.prof").sort_stats("cumulative").print_stats(25)
+            profile = str(Path(tmp) / "print_cards.prof")
+            cProfile.runctx("pass_cards_pdf(passes)", globals(), locals(), profile)
+            pstats.Stats(profile).sort_stats("cumulative").print_stats(25)
             return 0
         walls, cpus = [], []
         for _ in range(args.repeat):
