@@ -14,6 +14,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
+from django.core.exceptions import FieldDoesNotExist
 from django.utils.translation import gettext_lazy as _
 
 from fangkong.accounts.models import User
@@ -74,9 +75,13 @@ def type_label(object_type: str) -> str:
 
 
 def field_label(object_type: str, field: str) -> str:
+    """The common label first (a model's field without a verbose name of its own would read in English),
+    then the provider's, else the name with spaces."""
+    if field in FIELD_LABELS:
+        return str(FIELD_LABELS[field])
     provider = _providers.get(object_type)
     own = provider.field_label(field) if provider and provider.field_label else None
-    return str(own or FIELD_LABELS.get(field, field.replace("_", " ")))
+    return str(own or field.replace("_", " "))
 
 
 def names_of(pairs: Iterable[tuple[str, str]]) -> dict[tuple[str, str], Named]:
@@ -93,6 +98,16 @@ def names_of(pairs: Iterable[tuple[str, str]]) -> dict[tuple[str, str], Named]:
         for object_id, named in provider.names(sorted(ids)).items():
             found[(object_type, object_id)] = named
     return found
+
+
+def model_fields(model) -> Callable[[str], str | None]:
+    """A provider's `field_label` from its model: a field's verbose name (None for what is not a column)."""
+    def label(field: str) -> str | None:
+        try:
+            return str(model._meta.get_field(field).verbose_name)
+        except FieldDoesNotExist:
+            return None
+    return label
 
 
 def int_ids(ids: Sequence[str]) -> list[int]:

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
-from fangkong.accounts.audit_names import Named, int_ids, register
+from fangkong.accounts.audit_names import Named, int_ids, model_fields, register
 from fangkong.core.identifiers import mask_name
 from fangkong.gates.models import Incident, Shift, Visitor
 
@@ -40,6 +40,6 @@ def _visitors(ids: Sequence[str]) -> dict[str, Named]:
             for v in Visitor.objects.filter(pk__in=int_ids(ids)).select_related("gate").only("name", "gate__name")}
 
 
-register("shift", names=_shifts)
-register("incident", names=_incidents)
-register("visitor", names=_visitors)
+register("shift", names=_shifts, field_label=model_fields(Shift))
+register("incident", names=_incidents, field_label=model_fields(Incident))
+register("visitor", names=_visitors, field_label=model_fields(Visitor))

@@ -7,7 +7,7 @@ from urllib.parse import urlencode
 
 from django.urls import reverse
 
-from fangkong.accounts.audit_names import Named, int_ids, register
+from fangkong.accounts.audit_names import Named, int_ids, model_fields, register
 from fangkong.passes.models import Pass
 
 
@@ -16,4 +16,4 @@ def _passes(ids: Sequence[str]) -> dict[str, Named]:
     return {str(pk): Named(number, f"{reverse('passes:pass_list')}?{urlencode({'q': number})}") for pk, number in rows}
 
 
-register("pass", names=_passes)
+register("pass", names=_passes, field_label=model_fields(Pass))

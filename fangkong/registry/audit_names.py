@@ -5,11 +5,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from django.core.exceptions import FieldDoesNotExist
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from fangkong.accounts.audit_names import Named, int_ids, register
+from fangkong.accounts.audit_names import Named, int_ids, model_fields, register
 from fangkong.core.identifiers import mask_name
 from fangkong.registry.models import Household, Person
 
@@ -26,12 +25,5 @@ def _households(ids: Sequence[str]) -> dict[str, Named]:
             for h in Household.objects.filter(pk__in=int_ids(ids))}
 
 
-def _person_field(field: str) -> str | None:
-    try:
-        return str(Person._meta.get_field(field).verbose_name)
-    except FieldDoesNotExist:  # not a column (id_number, phone: stored encrypted): the common label
-        return None
-
-
-register("person", names=_people, field_label=_person_field)
-register("household", names=_households)
+register("person", names=_people, field_label=model_fields(Person))
+register("household", names=_households, field_label=model_fields(Household))
