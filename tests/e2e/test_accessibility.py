@@ -137,10 +137,10 @@ def test_axe_core_is_installed():
     assert "axe.run" in _axe_source() or ".run=" in _axe_source()
 
 
-def _log_in(browser, base_url: str, size: str, username: str):
+def _log_in(browser, base_url: str, size: str, username: str, **options):
     from fangkong.demo.community import DEMO_PASSWORD
 
-    context = browser.new_context(base_url=base_url, **SIZES[size])
+    context = browser.new_context(base_url=base_url, **{**SIZES[size], **options})
     context.set_default_timeout(15_000)
     page = context.new_page()
     page.goto("/accounts/login/")
@@ -169,9 +169,18 @@ def check_page(page, axe: str, *, phone: bool) -> list[str]:
 @pytest.mark.parametrize("size", list(SIZES))
 @pytest.mark.parametrize("role", list(ROLES))
 def test_main_pages_have_no_serious_accessibility_violation_and_fit_the_window(demo_site, browser, role, size):
+    walk_main_pages(demo_site, browser, role, size, "zh-CN")
+
+
+def test_the_office_pages_in_english_on_a_phone(demo_site, browser):
+    """English words are longer and Latin lines lower than Chinese ones: the office's pages again."""
+    walk_main_pages(demo_site, browser, "office", "phone", "en")
+
+
+def walk_main_pages(demo_site, browser, role: str, size: str, language: str) -> None:
     base_url, pages = demo_site
     axe = _axe_source()
-    context, page = _log_in(browser, base_url, size, ROLES[role])
+    context, page = _log_in(browser, base_url, size, ROLES[role], locale=language)
     found: dict[str, list[str]] = {}
     opened = 0
     try:
@@ -189,7 +198,7 @@ def test_main_pages_have_no_serious_accessibility_violation_and_fit_the_window(d
     finally:
         context.close()
     assert opened >= 3, f"{role} opened only {opened} pages"
-    assert not found, f"{role} at {size} size:\n" + "\n".join(
+    assert not found, f"{role} at {size} size in {language}:\n" + "\n".join(
         f"  {where}\n" + "\n".join(f"    - {p}" for p in problems) for where, problems in found.items())
 
 
