@@ -383,24 +383,36 @@
   }
 
   // ---- keyboard-wedge scanners and ID-card readers type like a keyboard, only far faster than anyone:
-  // characters ending in Enter whose last stretch reads as a pass or an ID number and came, on average,
-  // faster than a person types, are a scan, wherever the focus was. The field they landed in gets back
-  // what the guard had typed there (a temperature, say). A pause now and then (a busy phone) is forgiven.
-  const SCAN_MEAN_MS = 35; // on average between two characters: a person types one every 100 ms or more
-  const SCAN_PAUSE_MS = 400; // longer than this inside a scan and it is not one
+  // characters ending in Enter whose last stretch reads as a pass or an ID number and came, for the most
+  // part, faster than a person types, are a scan, wherever the focus was. The field they landed in gets
+  // back what the guard had typed there (a temperature, say). A pause now and then (a busy phone) is
+  // forgiven: the typical gap counts (the median), not the longest.
+  const SCAN_GAP_MS = 35; // the median gap between two characters: a person types one every 100 ms or more
+  const SCAN_PAUSE_MS = 1500; // longer than this inside a scan and it is not one
   const SCAN_MIN = 6;
+
+  function median(values) {
+    const sorted = values.slice().sort((a, b) => a - b);
+    const middle = Math.floor(sorted.length / 2);
+    return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+  }
   let keys = []; // {t, ch, field, before}: the characters typed since the last Enter (or long pause)
 
+  function isScan(i) {
+    const part = keys.slice(i);
+    if (part.length < SCAN_MIN || !looksScanned(part.map((k) => k.ch).join(""))) return false;
+    const gaps = part.slice(1).map((k, j) => k.t - part[j].t);
+    return Math.max(...gaps) <= SCAN_PAUSE_MS && median(gaps) <= SCAN_GAP_MS;
+  }
+
+  // Where the scan begins among the keys typed: the earliest start that makes one, except that a key the
+  // guard typed a moment before (set apart by a pause) is left out when the rest is a scan on its own.
   function scannedSuffix(now) {
-    if (!keys.length || now - keys[keys.length - 1].t > 1000) return -1; // the Enter is the scanner's too
+    if (!keys.length || now - keys[keys.length - 1].t > SCAN_PAUSE_MS) return -1; // the Enter is the scanner's too
     for (let i = 0; i <= keys.length - SCAN_MIN; i += 1) {
-      const part = keys.slice(i);
-      const text = part.map((k) => k.ch).join("");
-      if (!looksScanned(text)) continue;
-      const gaps = part.slice(1).map((k, j) => k.t - part[j].t);
-      if (Math.max(...gaps) <= SCAN_PAUSE_MS && gaps.reduce((a, b) => a + b, 0) / gaps.length <= SCAN_MEAN_MS) {
-        return i;
-      }
+      if (!isScan(i)) continue;
+      const apart = keys[i + 1].t - keys[i].t > 250;
+      return apart && isScan(i + 1) ? i + 1 : i;
     }
     return -1;
   }
