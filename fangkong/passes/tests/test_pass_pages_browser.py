@@ -53,6 +53,9 @@ def test_pick_people_by_search_and_tick(transactional_db, places, personas, make
     chosen = [make_person(places["grid1"], name=f"王{n}", category="floating") for n in "一二三"]
     make_person(places["grid2"], name="李四", category="floating")
     page = phone
+    for way in ("category", "grid", "building"):
+        page.goto(f"/passes/issue/?by={way}")
+        assert not _problems(page), (way, _problems(page))
     page.goto("/passes/issue/?by=picked")
     page.locator("#pick-search input[name=q]").fill("王")
     page.locator("#pick-search button").click()
