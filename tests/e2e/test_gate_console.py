@@ -523,6 +523,9 @@ def test_a_guard_on_duty_lands_on_their_gates_console(transactional_db, live_ser
     context, page = log_in_at(browser, live_server, "guard")
     expect(page).to_have_url(re.compile(r"/gate/north/$"))
     expect(page.locator("input[name=code]")).to_be_focused()
+    # IN and OUT each take half the screen's width, to be hit with a gloved thumb.
+    halves = [page.locator(f"label.dir-{d} span").bounding_box()["width"] for d in ("in", "out")]
+    assert min(halves) > 160, halves
     context.close()
 
     # Off duty (another volunteer, no shift): the list of gates.
