@@ -568,3 +568,23 @@ def test_where_the_camera_cannot_start_the_console_says_why(
     expect(camera).to_be_enabled()
     expect(page.locator("#camera")).to_be_hidden()
     context.close()
+
+
+def test_sound_and_vibration_are_switched_off_on_this_device(
+    transactional_db, live_server, personas, resident_pass, browser
+):
+    context, page = log_in(browser, live_server, "guard")
+    open_console(page, "east")
+    page.locator("label.switch:has(#sound-switch)").click()
+    page.locator("label.switch:has(#vibrate-switch)").click()
+    expect(page.locator("#sound-switch")).not_to_be_checked()
+    page.reload()  # remembered on this device
+    expect(page.locator("#sound-switch")).not_to_be_checked()
+    expect(page.locator("#vibrate-switch")).not_to_be_checked()
+    page.locator("label.dir-out").click()
+    page.locator("input[name=code]").fill(resident_pass.number)
+    page.locator("input[name=code]").press("Enter")
+    expect(page.locator(".answer")).to_have_attribute("data-decision", "allow")
+    page.wait_for_timeout(300)
+    assert page.evaluate("[window.__beeps, window.__vibrations]") == [0, []]
+    context.close()
