@@ -86,7 +86,7 @@ def _main_pages() -> list[str]:
 
 
 # In the page: the problems a thumb meets on a phone. Targets: what is in the header; in the page, buttons,
-# form fields, links in tables, chips and the pager (links inside running text are exempt, as in WCAG 2.5.8);
+# form fields and links, except links inside running text (exempt, as in WCAG 2.5.8);
 # a checkbox or radio counts by its label when it has one, since tapping the label ticks it.
 SMALL_TARGETS = """(min) => {
   const visible = (el) => { const r = el.getBoundingClientRect(); const s = getComputedStyle(el);
@@ -96,13 +96,16 @@ SMALL_TARGETS = """(min) => {
     return `${el.tagName.toLowerCase()}${el.id ? '#' + el.id : ''}${el.className && typeof el.className === 'string'
       ? '.' + el.className.trim().split(/\\s+/).join('.') : ''} "${text}"`;
   };
+  // A link in running text: its block has words of its own beside the link(s).
+  const words = (node) => node.nodeType === Node.TEXT_NODE && node.textContent.replace(/[\\s·|,，、()（）]/g, '');
+  const inText = (a) => [...a.parentElement.childNodes].some(words);
   const selectors = [
     'header a', 'header button', 'header summary', 'header select',
-    'main button', 'main select', 'main summary', 'main input:not([type=hidden])',
-    'main table a', 'main .chips a', 'main .pager a'];
+    'main button', 'main select', 'main summary', 'main input:not([type=hidden])', 'main a'];
   const seen = new Set(); const small = [];
   for (const el of document.querySelectorAll(selectors.join(','))) {
     if (!visible(el)) continue;
+    if (el.matches('main a') && !el.closest('table, .chips, .pager, nav') && inText(el)) continue;
     let target = el;
     if (el.matches('input[type=checkbox], input[type=radio]')) target = el.closest('label') ||
       (el.id && document.querySelector(`label[for="${el.id}"]`)) || el;
