@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models import BooleanField, Count, Exists, ExpressionWrapper, OuterRef, Q, QuerySet, Value
 from django.utils.translation import gettext_lazy as _
 
 from fangkong.accounts.models import User
@@ -170,24 +170,32 @@ class Coverage:
 
 def _occupied_households(rnd: Round, grid_ids: list[int] | None) -> QuerySet[Household]:
     """The round's households in these grids (None: the whole community) with at least one current member,
-    each annotated with what the round's visits found there (`was_seen`, `was_visited`, `was_refused`):
-    EXISTS subqueries, so that the database does the counting and no visit is loaded."""
-    visits = Visit.objects.filter(round=rnd, household=OuterRef("pk"))
+    each annotated with what the round's visits found there (`was_seen`, `was_visited`, `was_refused`).
+
+    Each is `id IN (the round's visited households)`: a subquery the database runs once and hashes, so
+    that it counts and no visit is loaded, and whose plan does not depend on the tables' statistics
+    (a correlated EXISTS per household, planned before the first ANALYZE, took seconds on PostgreSQL)."""
+    visits = Visit.objects.filter(round=rnd)
     households = Household.objects.filter(community_id=rnd.community_id)
     if grid_ids is not None:
         visits = visits.filter(grid_id__in=grid_ids)
         households = households.filter(grid_id__in=grid_ids)
-    return (households.filter(Exists(Person.objects.filter(household=OuterRef("pk"))))
-            .annotate(was_seen=Exists(visits.filter(outcome=Visit.Outcome.SEEN)), was_visited=Exists(visits),
-                      was_refused=Exists(visits.filter(outcome=Visit.Outcome.REFUSED))))
+
+    def among(v: QuerySet[Visit]) -> ExpressionWrapper:
+        return ExpressionWrapper(Q(id__in=v.values("household_id")), output_field=BooleanField())
+
+    return (households.filter(Exists(Person.objects.filter(household=OuterRef("pk"))))  # by the household index
+            .annotate(was_seen=among(visits.filter(outcome=Visit.Outcome.SEEN)), was_visited=among(visits),
+                      was_refused=among(visits.filter(outcome=Visit.Outcome.REFUSED))))
 
 
 def _residents(rnd: Round, grid_ids: list[int]) -> QuerySet[Person]:
-    """The people living in the round's grids, each annotated with whether a visit of the round saw them."""
-    seen = VisitPerson.objects.filter(visit__round=rnd, present=True, person=OuterRef("pk"))
+    """The people living in the round's grids, each annotated with whether a visit of the round saw them
+    (`id IN` the people the round's visits found present: run once, as above)."""
+    seen = VisitPerson.objects.filter(visit__round=rnd, present=True).values("person_id")
     return (Person.objects.filter(community_id=rnd.community_id, grid_id__in=grid_ids, household__isnull=False,
                                   purged_at__isnull=True)
-            .annotate(was_seen=Exists(seen)))
+            .annotate(was_seen=ExpressionWrapper(Q(id__in=seen), output_field=BooleanField())))
 
 
 def _status(seen: bool, visited: bool) -> str:
@@ -250,15 +258,17 @@ def round_coverage(*, actor: User, rnd: Round, grid_id: int | None = None) -> Co
     rows: list[HouseholdRow] = []
     households = _occupied_households(rnd, grid_ids)
     if lists:
-        last = (Visit.objects.filter(round=rnd, grid_id__in=grid_ids, household=OuterRef("pk"))
-                .order_by("-at", "-id").values("outcome")[:1])
-        for hid, address, g, liaison, seen, visited, refused, last_outcome in (
-                households.annotate(last_outcome=Subquery(last))
-                .order_by("grid__number", "building_id", "unit", "room")
+        # What the last call found where nobody was seen (refused, or nobody home): the few failed calls.
+        last = dict(Visit.objects.filter(round=rnd, grid_id__in=grid_ids).exclude(outcome=Visit.Outcome.SEEN)
+                    .order_by("at", "id").values_list("household_id", "outcome"))
+        for hid, address, g, liaison, seen, visited, refused in (
+                households.order_by("grid__number", "building_id", "unit", "room")
                 .values_list("id", "address", "grid_id", "liaison__member__name", "was_seen", "was_visited",
-                             "was_refused", "last_outcome")):
+                             "was_refused")):
             status = _status(seen, visited)
-            rows.append(HouseholdRow(hid, address, grids[g].name, status, last_outcome or "", liaison or ""))
+            rows.append(HouseholdRow(hid, address, grids[g].name, status,
+                                     "" if status == "remaining" else Visit.Outcome.SEEN if seen else last.get(hid, ""),
+                                     liaison or ""))
             _count([total, per_grid[g], per_worker.setdefault(liaison or "—", Tally())], status, refused)
     else:
         for g, liaison, seen, visited, refused, n in (

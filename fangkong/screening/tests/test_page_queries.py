@@ -15,8 +15,8 @@ from fangkong.screening.services import MemberCheck, visit_record
 CEILING = {
     "today": 6,
     "round_list": 10,
-    "round_detail": 13,
-    "door_list": 11,
+    "round_detail": 14,
+    "door_list": 12,
     "visit_form": 11,
     "changes": 10,
 }
