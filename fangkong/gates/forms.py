@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from fangkong.core.errors import FieldError
 from fangkong.core.forms import ClientDateTimeField
-from fangkong.core.identifiers import normalise_plate
+from fangkong.core.identifiers import normalise_plate, parse_resident_id
 from fangkong.core.params import int_param
 from fangkong.gates.models import Incident, Scan
 
@@ -82,6 +82,18 @@ class OccupantForm(forms.Form):
         if self.entering and not (raw or "").strip():
             raise forms.ValidationError(_("Take the temperature, then check again"), code="required")
         return clean_temperature(raw)
+
+    def clean_code(self) -> str:
+        code = (self.cleaned_data.get("code") or "").strip()
+        number = code.replace(" ", "").replace("-", "")
+        # An ID card swiped or typed as the key (18 characters, 17 digits first): checked here, before
+        # any person of a vehicle is recorded, so that a mistyped one changes nothing.
+        if len(number) == 18 and number[:17].isdigit():
+            try:
+                parse_resident_id(number)
+            except FieldError as exc:
+                raise forms.ValidationError(exc.message, code=str(exc.code)) from None
+        return code
 
     @property
     def is_blank(self) -> bool:

@@ -142,3 +142,13 @@ def test_of_several_passes_the_one_valid_today_at_this_gate_is_taken(api_client,
     Pass.objects.filter(pk__in=[here.pk, elsewhere.pk]).update(status=Pass.Status.REVOKED, revoked_at=timezone.now())
     expired = scan(c, tenant.id_number).json()
     assert expired["pass"]["number"] == old.number and "pass_expired" in expired["reasons"]
+
+
+def test_a_mistyped_id_number_at_the_console_is_said_inline_and_records_nothing(login, gates):
+    """A wrong check digit in the pass field: a 422 with the error on the console, no scan, no lookup."""
+    before = (Scan.objects.count(), AuditEntry.objects.count())
+    r = login("guard").post("/gate/east/scan", {"direction": "in", "code": "11010519491231002Y",
+                                                "temperature": "36.5"}, HTTP_HX_REQUEST="true")
+    assert r.status_code == 422
+    assert "check digit" in r.content.decode().lower() or "checksum" in r.content.decode().lower()
+    assert (Scan.objects.count(), AuditEntry.objects.count()) == before

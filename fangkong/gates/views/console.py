@@ -148,11 +148,20 @@ def scan(request, code: str):
     results = []
     for i, row in enumerate(rows):
         d = row.cleaned_data
-        outcome = scan_record(actor=request.user, req=ScanRequest(
-            gate=gate.code, direction=data["direction"], code=d["code"], id_number=d["id_number"].strip() or None,
-            temperature=d["temperature"], plate=data["plate"] if vehicle else "",
-            client_id=f"{client_id}:{i}" if client_id and vehicle else client_id, device="web console",
-        ))
+        try:
+            outcome = scan_record(actor=request.user, req=ScanRequest(
+                gate=gate.code, direction=data["direction"], code=d["code"],
+                id_number=d["id_number"].strip() or None, temperature=d["temperature"],
+                plate=data["plate"] if vehicle else "",
+                client_id=f"{client_id}:{i}" if client_id and vehicle else client_id, device="web console",
+                via="web",
+            ))
+        except DomainError as exc:  # e.g. ID-number lookups paused for this user: said on the console, in words
+            message = exc.field_errors[0].message if exc.field_errors else exc.message
+            errors = [{"field": "code", "row": i if vehicle else "", "message": message}]
+            template = "gates/_scan_errors.html" if request.htmx else "gates/console.html"
+            # 422 like every refusal of input on the console, which swaps it in where the answer goes.
+            return render(request, template, _console_context(request, gate, errors=errors), status=422)
         results.append(_result(outcome))
     answer = {
         "decision": "allow" if all(r["decision"] == "allow" for r in results) else "deny",
