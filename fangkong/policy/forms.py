@@ -69,7 +69,9 @@ class PolicyValueForm(forms.Form):
                                      error_messages={"invalid": _("Dates are written 2020-02-24")})
     note = forms.CharField(label=_("Note"), max_length=200, required=False)
 
-    def __init__(self, *args, key: str, community, current: Any = None, **kwargs) -> None:
+    def __init__(self, *args, key: str, community, current: Any = None, levels=("community", "street"),
+                 **kwargs) -> None:
+        """`levels`: where the reader may set it (policy.services.policy_levels)."""
         kwargs.setdefault("prefix", key)
         super().__init__(*args, **kwargs)
         self.key = key
@@ -87,10 +89,9 @@ class PolicyValueForm(forms.Form):
                     help_text=_("exits a day; empty: no limit"), widget=forms.NumberInput(attrs=_NUMERIC))
         # The value first, then where and from when.
         self.fields = {**fields, **self.fields}
-        self.fields["level"].choices = [
-            ("community", _("%(place)s (this community)") % {"place": community.name}),
-            ("street", _("%(place)s (every community of the street)") % {"place": community.street.name}),
-        ]
+        names = {"community": _("%(place)s (this community)") % {"place": community.name},
+                 "street": _("%(place)s (every community of the street)") % {"place": community.street.name}}
+        self.fields["level"].choices = [(level, names[level]) for level in levels]
 
     def value_for_policy(self) -> Any:
         d = self.cleaned_data

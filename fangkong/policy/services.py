@@ -9,7 +9,7 @@ from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from fangkong.accounts.models import User
-from fangkong.accounts.roles import Perm, Role
+from fangkong.accounts.roles import Perm, Role, role_can
 from fangkong.accounts.scope import scope_of
 from fangkong.accounts.services import audit_record, require
 from fangkong.core.errors import FieldError, NotFound
@@ -29,6 +29,18 @@ def _may_set_at(actor: User, *, district: District | None, street: Street | None
     if street is not None:
         return actor.role == Role.STREET_OFFICE and actor.scope_grants.filter(street=street).exists()
     return False
+
+
+def policy_levels(*, actor: User, community: Community) -> list[str]:
+    """The levels at which `actor` may set a value for `community`: "community", "street", both or none."""
+    if not role_can(actor.role, Perm.EDIT_POLICY):
+        return []
+    levels = []
+    if _may_set_at(actor, district=None, street=None, community=community):
+        levels.append("community")
+    if _may_set_at(actor, district=None, street=community.street, community=None):
+        levels.append("street")
+    return levels
 
 
 @transaction.atomic

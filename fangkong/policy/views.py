@@ -5,7 +5,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from fangkong.accounts.access import Within, page
-from fangkong.accounts.roles import Perm, role_can
+from fangkong.accounts.roles import Perm
 from fangkong.accounts.services import require
 from fangkong.core.dates import local_today
 from fangkong.core.errors import DomainError, FieldError, NotFound
@@ -30,7 +30,8 @@ def policy_home(request):
 def community_policy(request, code: str):
     community = community_get(actor=request.user, code=code)
     shown = policy_shown(community=community)
-    can_edit = role_can(request.user.role, Perm.EDIT_POLICY)
+    levels = services.policy_levels(actor=request.user, community=community)
+    can_edit = bool(levels)
     posted = request.POST.get("key") if request.method == "POST" else None
     if posted is not None and posted not in SETTINGS:
         raise FieldError("key", PolicyCode.UNKNOWN_SETTING, _("Unknown setting"))
@@ -43,8 +44,10 @@ def community_policy(request, code: str):
         for row in shown:
             data = request.POST if row.key == posted else None
             forms[row.key] = PolicyValueForm(data, key=row.key, community=community, current=row.effective.value,
-                                             initial=initial)
+                                             levels=levels, initial=initial)
     if posted is not None:
+        if not can_edit:
+            raise NotFound(_("No such place in your scope"))
         form = forms[posted]
         if form.is_valid():
             data = form.cleaned_data

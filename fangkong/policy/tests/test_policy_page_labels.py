@@ -120,3 +120,15 @@ def test_the_page_refuses_a_change_from_a_role_that_may_only_read(places, login)
     data = {"key": "observation_days", "observation_days-value": "21", "observation_days-level": "community",
             "observation_days-effective_from": "2020-01-01"}
     assert login("grid1").post(reverse("policy:community", args=[places["home"].code]), data).status_code == 403
+
+
+def test_the_form_offers_only_the_levels_the_reader_may_set(places, login):
+    url = reverse("policy:community", args=[places["home"].code])
+
+    def levels(persona):
+        html = login(persona).get(url).content.decode()
+        select = html.split('name="observation_days-level"', 1)[1].split("</select>", 1)[0]
+        return re.findall(r'<option value="(\w+)"', select)
+
+    assert levels("leader") == ["community"]  # a community leader sets values for the community only
+    assert levels("street") == ["community", "street"]
