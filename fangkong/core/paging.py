@@ -31,9 +31,12 @@ def _encode_key(at: datetime, pk: int) -> str:
 
 def _decode_key(key: str) -> tuple[datetime, int] | None:
     micros, _sep, pk = (key or "").partition("-")
-    if not (micros.isdigit() and pk.isdigit()) or len(micros) > 18:
+    if not (micros.isdigit() and pk.isdigit()) or len(micros) > 18 or len(pk) > 18:
         return None
-    return _EPOCH + timedelta(microseconds=int(micros)), int(pk)
+    try:
+        return _EPOCH + timedelta(microseconds=int(micros)), int(pk)
+    except OverflowError:  # past the year 9999: not a key this list gave
+        return None
 
 
 def keyset_page(queryset, key: str | None, per_page: int = 50, *, time_field: str = "at") -> KeysetPage:
