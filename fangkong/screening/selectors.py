@@ -373,6 +373,7 @@ class TodayChoice:
 
     round: Round
     grid: Grid
+    remaining: int = 0  # households of the grid nobody has called on yet in the round
 
 
 def today_choices(*, actor: User) -> list[TodayChoice]:
@@ -396,4 +397,15 @@ def today_choices(*, actor: User) -> list[TodayChoice]:
                 round_grids = {x.id for x in r.grids.all()}  # prefetched by round_list
                 if r.community_id == community_id and (not round_grids or g.id in round_grids):
                     choices.append(TodayChoice(r, g))
+    if len(choices) > 1:  # a choice: how many doors are left in each, counted in one query
+        grid_ids: dict[int, set[int]] = {}
+        for c in choices:
+            grid_ids.setdefault(c.round.id, set()).add(c.grid.id)
+        by_id = {r.id: r for r in rounds}
+        parts = [_occupied_households(by_id[rid], sorted(ids)).filter(was_visited=False)
+                 .values("grid_id").annotate(n=Count("pk"), round_id=Value(rid))
+                 .values_list("round_id", "grid_id", "n").order_by() for rid, ids in grid_ids.items()]
+        left = {(int(rid), g): n for rid, g, n in parts[0].union(*parts[1:], all=True)}
+        for c in choices:
+            c.remaining = left.get((c.round.id, c.grid.id), 0)
     return choices

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date, timedelta
 
 from django.urls import reverse
@@ -9,7 +10,7 @@ from django.urls import reverse
 from fangkong.accounts.roles import Role
 from fangkong.accounts.services import user_create
 from fangkong.core.dates import local_today
-from fangkong.screening.services import round_close, round_create
+from fangkong.screening.services import round_close, round_create, visit_record
 
 TODAY = reverse("screening:today")
 
@@ -69,6 +70,13 @@ def test_a_worker_of_several_grids_chooses(login, three_doors, places):
     for g in (places["grid1"], places["grid2"]):
         assert door_list(three_doors["round"], grid=g.pk).replace("&", "&amp;") in body
     assert "No screening round is open" not in body
+    # the doors left in each: grid 1 has households a and b, grid 2 household c
+    left = re.findall(r'data-grid="(\d+)">.*?data-remaining="(\d+)"', body, re.S)
+    assert left == [(str(places["grid1"].pk), "2"), (str(places["grid2"].pk), "1")]
+    visit_record(actor=both, rnd=three_doors["round"], household=three_doors["hh_b"], outcome="nobody_home")
+    body = login(both).get(TODAY).content.decode()
+    left = re.findall(r'data-grid="(\d+)">.*?data-remaining="(\d+)"', body, re.S)
+    assert left == [(str(places["grid1"].pk), "1"), (str(places["grid2"].pk), "1")]
 
 
 def test_roles_that_do_not_visit_are_refused(login):
