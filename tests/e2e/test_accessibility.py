@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.e2e.conftest import PHONE
+from tests.e2e.conftest import PHONE, sign_in
 
 playwright_sync = pytest.importorskip("playwright.sync_api")
 
@@ -146,11 +146,7 @@ def _log_in(browser, base_url: str, size: str, username: str, **options):
     context = browser.new_context(base_url=base_url, **{**SIZES[size], **options})
     context.set_default_timeout(15_000)
     page = context.new_page()
-    page.goto("/accounts/login/")
-    page.locator("input[name=username]").fill(username)
-    page.locator("input[name=password]").fill(DEMO_PASSWORD)
-    page.locator("form button[type=submit]").click()
-    page.wait_for_url(lambda url: "/accounts/login/" not in url)
+    sign_in(page, username, DEMO_PASSWORD)
     return context, page
 
 

@@ -32,7 +32,7 @@ def office_data(transactional_db, personas, places, make_person):
 
 @pytest.mark.parametrize("size", ["phone", "laptop"])
 def test_policy_audit_and_error_pages_fit_the_window(office_data, browser, live_server, size):
-    from tests.e2e.conftest import PHONE
+    from tests.e2e.conftest import PHONE, sign_in
     from tests.e2e.test_accessibility import _axe_source, check_page
 
     axe = _axe_source()
@@ -40,11 +40,7 @@ def test_policy_audit_and_error_pages_fit_the_window(office_data, browser, live_
     context.set_default_timeout(15_000)
     try:
         page = context.new_page()
-        page.goto("/accounts/login/")
-        page.locator("input[name=username]").fill("leader")
-        page.locator("input[name=password]").fill("pw-leader")
-        page.locator("form button[type=submit]").click()
-        page.wait_for_url(lambda url: "/accounts/login/" not in url)
+        sign_in(page, "leader", "pw-leader")
         found = {}
         for path, status in [(f"/policy/{office_data.code}/", 200), ("/accounts/audit/", 200),
                              ("/accounts/audit/?action=reveal&day_from=2020-01-01", 200), ("/people/999999/", 404)]:

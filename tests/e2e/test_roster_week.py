@@ -13,6 +13,7 @@ from playwright.sync_api import expect
 from fangkong.gates.models import Gate, Shift
 from fangkong.workgroup.models import Member
 from fangkong.workgroup.services import member_add, working_group_create
+from tests.e2e.conftest import sign_in
 
 pytestmark = pytest.mark.browser
 SH = ZoneInfo("Asia/Shanghai")
@@ -60,10 +61,7 @@ def test_the_week_on_a_laptop_is_seven_columns(week, browser, live_server, perso
     context = browser.new_context(base_url=live_server.url, **LAPTOP)
     try:
         page = context.new_page()
-        page.goto("/accounts/login/")
-        page.locator("input[name=username]").fill("leader")
-        page.locator("input[name=password]").fill("pw-leader")
-        page.locator("form button[type=submit]").click()
+        sign_in(page, "leader", "pw-leader")
         page.goto("/gate/roster/east/")
         scroll, inner = _width(page)
         assert scroll <= inner
@@ -96,11 +94,7 @@ def test_the_roster_pages_pass_axe_and_fit_a_thumb(week, browser, live_server, s
     context = browser.new_context(base_url=live_server.url, **(PHONE if size == "phone" else LAPTOP))
     try:
         page = context.new_page()
-        page.goto("/accounts/login/")
-        page.locator("input[name=username]").fill("leader")
-        page.locator("input[name=password]").fill("pw-leader")
-        page.locator("form button[type=submit]").click()
-        page.wait_for_url(lambda url: "/accounts/login/" not in url)
+        sign_in(page, "leader", "pw-leader")
         shift = Shift.objects.get(gate=week["east"])
         found = {}
         for path in ("/gate/roster/east/", "/gate/roster/", f"/gate/roster/shifts/{shift.pk}/edit",

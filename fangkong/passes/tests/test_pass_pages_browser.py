@@ -25,17 +25,13 @@ def chromium() -> Iterator:
 
 @pytest.fixture
 def phone(chromium, live_server) -> Iterator:
-    from tests.e2e.conftest import CSP_VIOLATIONS, PHONE
+    from tests.e2e.conftest import CSP_VIOLATIONS, PHONE, sign_in
 
     CSP_VIOLATIONS.clear()
     context = chromium.new_context(base_url=live_server.url, **PHONE)
     context.set_default_timeout(15_000)
     page = context.new_page()
-    page.goto("/accounts/login/")
-    page.locator("input[name=username]").fill("office")
-    page.locator("input[name=password]").fill("pw-office")
-    page.locator("form button[type=submit]").click()
-    page.wait_for_url(lambda url: "/accounts/login/" not in url)
+    sign_in(page, "office", "pw-office")
     yield page
     context.close()
     assert not CSP_VIOLATIONS, "Content-Security-Policy violations:\n" + "\n".join(CSP_VIOLATIONS)
