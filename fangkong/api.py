@@ -62,11 +62,14 @@ def _unauthenticated(request, exc):
 
 from fangkong.accounts.api import router as accounts_router  # noqa: E402
 from fangkong.gates.api import router as gates_router  # noqa: E402
+from fangkong.ledgers.api import router as ledgers_router  # noqa: E402
 from fangkong.observation.api import router as observation_router  # noqa: E402
 from fangkong.passes.api import router as passes_router  # noqa: E402
 from fangkong.policy.api import router as policy_router  # noqa: E402
 from fangkong.registry.api import router as registry_router  # noqa: E402
+from fangkong.reports.api import router as reports_router  # noqa: E402
 from fangkong.screening.api import router as screening_router  # noqa: E402
+from fangkong.verification.api import router as verification_router  # noqa: E402
 from fangkong.workgroup.api import router as workgroup_router  # noqa: E402
 
 api.add_router("", accounts_router)
@@ -77,3 +80,6 @@ api.add_router("", gates_router)
 api.add_router("", passes_router)
 api.add_router("", screening_router)
 api.add_router("", observation_router)
+api.add_router("", verification_router)
+api.add_router("", reports_router)
+api.add_router("", ledgers_router)

@@ -98,6 +98,9 @@ INSTALLED_APPS = [
     "fangkong.passes",
     "fangkong.screening",
     "fangkong.observation",
+    "fangkong.verification",
+    "fangkong.reports",
+    "fangkong.ledgers",
 ]
 
 MIDDLEWARE = [

@@ -14,6 +14,9 @@ urlpatterns = [
     path("gate/", include("fangkong.gates.urls")),
     path("screening/", include("fangkong.screening.urls")),
     path("observation/", include("fangkong.observation.urls")),
+    path("verification/", include("fangkong.verification.urls")),
+    path("reports/", include("fangkong.reports.urls")),
+    path("ledgers/", include("fangkong.ledgers.urls")),
     path("", include("fangkong.observation.public_urls")),  # /r/<token>/, /f/<token>/: personal report links
     path("", include("fangkong.registry.urls")),
 ]

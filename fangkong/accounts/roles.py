@@ -46,6 +46,15 @@ class Perm(StrEnum):
     CONFIRM_RETURNEES = "confirm_returnees"
     VIEW_SCANS = "view_scans"
     VIEW_HEALTH = "view_health"
+    VIEW_REPORTS = "view_reports"
+    EDIT_REPORTS = "edit_reports"
+    SUBMIT_REPORTS = "submit_reports"
+    REMIND_REPORTS = "remind_reports"
+    EXPORT_LEDGERS = "export_ledgers"
+    EDIT_LAYOUTS = "edit_layouts"
+    VIEW_VERIFICATION = "view_verification"
+    UPLOAD_VERIFICATION = "upload_verification"
+    CHECK_VERIFICATION = "check_verification"
 
 
 R = Role
@@ -93,6 +102,21 @@ PERMISSIONS: dict[Perm, set[Role]] = {
     # apart so that every place showing health data reads one permission (docs/permissions.md). A guard
     # still sees the temperature of the person in front of them: the scan's answer, not a list.
     Perm.VIEW_HEALTH: _ALL_DESK | {R.GRID_WORKER},
+    # The daily report: figures, no names. The office prepares it (types what the system cannot know),
+    # the community leader signs it off; the street office reads its communities' and reminds them.
+    Perm.VIEW_REPORTS: _ALL_DESK | {R.STREET_OFFICE},
+    Perm.EDIT_REPORTS: _ALL_DESK,
+    Perm.SUBMIT_REPORTS: {R.ADMINISTRATOR, R.COMMUNITY_LEADER},
+    Perm.REMIND_REPORTS: {R.ADMINISTRATOR, R.STREET_OFFICE},
+    # Ledgers out as Excel: each ledger also needs the permission to see what it lists (ledgers.specs);
+    # full ID numbers and phones only with the reveal permissions, and then the file is encrypted.
+    Perm.EXPORT_LEDGERS: _ALL_DESK | {R.STREET_OFFICE},
+    Perm.EDIT_LAYOUTS: {R.ADMINISTRATOR, R.STREET_OFFICE, R.COMMUNITY_LEADER},
+    # Lists pushed down by the street: it uploads them and follows the counts; the community's desk and
+    # grid workers check their rows.
+    Perm.VIEW_VERIFICATION: _ALL_DESK | {R.STREET_OFFICE, R.GRID_WORKER},
+    Perm.UPLOAD_VERIFICATION: {R.ADMINISTRATOR, R.STREET_OFFICE},
+    Perm.CHECK_VERIFICATION: _ALL_DESK | {R.GRID_WORKER},
 }
 
 

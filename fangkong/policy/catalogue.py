@@ -126,5 +126,9 @@ SETTINGS: dict[str, Setting] = {s.key: s for s in [
             _int_range(1, 60)),
     Setting("returnee_observation", _("Returnees who start observation"), "key_areas", _mode),
     Setting("work_resumption_date", _("Work resumption date"), "2020-02-24", _date),
+    # The daily report of day D covers the 24 hours ending at `report_period_end` (00:00: the calendar day D;
+    # 16:00: D-1 16:00 to D 16:00) and is due at the first `report_cutoff` at or after the period's end.
+    Setting("report_period_end", _("Daily report period ends at (00:00 = the calendar day)"), "00:00", _time),
     Setting("report_cutoff", _("Daily report cut-off time"), "16:00", _time),
+    Setting("export_expiry_hours", _("Hours an exported file stays downloadable"), 24, _int_range(1, 168)),
 ]}
