@@ -1,0 +1,326 @@
+"""Writes a ledger as an xlsx file in the layout of ../shared/forms.md §0, streaming.
+
+XlsxWriter's constant_memory mode flushes each row to disk as soon as the next one starts, so memory
+stays flat whatever the number of rows — the price is that rows must be written strictly in order
+(a cell written to an earlier row is lost), which shapes the header code below.
+
+Layout of a sheet: row 1 the title merged across; row 2 the community (or street), the date or date
+range and the watermark (who exported it, when); row 3 the headers (rows 3–4 when columns are grouped:
+the group merged across its columns, the columns without a group merged over both rows); the data; then a
+footer block 填报人 / 联系电话 / 审核人 / 日期. More rows than a sheet holds continue on a next sheet with
+the same title, header and watermark.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Callable, Iterable
+from datetime import date, datetime, time
+from decimal import Decimal
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import xlsxwriter
+from django.conf import settings
+
+from fangkong.ledgers.layouts import Layout
+from fangkong.ledgers.spec import SERIAL, Column, ExportContext, Kind, LedgerSpec, Level
+
+# Excel holds 1,048,576 rows; keep a margin for the title, header and footer rows.
+MAX_ROWS_PER_SHEET = 1_048_000
+# How often the writer reports progress (rows); the caller turns it into a percent.
+PROGRESS_EVERY = 1000
+# Column widths are fitted to the header, the kind, and the data of the first rows (later rows are
+# flushed already, and measuring two million cells costs more than it helps).
+FIT_ROWS = 500
+MAX_WIDTH = 40
+
+DATE_FORMAT = 'yyyy"年"m"月"d"日"'
+DATETIME_FORMAT = 'yyyy"年"m"月"d"日" hh:mm'
+TIME_FORMAT = "hh:mm:ss"
+
+# The width a kind needs at least, in characters (a CJK character counts two).
+KIND_WIDTH = {
+    Kind.ID: 20, Kind.PHONE: 13, Kind.DATE: 15, Kind.DATETIME: 21, Kind.TIME: 9, Kind.FLAG: 5,
+    Kind.NUMBER: 6, Kind.DECIMAL: 7, Kind.TEXT: 8,
+}
+
+
+def text_width(text: str) -> int:
+    """Display width: full-width (CJK) characters take two columns."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def cn_date(day: date) -> str:
+    return f"{day.year}年{day.month}月{day.day}日"
+
+
+def watermark_text(*, name: str, at: datetime) -> str:
+    """The line every sheet carries: who exported it and when (local time)."""
+    local = at.astimezone(_tz()) if at.tzinfo else at
+    return f"导出人: {name} · {cn_date(local.date())} {local:%H:%M}"
+
+
+def place_text(ctx: ExportContext, spec: LedgerSpec) -> str:
+    if spec.level == Level.STREET and ctx.street is not None:
+        return f"街道: {ctx.street.name}"
+    names = "、".join(community.name for community in ctx.communities)
+    return f"社区(村): {names}"
+
+
+def period_text(ctx: ExportContext) -> str:
+    if ctx.date_from == ctx.date_to:
+        return f"填表日期: {cn_date(ctx.date_from)}"
+    return f"统计日期: {cn_date(ctx.date_from)}至{cn_date(ctx.date_to)}"
+
+
+_TZ: ZoneInfo | None = None
+
+
+def _tz() -> ZoneInfo:
+    global _TZ
+    if _TZ is None:
+        _TZ = ZoneInfo(settings.TIME_ZONE)
+    return _TZ
+
+
+class _Sheets:
+    """The workbook's formats and the sheet being written; opens the next sheet when one is full."""
+
+    def __init__(self, book: xlsxwriter.Workbook, layout: Layout, *, place: str, period: str, watermark: str):
+        self.book, self.layout = book, layout
+        self.place, self.period, self.watermark = place, period, watermark
+        base = {"font_name": "宋体", "font_size": 11, "valign": "vcenter"}
+        cell = {**base, "border": 1}
+        self.f_title = book.add_format({**base, "bold": True, "font_size": 16, "align": "center"})
+        self.f_info = book.add_format({**base, "font_size": 10})
+        self.f_info_right = book.add_format({**base, "font_size": 10, "align": "right"})
+        self.f_head = book.add_format({**cell, "bold": True, "align": "center", "text_wrap": True,
+                                       "bg_color": "#EDEDED"})
+        self.f_text = book.add_format(cell)
+        self.f_string = book.add_format({**cell, "num_format": "@"})
+        self.f_date = book.add_format({**cell, "num_format": DATE_FORMAT, "align": "left"})
+        self.f_datetime = book.add_format({**cell, "num_format": DATETIME_FORMAT, "align": "left"})
+        self.f_time = book.add_format({**cell, "num_format": TIME_FORMAT, "align": "left"})
+        self.f_number = book.add_format({**cell, "align": "center"})
+        self.f_decimal = book.add_format({**cell, "num_format": "0.0"})
+        self.f_flag = book.add_format({**cell, "align": "center"})
+        self.f_footer = book.add_format({**base})
+        self.grouped = any(column.group for column, _h in layout.columns)
+        self.header_rows = 2 if self.grouped else 1
+        self.first_data_row = 2 + self.header_rows
+        self.widths = [
+            max(column.width or 0, text_width(header) + 2, KIND_WIDTH.get(column.kind, 8))
+            for column, header in layout.columns
+        ]
+        self.sheets: list = []
+        self.sheet = None
+        self.row = 0
+
+    def open(self) -> None:
+        number = len(self.sheets) + 1
+        name = "台账" if number == 1 else f"台账({number})"
+        sheet = self.book.add_worksheet(name)
+        self.sheets.append(sheet)
+        self.sheet = sheet
+        last = len(self.layout.columns) - 1
+        sheet.set_landscape()
+        sheet.set_paper(9)  # A4
+        sheet.fit_to_pages(1, 0)
+        sheet.repeat_rows(0, self.first_data_row - 1)
+        sheet.freeze_panes(self.first_data_row, 0)
+        mark = self.watermark.replace("&", "&&")
+        sheet.set_header(f"&R&8{mark}")
+        sheet.set_footer(f"&L&8{mark}&R&P / &N")
+        sheet.set_row(0, 30)
+        if last > 0:
+            sheet.merge_range(0, 0, 0, last, self.layout.title, self.f_title)
+        else:
+            sheet.write_string(0, 0, self.layout.title, self.f_title)
+        self._info_row(last)
+        self._header(last)
+        self.row = self.first_data_row
+
+    def _info_row(self, last: int) -> None:
+        """Row 2: place, period and watermark, in three merged blocks when the sheet is wide enough."""
+        sheet = self.sheet
+        if last >= 5:
+            third = (last + 1) // 3
+            blocks = [(0, third - 1, self.place, self.f_info), (third, 2 * third - 1, self.period, self.f_info),
+                      (2 * third, last, self.watermark, self.f_info_right)]
+            for first, end, text, fmt in blocks:
+                if end > first:
+                    sheet.merge_range(1, first, 1, end, text, fmt)
+                else:
+                    sheet.write_string(1, first, text, fmt)
+        else:
+            text = "    ".join((self.place, self.period, self.watermark))
+            if last > 0:
+                sheet.merge_range(1, 0, 1, last, text, self.f_info)
+            else:
+                sheet.write_string(1, 0, text, self.f_info)
+
+    def _header(self, last: int) -> None:
+        sheet, columns = self.sheet, self.layout.columns
+        if not self.grouped:
+            for index, (_column, header) in enumerate(columns):
+                sheet.write_string(2, index, header, self.f_head)
+            return
+        sheet.set_row(2, 20)
+        sheet.set_row(3, 20)
+        # Row 3 first (constant_memory: a later row flushes this one): groups merged across their columns
+        # (one row, safe), ungrouped headers written in their top cell.
+        index = 0
+        while index < len(columns):
+            column, header = columns[index]
+            if not column.group:
+                sheet.write_string(2, index, header, self.f_head)
+                index += 1
+                continue
+            end = index
+            while end + 1 < len(columns) and columns[end + 1][0].group == column.group:
+                end += 1
+            if end > index:
+                sheet.merge_range(2, index, 2, end, column.group, self.f_head)
+            else:
+                sheet.write_string(2, index, column.group, self.f_head)
+            index = end + 1
+        # Row 4: the sub-headers, and formatted blanks under the ungrouped headers.
+        vertical = []
+        for index, (column, header) in enumerate(columns):
+            if column.group:
+                sheet.write_string(3, index, header, self.f_head)
+            else:
+                sheet.write_blank(3, index, None, self.f_head)
+                vertical.append(index)
+        # The vertical merges are registered without writing (their cells are written above):
+        # merge_range would write row 3 again after row 4, which constant_memory silently drops.
+        for index in vertical:
+            sheet.merge.append([2, index, 3, index])
+
+    def footer(self, filled_by: str, phone: str) -> None:
+        sheet, row = self.sheet, self.row + 1
+        parts = [f"填报人: {filled_by or '________'}", f"联系电话: {phone or '________'}",
+                 "审核人: ________", "日期: ________"]
+        count = len(self.layout.columns)
+        if count >= 4:
+            step = count // 4
+            for number, text in enumerate(parts):
+                sheet.write_string(row, number * step, text, self.f_footer)
+        else:
+            sheet.write_string(row, 0, "    ".join(parts), self.f_footer)
+
+    def close(self) -> None:
+        for sheet in self.sheets:
+            for index, width in enumerate(self.widths):
+                sheet.set_column(index, index, min(width, MAX_WIDTH))
+
+
+def _cell_writer(sheets: _Sheets, column: Column) -> Callable:
+    """A function (sheet, row, col, value) that writes one value of this column, or a bordered blank."""
+    kind = column.kind
+    blank = sheets.f_text
+
+    def write_text(sheet, row, col, value, fmt=sheets.f_text):
+        if value is None or value == "":
+            sheet.write_blank(row, col, None, blank)
+        else:
+            sheet.write_string(row, col, str(value), fmt)
+
+    if kind in (Kind.ID, Kind.PHONE):
+        # As text in a text-formatted cell: Excel keeps 15 digits of a number and would round an ID.
+        return lambda sheet, row, col, value: write_text(sheet, row, col, value, sheets.f_string)
+    if kind == Kind.FLAG:
+        def write_flag(sheet, row, col, value):
+            if value is None or value == "":
+                sheet.write_blank(row, col, None, blank)
+            else:
+                sheet.write_string(row, col, "是" if value else "否", sheets.f_flag)
+        return write_flag
+    if kind in (Kind.NUMBER, Kind.DECIMAL):
+        fmt = sheets.f_number if kind == Kind.NUMBER else sheets.f_decimal
+
+        def write_number(sheet, row, col, value):
+            if value is None or value == "":
+                sheet.write_blank(row, col, None, blank)
+            elif isinstance(value, (int, float, Decimal)):
+                sheet.write_number(row, col, float(value) if isinstance(value, Decimal) else value, fmt)
+            else:
+                sheet.write_string(row, col, str(value), sheets.f_text)
+        return write_number
+    if kind in (Kind.DATE, Kind.DATETIME, Kind.TIME):
+        tz = _tz()
+
+        def write_when(sheet, row, col, value):
+            if value is None or value == "":
+                sheet.write_blank(row, col, None, blank)
+                return
+            if isinstance(value, datetime):
+                if value.tzinfo is not None:
+                    value = value.astimezone(tz).replace(tzinfo=None)
+                if kind == Kind.DATE:
+                    value = value.date()
+                elif kind == Kind.TIME:
+                    value = value.time()
+            if isinstance(value, datetime):
+                sheet.write_datetime(row, col, value, sheets.f_datetime)
+            elif isinstance(value, date):
+                sheet.write_datetime(row, col, value, sheets.f_date)
+            elif isinstance(value, time):
+                sheet.write_datetime(row, col, value, sheets.f_time)
+            else:
+                sheet.write_string(row, col, str(value), sheets.f_text)
+        return write_when
+    return write_text
+
+
+def write_rows(sheets: _Sheets, rows: Iterable[dict], *, progress: Callable[[int], None] | None) -> int:
+    columns = sheets.layout.columns
+    writers = [_cell_writer(sheets, column) for column, _h in columns]
+    keys = [column.key for column, _h in columns]
+    serial_at = keys.index(SERIAL.key) if SERIAL.key in keys else -1
+    plan = [(index, key, writers[index]) for index, key in enumerate(keys) if index != serial_at]
+    widths = sheets.widths
+    count = 0
+    sheets.open()
+    sheet = sheets.sheet
+    for data in rows:
+        if sheets.row - sheets.first_data_row >= MAX_ROWS_PER_SHEET:
+            sheets.open()
+            sheet = sheets.sheet
+        count += 1
+        row = sheets.row
+        if serial_at >= 0:
+            sheet.write_number(row, serial_at, count, sheets.f_number)
+        for index, key, write in plan:
+            value = data.get(key)
+            write(sheet, row, index, value)
+            if count <= FIT_ROWS and isinstance(value, str):
+                width = text_width(value) + 2
+                if width > widths[index]:
+                    widths[index] = width
+        sheets.row = row + 1
+        if progress is not None and count % PROGRESS_EVERY == 0:
+            progress(count)
+    return count  # zero rows still make a ledger: title, header and footer (零报告)
+
+
+def write_ledger(spec: LedgerSpec, layout: Layout, ctx: ExportContext, out: Path, *, watermark: str,
+                 filled_by: str = "", phone: str = "", progress: Callable[[int], None] | None = None,
+                 rows: Iterable[dict] | None = None) -> int:
+    """Write the ledger `spec` for `ctx` in `layout` to `out` (xlsx) and return the number of data rows.
+    `rows` overrides `spec.rows(ctx)` (tests, benchmarks)."""
+    book = xlsxwriter.Workbook(str(out), {"constant_memory": True, "strings_to_numbers": False,
+                                          "strings_to_formulas": False, "strings_to_urls": False,
+                                          "tmpdir": str(Path(out).parent)})
+    book.set_properties({"title": layout.title, "comments": watermark})
+    sheets = _Sheets(book, layout, place=place_text(ctx, spec), period=period_text(ctx), watermark=watermark)
+    try:
+        count = write_rows(sheets, spec.rows(ctx) if rows is None else rows, progress=progress)
+        sheets.footer(filled_by, phone)
+        sheets.close()
+    finally:
+        book.close()
+    if progress is not None:
+        progress(count)
+    return count
