@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from fangkong.accounts.models import User
-from fangkong.accounts.roles import Perm
+from fangkong.accounts.roles import Perm, role_can
 from fangkong.accounts.scope import scope_of
 from fangkong.accounts.services import require
 from fangkong.core.errors import Code, FieldError, NotFound
@@ -202,7 +202,8 @@ def daily_report_status(*, actor: User, day: date) -> StatusBoard:
 
 def reminders_open(*, actor: User, limit: int = 5) -> list[ReportReminder]:
     """The open reminders of the reports the actor may submit or edit: the banner on every page."""
-    if not actor.is_authenticated:
+    # The community's office answers reminders; the street office that sent them does not get a banner.
+    if not actor.is_authenticated or not role_can(actor.role, Perm.EDIT_REPORTS):
         return []
     scope = scope_of(actor)
     qs = ReportReminder.objects.filter(read_at__isnull=True).select_related("community", "sent_by")
