@@ -48,6 +48,9 @@ class VerificationRow(ProtectedIdentifiers, models.Model):
     community = models.ForeignKey("registry.Community", null=True, blank=True, on_delete=models.PROTECT,
                                   related_name="+")
     routed_by = models.CharField(max_length=16, choices=Route.choices, default=Route.NONE)
+    # Unmatched because the person is registered in another street: the list is not routed outside the
+    # uploader's street, and the street office is told why the row stayed with it.
+    registered_elsewhere = models.BooleanField(default=False)
     person = models.ForeignKey("registry.Person", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     row_key = row_key_field()
     name = models.CharField(_("full name"), max_length=64)
@@ -74,6 +77,7 @@ class VerificationRow(ProtectedIdentifiers, models.Model):
             models.Index(fields=["street", "community"], name="verif_row_street_idx"),
             models.Index(fields=["community", "outcome_at"], name="verif_row_checked_idx"),
             models.Index(fields=["community", "received_at"], name="verif_row_received_idx"),
+            models.Index(fields=["vlist", "community", "number"], name="verif_row_list_community_idx"),
         ]
 
     def __str__(self) -> str:
