@@ -82,6 +82,7 @@ class Export(models.Model):
     stored_path = models.CharField(max_length=400, blank=True)
     size = models.PositiveBigIntegerField(default=0)
     error = models.CharField(max_length=300, blank=True)
+    via = models.CharField(max_length=16, default="web")  # web or api, for the audit entry
 
     class Meta:
         verbose_name = _("export")
