@@ -18,7 +18,8 @@ def post_file(client, path, **data):
 
 def test_upload_answers_201_with_the_routing(api_client, places, make_person, tmp_path):
     a = make_person(places["grid1"], name="张三")
-    path = write_csv(tmp_path / "l.csv", [["张三", a.id_number, "", "", "", ""], ["某", stranger_id(1), "", "", "", ""]])
+    path = write_csv(tmp_path / "l.csv",
+                     [["张三", a.id_number, "", "", "", ""], ["某", stranger_id(1), "", "", "", ""]])
     r = post_file(api_client("street"), path, batch="B-9")
     assert r.status_code == 201, r.content
     body = r.json()
@@ -109,5 +110,6 @@ def test_outcome_refusals(api_client, pushed):
 def test_the_endpoints_are_in_the_openapi_schema(api_client):
     paths = api_client("admin").get("/api/v1/openapi.json").json()["paths"]
     for path in ("/api/v1/verification-lists", "/api/v1/verification-lists/{list_id}",
-                 "/api/v1/verification-lists/{list_id}/rows", "/api/v1/verification-lists/{list_id}/rows/{row}/outcome"):
+                 "/api/v1/verification-lists/{list_id}/rows",
+                 "/api/v1/verification-lists/{list_id}/rows/{row}/outcome"):
         assert path in paths
