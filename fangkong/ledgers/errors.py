@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from enum import StrEnum
 
+from fangkong.core.errors import DomainError
+
 
 class LedgerCode(StrEnum):
     UNKNOWN_LEDGER = "unknown_ledger"
@@ -20,3 +22,10 @@ class LedgerCode(StrEnum):
     # files
     NOT_READY = "not_ready"
     EXPIRED = "expired"
+
+
+class ExportGone(DomainError):
+    """The file of an export has expired and was deleted: 410 on the API and on the page."""
+
+    code = LedgerCode.EXPIRED
+    status = 410

@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import secrets
 from datetime import date
+from pathlib import Path
 
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from fangkong.accounts.models import AuditEntry, User
@@ -20,9 +22,9 @@ from fangkong.accounts.scope import scope_of
 from fangkong.accounts.services import audit_record, require
 from fangkong.core import crypto
 from fangkong.core.dates import local_today
-from fangkong.core.errors import Code, FieldError, NotFound, ValidationErrors
+from fangkong.core.errors import Code, Conflict, FieldError, NotFound, ValidationErrors
 from fangkong.ledgers import selectors
-from fangkong.ledgers.errors import LedgerCode
+from fangkong.ledgers.errors import ExportGone, LedgerCode
 from fangkong.ledgers.models import Export, LedgerLayout
 from fangkong.ledgers.spec import REMARKS, SERIAL, Level
 from fangkong.ledgers.tasks import run_export
@@ -180,3 +182,19 @@ def export_request(*, actor: User, ledger: str, community: Community | None = No
     return export, password
 
 
+
+
+def export_file_open(*, actor: User, pk: int, via: str = "web") -> tuple[Export, Path]:
+    """The file of a finished export, for its exporter and the community's leaders (selectors.export_get);
+    each download is audited, as a reveal when the file holds full identifiers."""
+    export = selectors.export_get(actor=actor, pk=pk)
+    if export.status == Export.Status.EXPIRED or (export.status == Export.Status.DONE and export.expires_at
+                                                  and export.expires_at <= timezone.now()):
+        raise ExportGone(_("This file has expired and was deleted: export it again"))
+    path = Path(export.stored_path) if export.stored_path else None
+    if export.status != Export.Status.DONE or path is None or not path.exists():
+        raise Conflict(_("The file is not ready"), code=LedgerCode.NOT_READY)
+    audit_record(actor=actor, action=AuditEntry.Action.EXPORT if export.masked else AuditEntry.Action.REVEAL,
+                 object_type="ledger_file", object_id=export.pk, community_id=export.community_id,
+                 count=export.rows, via=via, fields=["download", export.ledger])
+    return export, path
