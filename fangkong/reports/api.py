@@ -49,11 +49,23 @@ class DailyReportOut(Schema):
     versions: list[VersionOut]
 
 
+class TypedIn(Schema):
+    """The typed fields; a count left out is 0, a text left out is empty."""
+
+    suspected_cases: int | None = Field(None, ge=0, le=1_000_000)
+    confirmed_cases: int | None = Field(None, ge=0, le=1_000_000)
+    close_contacts: int | None = Field(None, ge=0, le=1_000_000)
+    disinfection: str = Field("", max_length=200, pattern=NO_NUL)
+    businesses_closed: int | None = Field(None, ge=0, le=1_000_000)
+    problems: str = Field("", max_length=1000, pattern=NO_NUL)
+    other: str = Field("", max_length=1000, pattern=NO_NUL)
+
+
 class SubmitIn(Schema):
     note: str = Field("", max_length=500, pattern=NO_NUL)
     correction_reason: str = Field("", max_length=500, pattern=NO_NUL,
                                    description="required for a second submission (a correction)")
-    typed: dict[str, int | str | None] | None = Field(None, description="replace the typed fields on the way")
+    typed: TypedIn | None = Field(None, description="replace the typed fields on the way (a correction)")
 
 
 class SubmitOut(Schema):
@@ -140,17 +152,18 @@ def daily_report_submit(request, community: str, day: ClientDate, body: SubmitIn
     body = body or SubmitIn()
     c = selectors.report_community_get(actor=request.user, code=community)
     version = services.daily_report_submit(actor=request.user, community=c, day=day, note=body.note,
-                                           correction_reason=body.correction_reason, typed=body.typed)
+                                           correction_reason=body.correction_reason,
+                                           typed=body.typed.dict() if body.typed else None)
     return {"status": "submitted", "version": version.version, "late": version.late}
 
 
 @router.put("/reports/daily/{community}/{day}/typed", response=DailyReportOut,
             summary="Set the typed fields of a draft (suspected/confirmed cases and close contacts as told by "
                     "the CDC, disinfection, businesses closed, problems, other)")
-def daily_report_typed(request, community: str, day: ClientDate, body: dict[str, int | str | None]):
+def daily_report_typed(request, community: str, day: ClientDate, body: TypedIn):
     require(request.user, Perm.EDIT_REPORTS)
     c = selectors.report_community_get(actor=request.user, code=community)
-    services.daily_report_typed_update(actor=request.user, community=c, day=day, data=body)
+    services.daily_report_typed_update(actor=request.user, community=c, day=day, data=body.dict())
     return _view(request, community, day)
 
 
