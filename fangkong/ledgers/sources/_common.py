@@ -87,9 +87,16 @@ def key_area_class(place: str) -> str:
 
 
 _SUFFIX = re.compile(r"(特别行政区|维吾尔自治区|壮族自治区|回族自治区|自治区|自治州|地区|省|市)$")
+_PROVINCE = re.compile(r"^.+?(?:省|自治区)(?=.)")
+
+
+def area_name(area: str) -> str:
+    """An area as a title names it: its most specific part without the suffix (湖北省 → 湖北,
+    浙江省温州市 → 温州)."""
+    name = _PROVINCE.sub("", re.sub(r"\s+", "", area))
+    return _SUFFIX.sub("", name) or name
 
 
 def areas_text(areas: list[str]) -> str:
-    """"湖北" for ["湖北省"], "湖北、温州" for two: the areas named as a title names them."""
-    names = [_SUFFIX.sub("", re.sub(r"\s+", "", a)) or a for a in areas]
-    return "、".join(n for n in names if n)
+    """"湖北" for ["湖北省"], "湖北、温州" for two."""
+    return "、".join(n for n in (area_name(a) for a in areas) if n)
