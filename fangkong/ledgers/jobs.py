@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 import secrets
+from dataclasses import replace
 from datetime import timedelta
 from pathlib import Path
 
@@ -19,6 +20,7 @@ from fangkong.core import crypto
 from fangkong.core.dates import local_today
 from fangkong.ledgers import selectors
 from fangkong.ledgers.models import Export
+from fangkong.ledgers.sources import default_title
 from fangkong.ledgers.spec import ExportContext
 from fangkong.ledgers.writer import watermark_text, write_ledger
 from fangkong.policy.selectors import policy_value
@@ -89,6 +91,8 @@ def export_write(export_id: int) -> Export | None:
         ctx = _context(export)
         layout = selectors.ledger_layout_effective(ledger=export.ledger, community=export.community,
                                                    street=export.street)
+        if layout.title == spec.title:  # the built-in title may depend on the export (the key areas in force)
+            layout = replace(layout, title=default_title(spec, ctx))
         total = max(int(spec.count(ctx)), 1)
         last = [0]
 
