@@ -139,6 +139,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "fangkong.accounts.context_processors.permissions",
                 "fangkong.observation.context_processors.open_alerts",
+                "fangkong.reports.context_processors.report_reminders",
             ],
         },
     },
