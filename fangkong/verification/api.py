@@ -12,7 +12,7 @@ from ninja.files import UploadedFile
 
 from fangkong.accounts.roles import Perm
 from fangkong.accounts.services import require
-from fangkong.core.errors import FieldError
+from fangkong.core.errors import Code, FieldError
 from fangkong.core.identifiers import mask_name
 from fangkong.registry.importing import ImportFileError, RowError
 from fangkong.verification import selectors, services
@@ -121,8 +121,11 @@ def _row_out(r: VerificationRow) -> dict:
 
 @router.post("/verification-lists", response={201: UploadOut, 400: UploadRefused},
              summary="The street office uploads a list to check (xlsx, xls, ods or csv); all rows or none")
-def list_upload(request, file: File[UploadedFile], batch: Form[str] = "", street: Form[str] = ""):
+def list_upload(request, file: UploadedFile | None = File(None), batch: Form[str] = "", street: Form[str] = ""):
+    # The file is optional to the parser so that a role without the permission hears 403, not 400.
     require(request.user, Perm.UPLOAD_VERIFICATION)
+    if file is None:
+        raise FieldError("file", Code.REQUIRED, "Attach the list as `file` (multipart)")
     if street:
         target = selectors.street_get(actor=request.user, code=street)
     else:

@@ -36,3 +36,18 @@ def write_xlsx(path: Path, rows: list[list[str]], headers: list[str] = HEADERS_Z
             sheet.write_string(i, j, value, text)
     book.close()
     return path
+
+
+def sample_list(*, actor, street, people, strangers: int = 1):
+    """A list uploaded through the real service: a row per registered person (routed by ID number), then
+    `strangers` rows that match nowhere. For tests outside this app (the authorisation matrix)."""
+    import tempfile
+
+    from fangkong.verification.services import verification_list_upload
+
+    rows = [[p.name, p.id_number, "", "", "大数据", ""] for p in people]
+    rows += [[f"外来{n}", stranger_id(900 + n), "", "外省", "上级下发", ""] for n in range(strangers)]
+    with tempfile.TemporaryDirectory() as folder:
+        path = write_csv(Path(folder) / "sample.csv", rows)
+        return verification_list_upload(actor=actor, street=street, batch="样本批次", path=path,
+                                        filename="sample.csv").vlist

@@ -113,3 +113,9 @@ def test_the_endpoints_are_in_the_openapi_schema(api_client):
                  "/api/v1/verification-lists/{list_id}/rows",
                  "/api/v1/verification-lists/{list_id}/rows/{row}/outcome"):
         assert path in paths
+
+
+def test_upload_without_a_file_is_400_for_the_street_and_403_for_others(api_client, places):
+    r = api_client("street").post("/api/v1/verification-lists", {"batch": "B"})
+    assert (r.status_code, r.json()["errors"][0]["field"]) == (400, "file")
+    assert api_client("office").post("/api/v1/verification-lists", {"batch": "B"}).status_code == 403
