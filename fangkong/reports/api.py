@@ -157,7 +157,7 @@ def daily_report_submit(request, community: str, day: ClientDate, body: SubmitIn
     return {"status": "submitted", "version": version.version, "late": version.late}
 
 
-@router.put("/reports/daily/{community}/{day}/typed", response=DailyReportOut,
+@router.post("/reports/daily/{community}/{day}/typed", response=DailyReportOut,
             summary="Set the typed fields of a draft (suspected/confirmed cases and close contacts as told by "
                     "the CDC, disinfection, businesses closed, problems, other)")
 def daily_report_typed(request, community: str, day: ClientDate, body: TypedIn):

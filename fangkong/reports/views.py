@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from fangkong.accounts.access import Within, page
 from fangkong.accounts.roles import Perm, role_can
-from fangkong.core.dates import local_today
+from fangkong.core.dates import EARLIEST_DATE, LATEST_DATE, local_today
 from fangkong.core.errors import DomainError, NotFound
 from fangkong.core.forms import form_add_domain_error
 from fangkong.reports import selectors, services
@@ -24,10 +24,14 @@ from fangkong.reports.typed import TYPED_FIELDS
 
 
 def _day(text: str) -> date:
+    """The day in the URL; one outside 2000-2100 (where date arithmetic would overflow) does not exist."""
     try:
-        return date.fromisoformat(text)
+        day = date.fromisoformat(text)
     except ValueError:
         raise NotFound(_("No such day")) from None
+    if not EARLIEST_DATE <= day <= LATEST_DATE:
+        raise NotFound(_("No such day"))
+    return day
 
 
 def _next(request: HttpRequest, default: str) -> str:

@@ -76,12 +76,12 @@ def test_missing_after_the_deadline(places, api_client):
 
 def test_typed_put_and_errors(places, api_client):
     url = f"/api/v1/reports/daily/C1/{local_today().isoformat()}/typed"
-    r = api_client("office").put(url, {"suspected_cases": 1, "problems": "缺测温枪"}, content_type="application/json")
+    r = api_client("office").post(url, {"suspected_cases": 1, "problems": "缺测温枪"}, content_type="application/json")
     assert r.status_code == 200, r.content
     assert r.json()["typed"]["suspected_cases"] == 1
-    r = api_client("office").put(url, {"suspected_cases": -3}, content_type="application/json")
+    r = api_client("office").post(url, {"suspected_cases": -3}, content_type="application/json")
     assert r.status_code == 400 and r.json()["errors"][0]["field"] == "suspected_cases", r.content
-    assert api_client("street").put(url, {}, content_type="application/json").status_code == 403
+    assert api_client("street").post(url, {}, content_type="application/json").status_code == 403
 
 
 def test_a_future_day_is_400(places, api_client):

@@ -98,3 +98,11 @@ def test_reminder_banner_for_the_community_office(places, personas, login):
 
 def test_a_bad_day_in_the_url_is_404(places, login):
     assert login("leader").post("/reports/daily/C1/not-a-day/submit/", {}).status_code == 404
+
+
+def test_days_at_the_ends_of_the_calendar_are_not_errors(places, login):
+    c = login("leader")
+    for day in ("9999-12-31", "0001-01-01", "2100-12-31"):
+        assert c.post(f"/reports/daily/C1/{day}/submit/", {}).status_code in (400, 404, 422)
+        assert c.get(f"/reports/daily/?day={day}").status_code < 500
+        assert login("street").get(f"/reports/street/?day={day}").status_code < 500
