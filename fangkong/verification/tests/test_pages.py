@@ -67,3 +67,26 @@ def test_the_other_street_sees_nothing(login, pushed):
     assert 'data-row' not in login("outsider").get(reverse("verification:rows")).content.decode()
     assert login("outsider").post(reverse("verification:row_outcome", args=[vid, 1]),
                                   {"outcome": "confirmed"}).status_code == 404
+
+
+def test_the_pages_queries_do_not_grow_with_the_rows(login, places, personas, make_person, tmp_path):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from fangkong.verification.tests.helpers import sample_list
+
+    def queries(url: str) -> int:
+        c = login("office")
+        c.get(url)  # warm the session and caches
+        with CaptureQueriesContext(connection) as ctx:
+            assert c.get(url).status_code == 200
+        return len(ctx)
+
+    small = sample_list(actor=personas["street"], street=places["home"].street,
+                        people=[make_person(places["grid1"]) for _ in range(2)])
+    big = sample_list(actor=personas["street"], street=places["home"].street,
+                      people=[make_person(places["grid2"]) for _ in range(12)], strangers=0)
+    for name in ("verification:rows", "verification:list_detail"):
+        urls = [reverse(name) + f"?list={v.pk}" if name == "verification:rows" else reverse(name, args=[v.pk])
+                for v in (small, big)]
+        assert queries(urls[0]) == queries(urls[1]), name
