@@ -126,3 +126,16 @@ def test_only_a_street_of_ones_own_and_only_with_the_permission(places, personas
     verification_list_upload(actor=personas["admin"], street=places["far"].street, batch="x", path=path,
                              filename="l.csv")
     assert VerificationList.objects.get().street == places["far"].street
+
+
+def test_a_purged_person_routes_nowhere_by_id_number(places, personas, make_person, tmp_path):
+    from django.utils import timezone
+
+    from fangkong.registry.models import Person
+
+    gone = make_person(places["grid1"], name="已清除")
+    number = gone.id_number
+    Person.objects.filter(pk=gone.pk).update(purged_at=timezone.now())
+    vlist = upload(personas, places, write_csv(tmp_path / "l.csv", [["已清除", number, "", "", "", ""]])).vlist
+    row = VerificationRow.objects.get(vlist=vlist)
+    assert (row.community, row.person, row.routed_by) == (None, None, "none")
