@@ -1,5 +1,6 @@
-"""The demo list: ~20 rows, most routed by ID number, two by address, three unmatched, half the community's
-rows checked."""
+"""The demo pushed-down list (demo/verification.py): ~20 rows, most routed by ID number, two by address,
+three unmatched, half the community's rows checked. Here rather than in verification/tests: an app below
+the demo layer may not import it."""
 
 from __future__ import annotations
 
