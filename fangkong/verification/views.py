@@ -18,6 +18,7 @@ from fangkong.registry.selectors import community_list
 from fangkong.verification import selectors, services
 from fangkong.verification.errors import RowsRejected
 from fangkong.verification.forms import AssignForm, OutcomeForm, RowFilterForm, UploadForm
+from fangkong.verification.models import VerificationRow
 from fangkong.verification.reading import COLUMNS
 from fangkong.verification.uploads import stored
 
@@ -83,8 +84,11 @@ def list_detail(request, pk: int):
     communities = list(selectors.street_communities(street_id=vlist.street_id)) if can_assign else []
     for r in unmatched:
         r.assign_form = AssignForm(communities=communities, auto_id=f"id_assign{r.number}_%s")
+    counts = selectors.verification_list_counts(actor=user, vlist=vlist)
+    for c in counts:
+        c.outcome_counts = [c.outcomes[o] for o in selectors.OUTCOMES]
     return render(request, "verification/list_detail.html", {
-        "vlist": vlist, "counts": selectors.verification_list_counts(actor=user, vlist=vlist),
+        "vlist": vlist, "counts": counts, "outcome_labels": VerificationRow.Outcome.labels,
         "unmatched": unmatched, "can_assign": can_assign,
         "can_check": role_can(user.role, Perm.CHECK_VERIFICATION)})
 
