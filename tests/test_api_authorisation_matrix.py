@@ -62,6 +62,14 @@ def _new_id(n: int) -> str:
     return first17 + id_check_char(first17)
 
 
+def _vrow(p: Place) -> dict:
+    """The pushed-down row of the place's person (matrix_world uploads one list per street)."""
+    from fangkong.verification.models import VerificationRow
+
+    row = VerificationRow.objects.filter(person=p.person).order_by("id").first()
+    return {"list_id": row.vlist_id, "row": row.number}
+
+
 def _reveals_id(role: str) -> bool:
     return role_can(role, Perm.REVEAL_ID_NUMBER)
 
@@ -143,6 +151,14 @@ OPERATIONS: dict[str, Op] = {
                                                     lambda p: {"report_id": p.report.pk},
                                                     body=lambda p, n: {"reason": "矩阵测试"}),
     "GET /observation-sites": Op(Perm.VIEW_OBSERVATION),
+    "POST /verification-lists": Op(Perm.UPLOAD_VERIFICATION),
+    "GET /verification-lists": Op(Perm.VIEW_VERIFICATION),
+    "GET /verification-lists/{list_id}": Op(Perm.VIEW_VERIFICATION, Within.COMMUNITY,
+                                            lambda p: {"list_id": _vrow(p)["list_id"]}),
+    "GET /verification-lists/{list_id}/rows": Op(Perm.VIEW_VERIFICATION, Within.COMMUNITY,
+                                                 lambda p: {"list_id": _vrow(p)["list_id"]}),
+    "POST /verification-lists/{list_id}/rows/{row}/outcome": Op(Perm.CHECK_VERIFICATION, Within.COMMUNITY, _vrow,
+                                                                body=lambda p, n: {"outcome": "confirmed"}),
 }
 
 
@@ -188,8 +204,14 @@ def matrix_world(places, personas, make_person):
                                                  temperature=Decimal("38.2")))
         return Place(community, grid, person, pass_, gate, rnd, obs, obs.alerts.get(), report)
 
-    return {"here": place(places["grid1"], "一"), "other_grid": place(places["grid2"], "二"),
-            "other_community": place(places["far"].grids.get(), "九")}
+    from fangkong.verification.tests.helpers import sample_list
+
+    world = {"here": place(places["grid1"], "一"), "other_grid": place(places["grid2"], "二"),
+             "other_community": place(places["far"].grids.get(), "九")}
+    sample_list(actor=admin, street=places["home"].street,
+                people=[world["here"].person, world["other_grid"].person])
+    sample_list(actor=admin, street=places["far"].street, people=[world["other_community"].person])
+    return world
 
 
 def expected(op: Op, role: str | None, scope, where: Place) -> str:

@@ -72,6 +72,9 @@ def world(places, personas, make_person):
                       valid_until=local_today() + timedelta(days=30))
     print_job = print_job_start(actor=office, numbers=[card.number])
     security_alert = SecurityAlert.objects.create(kind=SecurityAlert.Kind.SEARCH_BLOCKED, user=personas["street"])
+    from fangkong.verification.tests.helpers import sample_list
+
+    vlist = sample_list(actor=personas["street"], street=home.street, people=[person])
     in_grid = {"community_id": home.pk, "grid_id": places["grid1"].pk}
     in_community = {"community_id": home.pk}
     return {
@@ -95,6 +98,10 @@ def world(places, personas, make_person):
         "landlord_token": Sample({"token": landlord_token}),
         "self_token": Sample({"token": self_token}),
         "security_alert": Sample({"pk": security_alert.pk}),
+        "verification_list": Sample({"pk": vlist.pk}, street_id=home.street_id),
+        "verification_row": Sample({"pk": vlist.pk, "number": 1}, data={"outcome": "confirmed"}, **in_grid),
+        "verification_unmatched": Sample({"pk": vlist.pk, "number": 2}, data={"community": home.code},
+                                         street_id=home.street_id),
     }
 
 
@@ -156,6 +163,9 @@ SAMPLE_OF: dict[str, str] = {
     "observation:self_followup": "self_token",
     "observation_public:landlord_report": "landlord_token",
     "observation_public:self_followup": "self_token",
+    "verification:list_detail": "verification_list",
+    "verification:row_outcome": "verification_row",
+    "verification:row_assign": "verification_unmatched",
 }
 
 

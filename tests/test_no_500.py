@@ -184,6 +184,12 @@ class World:
     def followup_token(self) -> str:
         return link_issue(actor=self.personas["grid1"], person=self.observation.person, kind="followup")[1]
 
+    @cached_property
+    def vlist(self):
+        from fangkong.verification.tests.helpers import sample_list
+
+        return sample_list(actor=self.personas["street"], street=self.places["home"].street, people=[self.resident])
+
     def pages(self) -> list[tuple[str, str]]:
         """(client, url) of the pages that show what was made (and what the requests changed)."""
         made = self.__dict__
@@ -204,6 +210,9 @@ class World:
         if "shift" in made:
             urls += [("admin", f"/gate/roster/shifts/{self.shift.pk}/edit"),
                      ("admin", f"/gate/roster/shifts/{self.shift.pk}/delete")]
+        if "vlist" in made:
+            urls += [("admin", f"/verification/{self.vlist.pk}/"),
+                     ("admin", f"/verification/rows/?list={self.vlist.pk}")]
         # The dossier: every visit, observation, follow-up, pass and scan of the person.
         urls += [("admin", f"/people/{made[who].pk}/") for who in ("resident", "holder", "candidate") if who in made]
         return urls
@@ -277,7 +286,8 @@ def _operations() -> list[Operation]:
             for parameter in op.get("parameters", []):
                 walk(parameter["schema"], parameter["in"], [parameter["name"]], targets)
             if body := op.get("requestBody"):
-                walk(body["content"]["application/json"]["schema"], "body", [], targets)
+                for media in body["content"].values():  # JSON, or a form with a file (an uploaded list)
+                    walk(media["schema"], "body", [], targets)
             if targets:
                 found.append(Operation(method.upper(), path, tuple(dict.fromkeys(targets))))
     return found
@@ -292,7 +302,8 @@ def _path_value(op: Operation, name: str, w: World) -> object:
     if name == "pk":
         return w.resident.household_id if "/households/" in op.path else w.resident.pk
     return {"round_id": lambda: w.round.pk, "obs_id": lambda: w.observation.pk, "alert_id": lambda: w.alert.pk,
-            "report_id": lambda: w.report.pk, "number": lambda: w.pass_.number}[name]()
+            "report_id": lambda: w.report.pk, "number": lambda: w.pass_.number,
+            "list_id": lambda: w.vlist.pk, "row": lambda: 1}[name]()
 
 
 def _scan(w: World, **extra) -> dict:
@@ -303,6 +314,7 @@ def _scan(w: World, **extra) -> dict:
 # A valid request for each operation that needs more than its path: the fuzzed field is then the only thing
 # wrong with it. Made afresh for every request (ID numbers are used once).
 BASELINES: dict[str, Callable[[World], dict]] = {
+    "POST /api/v1/verification-lists/{list_id}/rows/{row}/outcome": lambda w: {"body": {"outcome": "confirmed"}},
     "POST /api/v1/people": lambda w: {"body": {"name": "钱七", "id_number": fresh_id_number(),
                                                 "household": w.resident.household_id}},
     "POST /api/v1/scans": lambda w: {"body": _scan(w)},

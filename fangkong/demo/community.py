@@ -17,8 +17,11 @@ from fangkong.accounts.models import User
 from fangkong.accounts.roles import Role
 from fangkong.accounts.services import user_create
 from fangkong.demo.gates import load_gate_demo
+from fangkong.demo.ledgers import load_ledgers_demo
+from fangkong.demo.reports import load_reports_demo
 from fangkong.demo.screening import load_screening_demo
 from fangkong.demo.synthetic import Generator, community_rows, write_csv
+from fangkong.demo.verification import load_verification_demo
 from fangkong.gates.models import Gate
 from fangkong.policy.services import policy_set
 from fangkong.registry.importing import import_people
@@ -93,6 +96,11 @@ def load_demo(*, progress=None) -> dict[str, str]:
                    note="返青人员居家或集中隔离医学观察14天")
     load_gate_demo(admin=admin, community=community)
     load_screening_demo(admin=admin, community=community)
+    # The command post: the street's pushed-down list, a week of daily reports (their figures count the
+    # list's rows), then exports of the ledgers (the street's roll-up reads the reports).
+    load_verification_demo(admin=admin, community=community)
+    load_reports_demo(admin=admin, community=community)
+    load_ledgers_demo(admin=admin, community=community)
     return {name: DEMO_PASSWORD for name in ["admin", *logins]}
 
 
