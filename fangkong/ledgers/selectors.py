@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from fangkong.accounts.models import User
 from fangkong.accounts.roles import Perm, Role, role_can
 from fangkong.accounts.scope import scope_of
+from fangkong.accounts.services import require
 from fangkong.core.errors import FieldError, NotFound, PermissionDenied
 from fangkong.ledgers.errors import LedgerCode
 from fangkong.ledgers.layouts import Layout, layout_default, layout_from_data
@@ -107,6 +108,7 @@ def _in_scope(actor: User, export: Export) -> bool:
 def export_list(*, actor: User) -> QuerySet[Export]:
     """The downloads list: the actor's own exports, and for a community leader (an administrator: all)
     the exports of their communities' ledgers by anyone."""
+    require(actor, Perm.EXPORT_LEDGERS)
     qs = Export.objects.select_related("community", "street", "requested_by")
     if actor.role == Role.ADMINISTRATOR:
         return qs
@@ -119,6 +121,7 @@ def export_list(*, actor: User) -> QuerySet[Export]:
 def export_get(*, actor: User, pk: int) -> Export:
     """One export: 404 outside the actor's scope, 403 to anyone in scope but its exporter and the
     community's leaders (a file of names is for who asked for it, not for the whole office)."""
+    require(actor, Perm.EXPORT_LEDGERS)
     export = Export.objects.select_related("community", "street", "requested_by").filter(pk=pk).first()
     if export is None or not _in_scope(actor, export):
         raise NotFound(_("No such export"))

@@ -119,3 +119,9 @@ def test_ledgers_list_shows_the_layout_in_force(specs, api_client, personas, pla
     assert returnees["title"] == "本社区返回人员"
     assert [c["header"] for c in returnees["columns"]] == ["序号", "姓名(全名)"]
     assert {item["key"] for item in api_client("grid1").get("/api/v1/ledgers").json()} == set()
+
+
+def test_roles_without_export_get_403_before_anything_is_read(specs, data_dir, api_client, people):
+    pk = api_client("leader").post("/api/v1/exports", _body(masked=True), content_type="application/json").json()["id"]
+    for path in ("/api/v1/exports", f"/api/v1/exports/{pk}", f"/api/v1/exports/{pk}/file"):
+        assert api_client("grid1").get(path).status_code == 403
