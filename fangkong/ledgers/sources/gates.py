@@ -4,9 +4,15 @@ every scan. Both are filtered by gate and time — the gates of the communities,
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import json
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import datetime, timedelta
 
-from django.utils import translation
+from django.db import connection
+from django.db.models import F, FloatField, TextField
+from django.db.models.functions import Cast, Extract
+from django.utils import timezone, translation
 
 from fangkong.accounts.roles import Perm
 from fangkong.core.identifiers import mask_name
@@ -120,23 +126,78 @@ def gate_log_count(ctx: ExportContext) -> int:
     return _scans(ctx, _gates(ctx)).count()
 
 
+@contextmanager
+def _planned_for_every_row():
+    """PostgreSQL plans a cursor for its first tenth of rows by default: the day's scans in time order then
+    come from the index on `at` alone, reading every gate's scans to keep one community's (6 s for 40,000
+    rows of 2,000,000). Planned for all its rows, the cursor reads the (gate, at) index and sorts. Without
+    JIT: compiling the plan cost 2 of the 9 s the server spent on the 2,000,000 rows of fifty communities."""
+    if connection.vendor != "postgresql":
+        yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SET cursor_tuple_fraction = 1.0")
+        cursor.execute("SET jit = off")
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("RESET cursor_tuple_fraction")
+            cursor.execute("RESET jit")
+
+
+def _local_clock(ctx: ExportContext) -> tuple[object, Callable[[object], datetime]]:
+    """The scan time as SQL gives it fastest and its conversion to a naive local time. Django's loader of
+    `timestamptz` parses in Python (≈9 µs a row, a fifth of the gate log's cost at 2,000,000 rows); the
+    epoch as a double comes through psycopg's C loader, and local time is then one addition while the
+    zone's offset is the same at both ends of the range (Asia/Shanghai has no daylight saving)."""
+    start, end = local_bounds(ctx)
+    offset = start.utcoffset()
+    if connection.vendor != "postgresql" or offset != end.utcoffset():
+        tz = timezone.get_current_timezone()
+        return F("at"), lambda at: timezone.localtime(at, tz).replace(tzinfo=None)
+    base = datetime(1970, 1, 1) + offset
+    return Cast(Extract("at", "epoch"), FloatField()), lambda seconds: base + timedelta(seconds=seconds)
+
+
 def gate_log_rows(ctx: ExportContext) -> Iterator[dict]:
     """Every scan, in time order, streamed from a server-side cursor: the pass, the person and the guard
-    come joined in SQL; the person's name is always masked (the issue: "person masked")."""
+    come joined in SQL; the person's name is always masked (the issue: "person masked"). Times are local
+    and naive (the writer takes them as they are); the reasons come as JSON text, read only when not []."""
     gates, labels = _gates(ctx), reason_labels()
+    clock, local = _local_clock(ctx)
     qs = (_scans(ctx, gates).order_by("at", "id")
-          .values_list("at", "gate_id", "direction", "pass_ref__number", "person__name", "decision", "reasons",
-                       "temperature", "plate", "guard__display_name", "guard__username"))
-    for at, gate_id, direction, number, name, decision, reasons, temperature, plate, shown, username in (
-            qs.iterator(chunk_size=CHUNK)):
+          .annotate(clock=clock, reason_text=Cast("reasons", TextField()))
+          .values_list("clock", "gate_id", "direction", "pass_ref__number", "person__name", "decision",
+                       "reason_text", "temperature", "plate", "guard__display_name", "guard__username"))
+    with _planned_for_every_row():
+        yield from _gate_log_dicts(_tuples(qs), gates, labels, local)
+
+
+def _tuples(qs) -> Iterator[tuple]:
+    """The query's rows from a server-side cursor. On PostgreSQL the ORM's per-row converters are skipped:
+    every column is already what the rows need (a double, text, a Decimal), and they cost a quarter of
+    the source's time at two million rows."""
+    if connection.vendor != "postgresql":
+        yield from qs.iterator(chunk_size=CHUNK)
+        return
+    sql, params = qs.query.sql_with_params()
+    with connection.chunked_cursor() as cursor:
+        cursor.execute(sql, params)
+        while rows := cursor.fetchmany(CHUNK):
+            yield from rows
+
+
+def _gate_log_dicts(rows: Iterator[tuple], gates: dict[int, str], labels: dict[str, str], local) -> Iterator[dict]:
+    for at, gate_id, direction, number, name, decision, reasons, temperature, plate, shown, username in rows:
         yield {
-            "at": at,
+            "at": local(at),
             "gate": gates.get(gate_id, ""),
             "direction": DIRECTION.get(direction, direction),
             "pass_number": number or "",
             "person": mask_name(name) if name else "",
             "decision": DECISION.get(decision, decision),
-            "reasons": _reasons(reasons, labels),
+            "reasons": _reasons(json.loads(reasons), labels) if reasons and reasons != "[]" else "",
             "temperature": temperature,
             "plate": plate,
             "guard": shown or username or "",
