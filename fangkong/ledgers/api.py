@@ -10,6 +10,8 @@ from django.http import FileResponse
 from django.utils.translation import gettext_lazy as _
 from ninja import Field, Path, Query, Router, Schema, Status
 
+from fangkong.accounts.roles import Perm
+from fangkong.accounts.services import require
 from fangkong.core.errors import NotFound
 from fangkong.ledgers import selectors, services
 from fangkong.ledgers.models import Export
@@ -100,6 +102,7 @@ def _street(code: str | None) -> Street | None:
 @router.post("/exports", response={202: ExportAccepted}, exclude_none=True,
              summary="Export a ledger as xlsx (queued; poll GET /exports/{id})")
 def export_create(request, body: ExportIn):
+    require(request.user, Perm.EXPORT_LEDGERS)  # before the community is looked up: 403, not 404
     community = community_get(actor=request.user, code=body.community) if body.community else None
     export, password = services.export_request(
         actor=request.user, ledger=body.ledger, community=community, street=_street(body.street),

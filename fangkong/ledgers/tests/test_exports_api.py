@@ -125,3 +125,5 @@ def test_roles_without_export_get_403_before_anything_is_read(specs, data_dir, a
     pk = api_client("leader").post("/api/v1/exports", _body(masked=True), content_type="application/json").json()["id"]
     for path in ("/api/v1/exports", f"/api/v1/exports/{pk}", f"/api/v1/exports/{pk}/file"):
         assert api_client("grid1").get(path).status_code == 403
+    far = api_client("grid1").post("/api/v1/exports", _body(community="C9"), content_type="application/json")
+    assert far.status_code == 403
