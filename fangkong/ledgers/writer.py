@@ -332,9 +332,14 @@ def write_rows(sheets: _Sheets, rows: Iterable[dict], *, progress: Callable[[int
     columns = sheets.layout.columns
     keys = [column.key for column, _h in columns]
     letters = [xl_col_to_name(index) for index in range(len(keys))]
-    cells = [_cell_xml(sheets, column) for column, _h in columns]
     serial_style = sheets.f_number._get_xf_index()
-    plan = [(letters[i], key, cells[i], i) for i, key in enumerate(keys)]
+    text_style = sheets.f_text._get_xf_index()
+    # (letter, key, cell writer, index, plain text?): plain text cells — most of a ledger — are written
+    # inline below when they need no escaping, the rest through their kind's writer.
+    plan = [(letters[i], key, _cell_xml(sheets, column), i, column.kind == Kind.TEXT)
+            for i, (key, (column, _h)) in enumerate(zip(keys, columns, strict=True))]
+    serial = SERIAL.key
+    needs_escape = _NEEDS_ESCAPE.search
     widths = sheets.widths
     count = 0
     sheets.open()
@@ -347,13 +352,16 @@ def write_rows(sheets: _Sheets, rows: Iterable[dict], *, progress: Callable[[int
         count += 1
         number = sheets.row + 1  # the row's number in the sheet (1-based)
         parts = [f'<row r="{number}">']
-        for letter, key, cell, index in plan:
-            ref = f"{letter}{number}"
-            if key == SERIAL.key:
-                parts.append(f'<c r="{ref}" s="{serial_style}"><v>{count}</v></c>')
+        for letter, key, cell, index, plain in plan:  # in column order, as the file format requires
+            if key == serial:
+                parts.append(f'<c r="{letter}{number}" s="{serial_style}"><v>{count}</v></c>')
                 continue
             value = data.get(key)
-            parts.append(cell(ref, value))
+            if (plain and value.__class__ is str and value and needs_escape(value) is None
+                    and not value[0].isspace() and not value[-1].isspace()):
+                parts.append(f'<c r="{letter}{number}" s="{text_style}" t="inlineStr"><is><t>{value}</t></is></c>')
+            else:
+                parts.append(cell(f"{letter}{number}", value))
             if count <= FIT_ROWS and isinstance(value, str):
                 width = text_width(value) + 2
                 if width > widths[index]:

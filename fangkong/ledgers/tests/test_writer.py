@@ -153,3 +153,15 @@ def test_libreoffice_opens_the_file(tmp_path):
                    check=True, capture_output=True, timeout=180)
     text = out.with_suffix(".csv").read_text(encoding="utf-8")
     assert "返回湖北人员摸排登记台账" in text and ID in text and "2020年1月20日" in text
+
+
+def test_text_needing_escapes_and_spaces_survives(tmp_path):
+    rows = iter([{"name": "a<b & c>", "id_number": " 370212 ", "phone": "x\x01y", "remarks": "_x0041_"}])
+    layout = Layout(title="t", columns=[(Column("name", "姓名"), "姓名"), (SERIAL, "序号"),
+                                       (Column("id_number", "身份证", kind=Kind.ID), "身份证"),
+                                       (Column("phone", "电话", kind=Kind.PHONE), "电话"), (REMARKS, "备注")])
+    _count, book, _out = _write(tmp_path, layout=layout, rows=rows)
+    sheet = book.active
+    # Control characters travel as Excel's _xHHHH_ escapes (and a literal one is escaped again), which
+    # Excel decodes and openpyxl shows as written, exactly as XlsxWriter's own cells.
+    assert [c.value for c in sheet[4]] == ["a<b & c>", 1, " 370212 ", "x_x0001_y", "_x005F_x0041_"]
