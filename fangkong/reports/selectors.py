@@ -206,9 +206,10 @@ def reminders_open(*, actor: User, limit: int = 5) -> list[ReportReminder]:
     if not actor.is_authenticated or not role_can(actor.role, Perm.EDIT_REPORTS):
         return []
     scope = scope_of(actor)
-    qs = ReportReminder.objects.filter(read_at__isnull=True).select_related("community", "sent_by")
-    if not scope.is_all:
-        qs = qs.filter(community_id__in=scope.community_ids)
+    if scope.is_all:  # the administrator answers no community's reminders: no banner of every community's
+        return []
+    qs = (ReportReminder.objects.filter(read_at__isnull=True, community_id__in=scope.community_ids)
+          .select_related("community", "sent_by"))
     return list(qs.order_by("-sent_at", "-id")[:limit])
 
 
