@@ -63,6 +63,7 @@ def test_reminder_reaches_the_community_and_submitting_answers_it(places, person
     assert [r.pk for r in reminders_open(actor=personas["leader"])] == [reminder.pk]
     assert [r.pk for r in reminders_open(actor=personas["office"])] == [reminder.pk]
     assert reminders_open(actor=street) == [] and reminders_open(actor=personas["outsider"]) == []
+    assert reminders_open(actor=personas["admin"]) == []  # answers no community's reminders
     assert AuditEntry.objects.filter(action="remind", community_id=home.id).count() == 1
     daily_report_submit(actor=personas["leader"], community=home, day=day)
     assert reminders_open(actor=personas["leader"]) == []
