@@ -46,14 +46,19 @@ class LayoutForm(forms.Form):
             position, header, group = shown.get(column.key, (len(spec.columns) + index, column.header,
                                                              column.group))
             key = column.key
-            self.fields[f"shown_{key}"] = forms.BooleanField(required=False, initial=key in shown,
-                                                             label=_("Shown"))
-            self.fields[f"order_{key}"] = forms.IntegerField(min_value=1, max_value=999, initial=position,
-                                                             label=_("Order"))
-            self.fields[f"header_{key}"] = forms.CharField(required=False, max_length=60, initial=header,
-                                                           label=_("Header"))
-            self.fields[f"group_{key}"] = forms.CharField(required=False, max_length=60, initial=group,
-                                                          label=_("Group"))
+            label = column.header
+            self.fields[f"shown_{key}"] = forms.BooleanField(
+                required=False, initial=key in shown, label=_("Shown"),
+                widget=forms.CheckboxInput(attrs={"aria-label": f"{label}: {_('Shown')}"}))
+            self.fields[f"order_{key}"] = forms.IntegerField(
+                min_value=1, max_value=999, initial=position, label=_("Order"),
+                widget=forms.NumberInput(attrs={"aria-label": f"{label}: {_('Order')}"}))
+            self.fields[f"header_{key}"] = forms.CharField(
+                required=False, max_length=60, initial=header, label=_("Header"),
+                widget=forms.TextInput(attrs={"aria-label": f"{label}: {_('Header')}"}))
+            self.fields[f"group_{key}"] = forms.CharField(
+                required=False, max_length=60, initial=group, label=_("Group"),
+                widget=forms.TextInput(attrs={"aria-label": f"{label}: {_('Group')}"}))
             self.rows.append((column, position))
         # The form lists the columns as they are now: shown ones in their order first, then the others.
         self.rows.sort(key=lambda item: item[1])
