@@ -151,6 +151,18 @@ OPERATIONS: dict[str, Op] = {
                                                     lambda p: {"report_id": p.report.pk},
                                                     body=lambda p, n: {"reason": "矩阵测试"}),
     "GET /observation-sites": Op(Perm.VIEW_OBSERVATION),
+    "GET /reports/daily": Op(Perm.VIEW_REPORTS, Within.COMMUNITY, query=lambda p: {"community": p.community.code}),
+    "GET /reports/daily/status": Op(Perm.VIEW_REPORTS),
+    "POST /reports/daily/{community}/{day}/submit": Op(
+        Perm.SUBMIT_REPORTS, Within.COMMUNITY,
+        lambda p: {"community": p.community.code, "day": local_today().isoformat()},
+        body=lambda p, n: {"correction_reason": f"矩阵测试{n}"}),
+    "POST /reports/daily/{community}/{day}/typed": Op(
+        Perm.EDIT_REPORTS, Within.COMMUNITY,
+        lambda p: {"community": p.community.code, "day": local_today().isoformat()},
+        body=lambda p, n: {"problems": "矩阵测试"}),
+    "POST /reports/reminders": Op(Perm.REMIND_REPORTS, Within.COMMUNITY, body=lambda p, n: {
+        "community": p.community.code, "date": local_today().isoformat()}),
     "POST /verification-lists": Op(Perm.UPLOAD_VERIFICATION),
     "GET /verification-lists": Op(Perm.VIEW_VERIFICATION),
     "GET /verification-lists/{list_id}": Op(Perm.VIEW_VERIFICATION, Within.COMMUNITY,

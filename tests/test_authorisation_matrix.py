@@ -71,6 +71,9 @@ def world(places, personas, make_person):
     card = pass_issue(actor=office, person=person, kind="resident", valid_from=local_today(),
                       valid_until=local_today() + timedelta(days=30))
     print_job = print_job_start(actor=office, numbers=[card.number])
+    from fangkong.reports.services import report_reminder_send
+
+    reminder = report_reminder_send(actor=personas["street"], community=home, day=local_today())
     security_alert = SecurityAlert.objects.create(kind=SecurityAlert.Kind.SEARCH_BLOCKED, user=personas["street"])
     from fangkong.verification.tests.helpers import sample_list
 
@@ -98,6 +101,8 @@ def world(places, personas, make_person):
         "landlord_token": Sample({"token": landlord_token}),
         "self_token": Sample({"token": self_token}),
         "security_alert": Sample({"pk": security_alert.pk}),
+        "report_day": Sample({"code": home.code, "day": local_today().isoformat()}, **in_community),
+        "report_reminder": Sample({"pk": reminder.pk}, **in_community),
         "verification_list": Sample({"pk": vlist.pk}, street_id=home.street_id),
         "verification_row": Sample({"pk": vlist.pk, "number": 1}, data={"outcome": "confirmed"}, **in_grid),
         "verification_unmatched": Sample({"pk": vlist.pk, "number": 2}, data={"community": home.code},
@@ -163,6 +168,10 @@ SAMPLE_OF: dict[str, str] = {
     "observation:self_followup": "self_token",
     "observation_public:landlord_report": "landlord_token",
     "observation_public:self_followup": "self_token",
+    "reports:daily_typed": "report_day",
+    "reports:daily_submit": "report_day",
+    "reports:remind": "report_day",
+    "reports:reminder_read": "report_reminder",
     "verification:list_detail": "verification_list",
     "verification:row_outcome": "verification_row",
     "verification:row_assign": "verification_unmatched",

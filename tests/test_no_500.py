@@ -297,6 +297,10 @@ OPERATIONS = _operations()
 
 
 def _path_value(op: Operation, name: str, w: World) -> object:
+    if name == "community":
+        return "C1"
+    if name == "day":
+        return w.today.isoformat()
     if name == "code":
         return w.gate.code if "/gates/" in op.path else "C1"
     if name == "pk":
@@ -314,6 +318,8 @@ def _scan(w: World, **extra) -> dict:
 # A valid request for each operation that needs more than its path: the fuzzed field is then the only thing
 # wrong with it. Made afresh for every request (ID numbers are used once).
 BASELINES: dict[str, Callable[[World], dict]] = {
+    "GET /api/v1/reports/daily": lambda w: {"query": {"community": "C1", "date": w.today.isoformat()}},
+    "POST /api/v1/reports/reminders": lambda w: {"body": {"community": "C1", "date": w.today.isoformat()}},
     "POST /api/v1/verification-lists/{list_id}/rows/{row}/outcome": lambda w: {"body": {"outcome": "confirmed"}},
     "POST /api/v1/people": lambda w: {"body": {"name": "钱七", "id_number": fresh_id_number(),
                                                 "household": w.resident.household_id}},
