@@ -140,8 +140,15 @@ def export_write(export_id: int) -> Export | None:
     return Export.objects.get(pk=export_id)
 
 
+# An export still running after this long has lost its worker (a restart, a killed process): it is marked
+# failed, so that its row stops polling and the user exports again. The largest export (a district's day)
+# takes a minute or two.
+STALE_AFTER = timedelta(hours=1)
+
+
 def exports_expire(*, now=None) -> int:
-    """Delete the files of exports past their expiry and mark them expired; return how many."""
+    """Delete the files of exports past their expiry and mark them expired; mark exports whose worker was
+    lost as failed (forgetting their password and removing any partial file). Return how many expired."""
     now = now or timezone.now()
     count = 0
     for pk, stored in Export.objects.filter(status=Export.Status.DONE, expires_at__lte=now).values_list(
@@ -150,4 +157,14 @@ def exports_expire(*, now=None) -> int:
             Path(stored).unlink(missing_ok=True)
         count += Export.objects.filter(pk=pk, status=Export.Status.DONE).update(
             status=Export.Status.EXPIRED, stored_path="")
+    Export.objects.filter(status=Export.Status.RUNNING, started_at__lt=now - STALE_AFTER).update(
+        status=Export.Status.FAILED, password_encrypted="", finished_at=now,
+        error=str(_("The export stopped before its file was written. Export again.")))
+    cutoff = (now - STALE_AFTER).timestamp()
+    for partial in exports_dir().glob("*.part"):  # what a lost worker left half written
+        try:
+            if partial.stat().st_mtime < cutoff:
+                partial.unlink()
+        except OSError:
+            continue
     return count

@@ -166,3 +166,21 @@ def test_a_failed_export_leaves_no_file_and_forgets_the_password(specs, data_dir
     assert export.status == Export.Status.FAILED and export.password_encrypted == "" and export.stored_path == ""
     assert list((data_dir / "exports").iterdir()) == []
     assert not AuditEntry.objects.filter(action=AuditEntry.Action.EXPORT).exists()
+
+
+def test_an_export_whose_worker_was_lost_is_marked_failed(specs, data_dir, personas, places):
+    from fangkong.ledgers.jobs import STALE_AFTER
+
+    today = local_today()
+    export = Export.objects.create(ledger="returnees", community=places["home"], date_from=today, date_to=today,
+                                   requested_by=personas["leader"], status=Export.Status.RUNNING,
+                                   started_at=timezone.now() - STALE_AFTER - timedelta(minutes=1),
+                                   password_encrypted="sealed")
+    recent = Export.objects.create(ledger="returnees", community=places["home"], date_from=today, date_to=today,
+                                   requested_by=personas["leader"], status=Export.Status.RUNNING,
+                                   started_at=timezone.now())
+    exports_expire()
+    export.refresh_from_db()
+    recent.refresh_from_db()
+    assert export.status == Export.Status.FAILED and export.password_encrypted == ""
+    assert recent.status == Export.Status.RUNNING
