@@ -25,10 +25,6 @@ from fangkong.passes.errors import REASONS
 # Rows fetched per round trip of the gate log's server-side cursor.
 CHUNK = 5000
 
-# A community's few thousand names come back again and again in its gate log: masked once each, in a
-# bounded cache (memory stays flat whatever the number of rows).
-_masked_name = lru_cache(maxsize=8192)(mask_name)
-
 
 def _gates(ctx: ExportContext) -> dict[int, str]:
     return dict(Gate.objects.filter(community_id__in=community_ids(ctx)).values_list("id", "name"))
@@ -175,8 +171,11 @@ def gate_log_rows(ctx: ExportContext) -> Iterator[dict]:
           .annotate(clock=clock, reason_text=Cast("reasons", TextField()))
           .values_list("clock", "gate_id", "direction", "pass_ref__number", "person__name", "decision",
                        "reason_text", "temperature", "plate", "guard__display_name", "guard__username"))
+    # A community's few thousand names come back again and again: masked once each, in a bounded cache
+    # of this export's own (no name outlives the export in the worker's memory).
+    masked = lru_cache(maxsize=8192)(mask_name)
     with _planned_for_every_row():
-        yield from _gate_log_dicts(_tuples(qs), gates, labels, local)
+        yield from _gate_log_dicts(_tuples(qs), gates, labels, local, masked)
 
 
 def _tuples(qs) -> Iterator[tuple]:
@@ -193,14 +192,15 @@ def _tuples(qs) -> Iterator[tuple]:
             yield from rows
 
 
-def _gate_log_dicts(rows: Iterator[tuple], gates: dict[int, str], labels: dict[str, str], local) -> Iterator[dict]:
+def _gate_log_dicts(rows: Iterator[tuple], gates: dict[int, str], labels: dict[str, str], local,
+                    masked) -> Iterator[dict]:
     for at, gate_id, direction, number, name, decision, reasons, temperature, plate, shown, username in rows:
         yield {
             "at": local(at),
             "gate": gates.get(gate_id, ""),
             "direction": DIRECTION.get(direction, direction),
             "pass_number": number or "",
-            "person": _masked_name(name) if name else "",
+            "person": masked(name) if name else "",
             "decision": DECISION.get(decision, decision),
             "reasons": _reasons(json.loads(reasons), labels) if reasons and reasons != "[]" else "",
             "temperature": temperature,
