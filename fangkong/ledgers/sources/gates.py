@@ -10,6 +10,7 @@ from contextlib import contextmanager
 from datetime import datetime, timedelta
 from functools import lru_cache
 
+from django.core.exceptions import EmptyResultSet
 from django.db import connection
 from django.db.models import F, FloatField, TextField
 from django.db.models.functions import Cast, Extract
@@ -185,7 +186,10 @@ def _tuples(qs) -> Iterator[tuple]:
     if connection.vendor != "postgresql":
         yield from qs.iterator(chunk_size=CHUNK)
         return
-    sql, params = qs.query.sql_with_params()
+    try:
+        sql, params = qs.query.sql_with_params()
+    except EmptyResultSet:  # a filter Django knows matches nothing (a community with no gates)
+        return
     with connection.chunked_cursor() as cursor:
         cursor.execute(sql, params)
         while rows := cursor.fetchmany(CHUNK):
