@@ -42,6 +42,7 @@ class Place:
     observation: object
     alert: object
     report: object
+    export: object = None
 
 
 @dataclass(frozen=True)
@@ -55,6 +56,8 @@ class Op:
     fields: dict[str, Callable[[str], bool]] = field(default_factory=dict)
     # what an object outside the scope answers: 404 as if it did not exist; a gate answers 403 (docs/api.md)
     outside: str = "404"
+    # only these personas get the object (an export: its exporter and the community's leaders); others 403
+    owners: tuple[str, ...] | None = None
 
 
 def _new_id(n: int) -> str:
@@ -151,6 +154,15 @@ OPERATIONS: dict[str, Op] = {
                                                     lambda p: {"report_id": p.report.pk},
                                                     body=lambda p, n: {"reason": "矩阵测试"}),
     "GET /observation-sites": Op(Perm.VIEW_OBSERVATION),
+    "GET /ledgers": Op(None),  # the ledgers the role may export (none for others) and their layouts
+    "GET /exports": Op(Perm.EXPORT_LEDGERS),
+    "POST /exports": Op(Perm.EXPORT_LEDGERS, Within.COMMUNITY, body=lambda p, n: {
+        "ledger": "daily_report", "community": p.community.code, "date_from": local_today().isoformat(),
+        "date_to": local_today().isoformat()}),
+    "GET /exports/{export_id}": Op(Perm.EXPORT_LEDGERS, Within.COMMUNITY, lambda p: {"export_id": p.export.pk},
+                                   owners=("admin", "leader", "outsider")),
+    "GET /exports/{export_id}/file": Op(Perm.EXPORT_LEDGERS, Within.COMMUNITY,
+                                        lambda p: {"export_id": p.export.pk}, owners=("admin", "leader", "outsider")),
     "GET /reports/daily": Op(Perm.VIEW_REPORTS, Within.COMMUNITY, query=lambda p: {"community": p.community.code}),
     "GET /reports/daily/status": Op(Perm.VIEW_REPORTS),
     "POST /reports/daily/{community}/{day}/submit": Op(
@@ -214,7 +226,11 @@ def matrix_world(places, personas, make_person):
         # A feverish arrival at the gate: the register holds a temperature and a health reason.
         scan_record(actor=admin, req=ScanRequest(gate=gate.code, direction="in", code=pass_.number,
                                                  temperature=Decimal("38.2")))
-        return Place(community, grid, person, pass_, gate, rnd, obs, obs.alerts.get(), report)
+        from fangkong.ledgers.services import export_request
+
+        export = export_request(actor=admin, ledger="gate_log", community=community, date_from=local_today(),
+                                date_to=local_today(), masked=True)[0]
+        return Place(community, grid, person, pass_, gate, rnd, obs, obs.alerts.get(), report, export)
 
     from fangkong.verification.tests.helpers import sample_list
 
@@ -279,6 +295,8 @@ def test_every_operation_for_every_identity_and_place(operation, matrix_world, p
             key = f"{where_name} {who}"
             got[key] = verdict(response)
             want[key] = expected(op, user.role if user else None, scope_of(user) if user else None, where)
+            if want[key] == "ok" and op.owners is not None and who not in op.owners:
+                want[key] = "403"
             if got[key] == "ok" and method == "GET" and op.fields and response.status_code == 200:
                 body = response.json()
                 rows = body["items"] if isinstance(body, dict) and "items" in body else body

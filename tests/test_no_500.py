@@ -35,6 +35,7 @@ from fangkong.api import api
 from fangkong.core.identifiers import id_check_char
 from fangkong.gates import forms as gate_forms
 from fangkong.gates.models import Gate
+from fangkong.ledgers import forms as ledger_forms
 from fangkong.observation import forms as observation_forms
 from fangkong.observation.models import Alert
 from fangkong.observation.returnees import ReportData, link_issue, report_by_office
@@ -185,6 +186,13 @@ class World:
         return link_issue(actor=self.personas["grid1"], person=self.observation.person, kind="followup")[1]
 
     @cached_property
+    def export(self):
+        from fangkong.ledgers.services import export_request
+
+        return export_request(actor=self.personas["admin"], ledger="gate_log", community=self.places["home"],
+                              date_from=self.today, date_to=self.today, masked=True)[0]
+
+    @cached_property
     def vlist(self):
         from fangkong.verification.tests.helpers import sample_list
 
@@ -307,7 +315,7 @@ def _path_value(op: Operation, name: str, w: World) -> object:
         return w.resident.household_id if "/households/" in op.path else w.resident.pk
     return {"round_id": lambda: w.round.pk, "obs_id": lambda: w.observation.pk, "alert_id": lambda: w.alert.pk,
             "report_id": lambda: w.report.pk, "number": lambda: w.pass_.number,
-            "list_id": lambda: w.vlist.pk, "row": lambda: 1}[name]()
+            "list_id": lambda: w.vlist.pk, "row": lambda: 1, "export_id": lambda: w.export.pk}[name]()
 
 
 def _scan(w: World, **extra) -> dict:
@@ -318,6 +326,9 @@ def _scan(w: World, **extra) -> dict:
 # A valid request for each operation that needs more than its path: the fuzzed field is then the only thing
 # wrong with it. Made afresh for every request (ID numbers are used once).
 BASELINES: dict[str, Callable[[World], dict]] = {
+    "POST /api/v1/exports": lambda w: {"body": {"ledger": "gate_log", "community": "C1",
+                                                "date_from": w.today.isoformat(), "date_to": w.today.isoformat(),
+                                                "masked": True}},
     "GET /api/v1/reports/daily": lambda w: {"query": {"community": "C1", "date": w.today.isoformat()}},
     "POST /api/v1/reports/reminders": lambda w: {"body": {"community": "C1", "date": w.today.isoformat()}},
     "POST /api/v1/verification-lists/{list_id}/rows/{row}/outcome": lambda w: {"body": {"outcome": "confirmed"}},
@@ -448,6 +459,15 @@ def _member(w: World) -> str:
 
 
 PAGE_FORMS = [
+    PageForm("ledger export", lambda w: "/ledgers/", lambda w: {
+        "ledger": "gate_log", "community": "C1", "date_from": str(w.today), "date_to": str(w.today), "masked": "on"},
+        {"date_from": "date", "date_to": "date"}, (ledger_forms.ExportForm,)),
+    PageForm("ledger layout", lambda w: "/ledgers/layouts/gate_log/community/C1/", lambda w: {
+        "title": "门岗出入记录", "shown_serial": "on", "order_serial": 1, "header_serial": "序号",
+        "shown_at": "on", "order_at": 2, "header_at": "时间", "order_gate": 3, "order_direction": 4,
+        "order_pass_number": 5, "order_person": 6, "order_decision": 7, "order_reasons": 8, "order_temperature": 9,
+        "order_plate": 10, "order_guard": 11, "order_remarks": 12},
+        {"order_serial": "integer", "order_at": "integer", "order_remarks": "integer"}, (ledger_forms.LayoutForm,)),
     PageForm("gate roster", lambda w: "/gate/roster/", lambda w: {
         "gate": w.gate.pk, "starts_at": f"{w.today + timedelta(days=1)}T08:00",
         "ends_at": f"{w.today + timedelta(days=1)}T16:00", "leader": w.leader.pk, "staff": [w.personas["guard"].pk]},
