@@ -140,21 +140,24 @@ def cmd_serve(args) -> int:
 
 
 def _sweep_forever(interval: int) -> None:
-    """Raise missed-follow-up alerts every few minutes. The alert pages and API sweep too; this makes
-    the alert appear even when nobody is looking. Several workers sweeping at once is harmless."""
+    """Raise missed-follow-up alerts and delete expired exports every few minutes. The alert pages, the
+    API and the downloads page do it too; this makes it happen even when nobody is looking. Several
+    workers sweeping at once is harmless."""
     import time
 
     from django.db import close_old_connections
 
+    from fangkong.ledgers.jobs import exports_expire
     from fangkong.observation.services import missed_followups_sweep
 
     while True:
-        try:
-            missed_followups_sweep()
-        except Exception:  # a failed sweep is retried at the next tick; it never kills the worker
-            logging.getLogger("fangkong.sweep").exception("missed follow-up sweep failed")
-        finally:
-            close_old_connections()
+        for sweep in (missed_followups_sweep, exports_expire):
+            try:
+                sweep()
+            except Exception:  # a failed sweep is retried at the next tick; it never kills the worker
+                logging.getLogger("fangkong.sweep").exception("%s failed", sweep.__name__)
+            finally:
+                close_old_connections()
         time.sleep(interval)
 
 
@@ -172,9 +175,11 @@ def cmd_worker(args) -> int:
 
 def cmd_sweep(args) -> int:
     _setup(args.data_dir)
+    from fangkong.ledgers.jobs import exports_expire
     from fangkong.observation.services import missed_followups_sweep
 
     print(f"{missed_followups_sweep()} missed follow-up alerts raised")
+    print(f"{exports_expire()} expired exports deleted")
     return 0
 
 

@@ -43,8 +43,9 @@ def test_seed_token_and_purge_share_the_data_dir(data_dir):
 
 
 def test_sweep_command_runs_against_the_data_dir(data_dir):
-    out = fk(data_dir, "sweep").stdout
-    assert out.strip().endswith("missed follow-up alerts raised") and out.split()[0].isdigit()
+    lines = fk(data_dir, "sweep").stdout.strip().splitlines()
+    assert lines[0].endswith("missed follow-up alerts raised") and lines[0].split()[0].isdigit()
+    assert lines[1].endswith("expired exports deleted") and lines[1].split()[0].isdigit()
 
 
 def test_import_command_reports_rows_and_imports_nothing_on_error(data_dir, tmp_path):
