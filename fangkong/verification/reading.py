@@ -21,13 +21,11 @@ from fangkong.registry.importing.errors import LANGUAGES, in_both
 
 # The registry's readers by suffix; read_rows itself also maps the registry's own columns.
 from fangkong.registry.importing.read import (  # noqa: F401 -- SUFFIXES re-exported for the forms
-    SPREADSHEET_SUFFIXES,
     SUFFIXES,
     UNSUPPORTED_TYPE_MESSAGE,
     InexactNumber,
     Rows,
-    _csv_rows,
-    _sheet_rows,
+    table_rows,
 )
 
 MAX_ROWS = 20_000  # a list is uploaded and routed within the request
@@ -88,13 +86,7 @@ class ListRow:
 
 def read_list(path: Path) -> tuple[list[Column | None], Rows]:
     """The recognised column of each header cell, and the rows after the header; refuses the file whole."""
-    suffix = path.suffix.lower()
-    if suffix in SPREADSHEET_SUFFIXES:
-        rows = _sheet_rows(path)
-    elif suffix == ".csv":
-        rows = _csv_rows(path)
-    else:
-        raise ImportFileError(ImportCode.UNSUPPORTED_TYPE, UNSUPPORTED_TYPE_MESSAGE)
+    rows = table_rows(path)
     _n, header = next(rows, (1, []))
     columns = [column_of(cell_text(h)) for h in header]
     present = {c.key for c in columns if c}

@@ -69,15 +69,20 @@ def cell_text(v) -> str:
     return str(v)  # int, bool
 
 
-def read_rows(path: Path) -> tuple[list[Column | None], Rows]:
-    """The recognised column of each header cell (None if unknown), and the rows after the header."""
+def table_rows(path: Path) -> Rows:
+    """(row number, cell values) of every row of the file, its header first: a spreadsheet's first sheet
+    or a csv. Other readers of uploaded tables (pushed-down lists) map their own columns on it."""
     suffix = path.suffix.lower()
     if suffix in SPREADSHEET_SUFFIXES:
-        rows = _sheet_rows(path)
-    elif suffix == ".csv":
-        rows = _csv_rows(path)
-    else:
-        raise ImportFileError(RegistryCode.UNSUPPORTED_TYPE, UNSUPPORTED_TYPE_MESSAGE)
+        return _sheet_rows(path)
+    if suffix == ".csv":
+        return _csv_rows(path)
+    raise ImportFileError(RegistryCode.UNSUPPORTED_TYPE, UNSUPPORTED_TYPE_MESSAGE)
+
+
+def read_rows(path: Path) -> tuple[list[Column | None], Rows]:
+    """The recognised column of each header cell (None if unknown), and the rows after the header."""
+    rows = table_rows(path)
     _n, header = next(rows, (1, []))
     columns = [column_of(cell_text(h)) for h in header]
     present = {c.key for c in columns if c}
