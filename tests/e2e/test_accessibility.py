@@ -76,7 +76,8 @@ def _main_pages() -> list[str]:
              "/observation/", "/observation/alerts/", "/observation/returnees/", "/observation/sites/",
              "/passes/", "/passes/issue/", "/gate/", f"/gate/{gate.code}/", "/gate/roster/",
              "/policy/", f"/policy/{DEMO_CODE}/", "/workgroup/", f"/workgroup/{DEMO_CODE}/", "/accounts/audit/",
-             "/import/"]
+             "/import/", "/reports/daily/", "/reports/street/", "/verification/", "/verification/rows/",
+             "/ledgers/", "/ledgers/layouts/"]
     if round_ is not None:  # the round, and the visit form of a door on it (a grid worker's phone page)
         pages += [f"/screening/rounds/{round_.pk}/",
                   f"/screening/rounds/{round_.pk}/households/{person.household_id}/visit/"]
