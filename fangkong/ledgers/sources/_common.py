@@ -15,8 +15,9 @@ from django.db import models
 from django.utils import timezone
 
 from fangkong.core import crypto
-from fangkong.ledgers.spec import ExportContext
+from fangkong.ledgers.spec import Column, ExportContext, Kind
 from fangkong.policy.selectors import policy_values_cached
+from fangkong.registry.models import Person
 
 SEX = {"M": "男", "F": "女"}
 CATEGORY = {"registered": "本社区户籍居民", "unregistered": "本社区居住(非户籍)", "floating": "流动人员",
@@ -57,6 +58,33 @@ def identifier(ctx: ExportContext, model: type[models.Model], kind: str, *, seal
         return masked
     field = "id_number_encrypted" if kind == "id" else "phone_encrypted"
     return crypto.decrypt(sealed, crypto.binding(model, field, row_key))
+
+
+# Who the row is about, the first columns after 序号 of every person-level ledger (forms.md §1, §3, §4a).
+IDENTITY_COLUMNS = (
+    Column("name", "姓名", width=10),
+    Column("sex", "性别", width=5),
+    Column("age", "年龄", kind=Kind.NUMBER, width=5),
+    Column("id_number", "身份证号码", kind=Kind.ID),
+    Column("phone", "联系电话", kind=Kind.PHONE),
+)
+# The values those columns read, through the row's `person` relation.
+PERSON_FIELDS = ("person__name", "person__sex", "person__birth_date", "person__row_key",
+                 "person__id_number_encrypted", "person__id_number_masked", "person__phone_encrypted",
+                 "person__phone_masked")
+
+
+def identity_cells(ctx: ExportContext, r: dict) -> dict:
+    """The IDENTITY_COLUMNS of a row read with PERSON_FIELDS: ID number and phone masked unless revealed."""
+    return {
+        "name": r["person__name"],
+        "sex": SEX.get(r["person__sex"], ""),
+        "age": age(r["person__birth_date"], ctx.date_to),
+        "id_number": identifier(ctx, Person, "id", sealed=r["person__id_number_encrypted"],
+                                row_key=r["person__row_key"], masked=r["person__id_number_masked"]),
+        "phone": identifier(ctx, Person, "phone", sealed=r["person__phone_encrypted"],
+                            row_key=r["person__row_key"], masked=r["person__phone_masked"]),
+    }
 
 
 def user_name(display_name: str | None, username: str | None) -> str:

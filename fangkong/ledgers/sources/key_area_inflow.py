@@ -5,6 +5,7 @@ them to a household (rows from sources/travel.py, as the returnees ledger)."""
 from __future__ import annotations
 
 from fangkong.accounts.roles import Perm
+from fangkong.ledgers.sources._common import IDENTITY_COLUMNS
 from fangkong.ledgers.sources.travel import travel_count, travel_rows
 from fangkong.ledgers.spec import REMARKS, SERIAL, Column, Kind, LedgerSpec, Level
 
@@ -13,11 +14,7 @@ LODGING = "居住情况"
 
 COLUMNS = (
     SERIAL,
-    Column("name", "姓名", width=10),
-    Column("sex", "性别", width=5),
-    Column("age", "年龄", kind=Kind.NUMBER, width=5),
-    Column("id_number", "身份证号码", kind=Kind.ID),
-    Column("phone", "联系电话", kind=Kind.PHONE),
+    *IDENTITY_COLUMNS,
     Column("category", "人员类别"),
     Column("place", "来源地", group=ORIGIN),
     Column("key_class", "重点地区类别", group=ORIGIN),

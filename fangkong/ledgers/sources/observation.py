@@ -11,12 +11,12 @@ from django.utils import timezone
 
 from fangkong.accounts.roles import Perm
 from fangkong.ledgers.sources._common import (
+    IDENTITY_COLUMNS,
     OBSERVATION_KIND,
     OBSERVATION_STATUS,
-    SEX,
-    age,
+    PERSON_FIELDS,
     community_ids,
-    identifier,
+    identity_cells,
     local_bounds,
     local_date,
     user_name,
@@ -25,17 +25,12 @@ from fangkong.ledgers.spec import REMARKS, SERIAL, Column, ExportContext, Kind, 
 from fangkong.observation.models import FollowUp, Observation
 from fangkong.observation.slots import due_slots
 from fangkong.policy.selectors import policy_values_cached
-from fangkong.registry.models import Person
 
 FOLLOW = "随访情况"
 
 COLUMNS = (
     SERIAL,
-    Column("name", "姓名", width=10),
-    Column("sex", "性别", width=5),
-    Column("age", "年龄", kind=Kind.NUMBER, width=5),
-    Column("id_number", "身份证号码", kind=Kind.ID),
-    Column("phone", "联系电话", kind=Kind.PHONE),
+    *IDENTITY_COLUMNS,
     Column("address", "居住地址", width=24),
     Column("kind", "观察类型"),
     Column("site", "集中观察点(房间)"),
@@ -81,9 +76,7 @@ def observation_rows(ctx: ExportContext) -> Iterator[dict]:
           .values("community_id", "kind", "site__name", "room", "reason", "start", "planned_end", "opened_at",
                   "status", "ended_at", "end_reason", "done", "last_temperature",
                   "responsible__display_name", "responsible__username",
-                  "person__name", "person__sex", "person__birth_date", "person__row_key",
-                  "person__id_number_encrypted", "person__id_number_masked", "person__phone_encrypted",
-                  "person__phone_masked", "person__household__address",
+                  *PERSON_FIELDS, "person__household__address",
                   "person__household__liaison__member__name"))
     per_day = {c.pk: int(policy_values_cached(community_id=c.pk, on=ctx.date_to)["followups_per_day"])
                for c in ctx.communities}
@@ -91,13 +84,7 @@ def observation_rows(ctx: ExportContext) -> Iterator[dict]:
         ended = r["status"] != Observation.Status.ACTIVE
         site = " ".join(x for x in (r["site__name"], r["room"]) if x)
         yield {
-            "name": r["person__name"],
-            "sex": SEX.get(r["person__sex"], ""),
-            "age": age(r["person__birth_date"], ctx.date_to),
-            "id_number": identifier(ctx, Person, "id", sealed=r["person__id_number_encrypted"],
-                                    row_key=r["person__row_key"], masked=r["person__id_number_masked"]),
-            "phone": identifier(ctx, Person, "phone", sealed=r["person__phone_encrypted"],
-                                row_key=r["person__row_key"], masked=r["person__phone_masked"]),
+            **identity_cells(ctx, r),
             "address": r["person__household__address"] or "",
             "kind": OBSERVATION_KIND.get(r["kind"], r["kind"]),
             "site": site,

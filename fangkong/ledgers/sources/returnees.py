@@ -4,7 +4,7 @@ a key area in the range (rows from sources/travel.py)."""
 from __future__ import annotations
 
 from fangkong.accounts.roles import Perm
-from fangkong.ledgers.sources._common import areas_text, key_areas
+from fangkong.ledgers.sources._common import IDENTITY_COLUMNS, areas_text, key_areas
 from fangkong.ledgers.sources.travel import travel_count, travel_rows
 from fangkong.ledgers.spec import REMARKS, SERIAL, Column, ExportContext, Kind, LedgerSpec, Level
 
@@ -14,11 +14,7 @@ CONTROL = "管控情况"
 
 COLUMNS = (
     SERIAL,
-    Column("name", "姓名", width=10),
-    Column("sex", "性别", width=5),
-    Column("age", "年龄", kind=Kind.NUMBER, width=5),
-    Column("id_number", "身份证号码", kind=Kind.ID),
-    Column("phone", "联系电话", kind=Kind.PHONE),
+    *IDENTITY_COLUMNS,
     Column("category", "人员类别"),
     Column("address", "现居住地址", width=24),
     Column("workplace", "工作单位"),

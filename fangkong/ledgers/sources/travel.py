@@ -21,10 +21,10 @@ from fangkong.ledgers.sources._common import (
     CATEGORY,
     CONTACT,
     MEASURE,
-    SEX,
-    age,
+    PERSON_FIELDS,
     community_ids,
     identifier,
+    identity_cells,
     key_area_class,
     key_areas,
     local_bounds,
@@ -91,8 +91,7 @@ def _annotated(ctx: ExportContext) -> QuerySet:
 FIELDS = (
     "community_id", "place", "left_on", "returned_on", "recorded_at", "transport", "contact", "note", "source", "day",
     "recorded_by__display_name", "recorded_by__username",
-    "person__name", "person__sex", "person__birth_date", "person__category", "person__workplace", "person__row_key",
-    "person__id_number_encrypted", "person__id_number_masked", "person__phone_encrypted", "person__phone_masked",
+    *PERSON_FIELDS, "person__category", "person__workplace",
     "person__household__address", "person__household__liaison__member__name",
     "obs_kind", "obs_start", "obs_end", "obs_status", "obs_ended_at", "via",
     "landlord_name", "landlord_phone", "landlord_phone_sealed", "landlord_key", "pass_number", "tenant",
@@ -108,13 +107,7 @@ def travel_rows(ctx: ExportContext) -> Iterator[dict]:
         obs_kind, released = r["obs_kind"], r["obs_status"] not in (None, "active")
         category = r["person__category"]
         yield {
-            "name": r["person__name"],
-            "sex": SEX.get(r["person__sex"], ""),
-            "age": age(r["person__birth_date"], ctx.date_to),
-            "id_number": identifier(ctx, Person, "id", sealed=r["person__id_number_encrypted"],
-                                    row_key=r["person__row_key"], masked=r["person__id_number_masked"]),
-            "phone": identifier(ctx, Person, "phone", sealed=r["person__phone_encrypted"],
-                                row_key=r["person__row_key"], masked=r["person__phone_masked"]),
+            **identity_cells(ctx, r),
             "category": CATEGORY.get(category, ""),
             "address": r["person__household__address"] or "",
             "workplace": r["person__workplace"],
