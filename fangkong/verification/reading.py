@@ -16,7 +16,7 @@ from django.utils.translation import override
 from fangkong.core import crypto
 from fangkong.core.errors import Code, FieldError
 from fangkong.core.identifiers import mask_id_number, mask_phone, normalise_phone, parse_resident_id
-from fangkong.registry.importing import ImportCode, ImportFileError, RowError, cell_text
+from fangkong.registry.importing import ImportCode, ImportFileError, RowError
 from fangkong.registry.importing.errors import LANGUAGES, in_both
 
 # The registry's readers by suffix; read_rows itself also maps the registry's own columns.
@@ -25,7 +25,7 @@ from fangkong.registry.importing.read import (  # noqa: F401 -- SUFFIXES re-expo
     UNSUPPORTED_TYPE_MESSAGE,
     InexactNumber,
     Rows,
-    table_rows,
+    read_rows,
 )
 
 MAX_ROWS = 20_000  # a list is uploaded and routed within the request
@@ -86,16 +86,7 @@ class ListRow:
 
 def read_list(path: Path) -> tuple[list[Column | None], Rows]:
     """The recognised column of each header cell, and the rows after the header; refuses the file whole."""
-    rows = table_rows(path)
-    _n, header = next(rows, (1, []))
-    columns = [column_of(cell_text(h)) for h in header]
-    present = {c.key for c in columns if c}
-    missing = [c.header for c in COLUMNS if c.required and c.key not in present]
-    if missing:
-        rows.close()
-        raise ImportFileError(ImportCode.MISSING_COLUMNS, _("Missing required columns: %(cols)s"),
-                              {"cols": "、".join(missing)}, columns=missing)
-    return columns, rows
+    return read_rows(path, expected=COLUMNS, recognise=column_of)
 
 
 def check_list(columns: list[Column | None], rows: Rows) -> tuple[list[ListRow], list[RowError]]:

@@ -17,9 +17,10 @@ import pickle
 import subprocess
 import sys
 import threading
-from collections.abc import Generator
+from collections.abc import Callable, Generator, Sequence
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
+from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
@@ -80,13 +81,16 @@ def table_rows(path: Path) -> Rows:
     raise ImportFileError(RegistryCode.UNSUPPORTED_TYPE, UNSUPPORTED_TYPE_MESSAGE)
 
 
-def read_rows(path: Path) -> tuple[list[Column | None], Rows]:
-    """The recognised column of each header cell (None if unknown), and the rows after the header."""
+def read_rows(path: Path, *, expected: Sequence = COLUMNS,
+              recognise: Callable[[str], Any] = column_of) -> tuple[list[Column | None], Rows]:
+    """The recognised column of each header cell (None if unknown), and the rows after the header. By default
+    the registry's columns; another reader of uploaded tables passes its own (`.key`, `.header`, `.required`)
+    and the function that recognises a header text; a required column missing refuses the file whole."""
     rows = table_rows(path)
     _n, header = next(rows, (1, []))
-    columns = [column_of(cell_text(h)) for h in header]
+    columns = [recognise(cell_text(h)) for h in header]
     present = {c.key for c in columns if c}
-    missing = [c.header for c in COLUMNS if c.required and c.key not in present]
+    missing = [c.header for c in expected if c.required and c.key not in present]
     if missing:
         rows.close()  # a spreadsheet's reader process stops now, not when the generator is collected
         raise ImportFileError(ImportCode.MISSING_COLUMNS, _("Missing required columns: %(cols)s"),
