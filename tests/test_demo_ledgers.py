@@ -1,4 +1,5 @@
-"""The demo's downloads are made through the real service and written at once, even when no worker runs."""
+"""The demo's downloads are made through the real service and written at once, even when no worker runs. Here
+rather than in fangkong/demo/tests, whose package-wide demo would already hold these logins."""
 
 from __future__ import annotations
 
