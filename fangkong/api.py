@@ -61,8 +61,10 @@ def _unauthenticated(request, exc):
 
 
 from fangkong.accounts.api import router as accounts_router  # noqa: E402
+from fangkong.dashboard.api import router as dashboard_router  # noqa: E402
 from fangkong.gates.api import router as gates_router  # noqa: E402
 from fangkong.ledgers.api import router as ledgers_router  # noqa: E402
+from fangkong.meetings.api import router as meetings_router  # noqa: E402
 from fangkong.observation.api import router as observation_router  # noqa: E402
 from fangkong.passes.api import router as passes_router  # noqa: E402
 from fangkong.policy.api import router as policy_router  # noqa: E402
@@ -83,3 +85,5 @@ api.add_router("", observation_router)
 api.add_router("", verification_router)
 api.add_router("", reports_router)
 api.add_router("", ledgers_router)
+api.add_router("", meetings_router)
+api.add_router("", dashboard_router)

@@ -17,6 +17,8 @@ urlpatterns = [
     path("verification/", include("fangkong.verification.urls")),
     path("reports/", include("fangkong.reports.urls")),
     path("ledgers/", include("fangkong.ledgers.urls")),
+    path("meetings/", include("fangkong.meetings.urls")),
+    path("dashboard/", include("fangkong.dashboard.urls")),
     path("", include("fangkong.observation.public_urls")),  # /r/<token>/, /f/<token>/: personal report links
     path("", include("fangkong.registry.urls")),
 ]

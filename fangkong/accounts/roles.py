@@ -55,6 +55,10 @@ class Perm(StrEnum):
     VIEW_VERIFICATION = "view_verification"
     UPLOAD_VERIFICATION = "upload_verification"
     CHECK_VERIFICATION = "check_verification"
+    VIEW_DASHBOARD = "view_dashboard"
+    VIEW_MEETINGS = "view_meetings"
+    EDIT_MEETINGS = "edit_meetings"
+    EDIT_PLANS = "edit_plans"
 
 
 R = Role
@@ -117,6 +121,13 @@ PERMISSIONS: dict[Perm, set[Role]] = {
     Perm.VIEW_VERIFICATION: _ALL_DESK | {R.STREET_OFFICE, R.GRID_WORKER},
     Perm.UPLOAD_VERIFICATION: {R.ADMINISTRATOR, R.STREET_OFFICE},
     Perm.CHECK_VERIFICATION: _ALL_DESK | {R.GRID_WORKER},
+    # The command post: figures and charts in the user's scope (a grid worker's grid, a street's
+    # communities side by side), no names; the briefings, meetings, action items and plans of the working
+    # group, read by the street office and grid workers (who own action items), kept by the desk.
+    Perm.VIEW_DASHBOARD: _ALL_DESK | {R.STREET_OFFICE, R.GRID_WORKER},
+    Perm.VIEW_MEETINGS: _ALL_DESK | {R.STREET_OFFICE, R.GRID_WORKER},
+    Perm.EDIT_MEETINGS: _ALL_DESK,
+    Perm.EDIT_PLANS: {R.ADMINISTRATOR, R.COMMUNITY_LEADER, R.OFFICE_STAFF},
 }
 
 

@@ -130,5 +130,8 @@ SETTINGS: dict[str, Setting] = {s.key: s for s in [
     # 16:00: D-1 16:00 to D 16:00) and is due at the first `report_cutoff` at or after the period's end.
     Setting("report_period_end", _("Daily report period ends at (00:00 = the calendar day)"), "00:00", _time),
     Setting("report_cutoff", _("Daily report cut-off time"), "16:00", _time),
+    # The twice-daily briefings (一日两会): the morning one covers the time since the evening one, and back.
+    Setting("briefing_morning", _("Morning briefing time"), "08:00", _time),
+    Setting("briefing_evening", _("Evening briefing time"), "18:00", _time),
     Setting("export_expiry_hours", _("Hours an exported file stays downloadable"), 24, _int_range(1, 168)),
 ]}

@@ -1,0 +1,1 @@
+"""The dashboard reads the other apps' data; it keeps no tables of its own."""
