@@ -29,10 +29,13 @@ from fangkong.registry.validation import person_data_from
 @page(None)
 def home(request):
     """Where each user starts: the door-to-door worker on today's round, the gate staff at their gate, the
-    desk in the registry. By URL name only: the pages named belong to apps above this one."""
+    desk and the street office at the command post (what needs attention, the charts). By URL name only:
+    the pages named belong to apps above this one."""
     role = request.user.role
     if role_can(role, Perm.SCREEN) and not role_can(role, Perm.MANAGE_SCREENING):
         return redirect("screening:today")  # a grid worker: today's round over their grid
+    if role_can(role, Perm.VIEW_DASHBOARD):
+        return redirect("dashboard:home")  # the desk and the street office: the command post
     if role_can(role, Perm.VIEW_REGISTRY):
         return redirect("registry:person_list")
     if role_can(role, Perm.SCAN):

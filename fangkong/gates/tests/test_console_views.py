@@ -658,10 +658,10 @@ def test_a_shift_at_a_gate_outside_the_scope_is_not_a_landing(personas, gates, g
 
 
 @pytest.mark.parametrize(("persona", "landing"), [
-    ("grid1", "/screening/today/"), ("office", "/people/"), ("street", "/people/"),
+    ("grid1", "/screening/today/"), ("office", "/dashboard/"), ("street", "/dashboard/"), ("leader", "/dashboard/"),
 ])
 def test_where_others_land(login, persona, landing):
     from django.urls import reverse
 
-    want = {"/screening/today/": reverse("screening:today"), "/people/": reverse("registry:person_list")}[landing]
+    want = {"/screening/today/": reverse("screening:today"), "/dashboard/": reverse("dashboard:home")}[landing]
     assert login(persona).get("/")["Location"] == want
