@@ -122,12 +122,13 @@ def action_done(request, action_id: int = PK, body: DoneIn | None = None):
 
 
 @router.get("/actions", response=list[OpenActionOut],
-            summary="Action items in scope: open ones (open=1, the default) with their owners, the caller's first")
-def action_list(request, open: Literal[1] = 1, limit: int = Query(500, ge=1, le=500)):
+            summary="Action items in scope with their owners, the caller's first: the open ones (open=1, the "
+                    "default) or all (open=0, done ones last)")
+def action_list(request, open: bool = True, limit: int = Query(500, ge=1, le=500)):
     today = local_today()
     return [{**_action(a), "community": a.community.code, "briefing": a.briefing_id, "meeting": a.meeting_id,
              "overdue": a.due is not None and a.due < today}
-            for a in selectors.actions_open(actor=request.user, limit=limit)]
+            for a in selectors.actions_open(actor=request.user, limit=limit, open_only=open)]
 
 
 @router.get("/meetings", response=list[MeetingOut], summary="Meetings in scope, latest first")

@@ -67,13 +67,17 @@ def action_get(*, actor: User, pk: int) -> ActionItem:
     return item
 
 
-def actions_open(*, actor: User, limit: int = 500) -> list[ActionItem]:
-    """The open action items in scope, the actor's own first, then by due date (none last); bounded."""
+def actions_open(*, actor: User, limit: int = 500, open_only: bool = True) -> list[ActionItem]:
+    """The open action items in scope (all, done ones after, with open_only=False), the actor's own first,
+    then by due date (none last); bounded."""
     require(actor, Perm.VIEW_MEETINGS)
-    return list(ActionItem.objects.filter(_visible(actor), done=False)
+    items = ActionItem.objects.filter(_visible(actor))
+    if open_only:
+        items = items.filter(done=False)
+    return list(items
                 .select_related("owner", "community")
                 .annotate(mine=Case(When(owner_id=actor.pk, then=Value(0)), default=Value(1)))
-                .order_by("mine", F("due").asc(nulls_last=True), "id")[:limit])
+                .order_by("done", "mine", F("due").asc(nulls_last=True), "id")[:limit])
 
 
 def meeting_list(*, actor: User) -> QuerySet[Meeting]:
