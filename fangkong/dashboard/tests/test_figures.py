@@ -82,9 +82,10 @@ def test_a_grid_worker_sees_their_grid_and_their_communitys_gates(world, persona
     (c1,) = ch["observation"]["series"]
     assert sum(c1["home"]) == 0 and sum(c1["centralised"]) == 4  # b1 only, not a1 of grid 1
     assert {r["kind"]: r["count"] for r in ch["alerts"]["open"]}["fever"] == 0
-    assert [(r["grid"], r["households"]) for r in ch["coverage"]["rows"]] == [(personas["grid2"].scope_grants.get().grid.name, 2)]
-    assert {s["kind"]: sum(s["counts"]) for s in ch["passes"]["issued"]} == {"resident": 0, "temporary": 1, "service": 0,
-                                                                             "vehicle": 0}
+    grid2 = personas["grid2"].scope_grants.get().grid.name
+    assert [(r["grid"], r["households"]) for r in ch["coverage"]["rows"]] == [(grid2, 2)]
+    issued = {s["kind"]: sum(s["counts"]) for s in ch["passes"]["issued"]}
+    assert issued == {"resident": 0, "temporary": 1, "service": 0, "vehicle": 0}
 
 
 def test_the_street_sees_its_communities_side_by_side(world, personas):

@@ -88,7 +88,7 @@ def build(places, make_person) -> dict:
     # observation through D-2, not at the end of D-1); c1 home from D (C2); f1 home (C9, never shown).
     o_a1 = observe(a1, start=D - timedelta(days=3))
     o_b1 = observe(b1, start=D - timedelta(days=5), kind="centralised", site=site, ended=at(D - timedelta(days=1), 12))
-    o_c1 = observe(c1, start=D)
+    observe(c1, start=D)
     o_f1 = observe(f1, start=D - timedelta(days=1))
     # Alerts: a1 fever open raised D 10:00; a1 missed follow-up acknowledged raised D-2; b1 fever closed
     # raised D-4; c1 gate fever open raised D; f1 fever open (C9).
@@ -106,13 +106,15 @@ def build(places, make_person) -> dict:
     issue(f1, "P-F1", issued=at(D, 9))
     # Screening: an open round of C1 (all grids) saw a1's household; a2's was visited, nobody home; C2's
     # round is closed (not counted); C9's open round saw f1.
-    r1 = Round.objects.create(community=home, name="R1", starts_on=D - timedelta(days=2), deadline=D + timedelta(days=5))
+    r1 = Round.objects.create(community=home, name="R1", starts_on=D - timedelta(days=2),
+                              deadline=D + timedelta(days=5))
     Visit.objects.create(round=r1, community=home, grid=g1, household=a1.household, at=at(D, 9), outcome="seen")
     Visit.objects.create(round=r1, community=home, grid=g1, household=a2.household, at=at(D, 9), outcome="nobody_home")
     r2 = Round.objects.create(community=neighbour, name="R2", starts_on=D - timedelta(days=9),
                               deadline=D - timedelta(days=2), closed_at=at(D - timedelta(days=2), 18))
-    Visit.objects.create(round=r2, community=neighbour, grid=n_grid, household=c1.household, at=at(D - timedelta(days=3), 9),
-                         outcome="seen")
-    r9 = Round.objects.create(community=far, name="R9", starts_on=D - timedelta(days=2), deadline=D + timedelta(days=5))
+    Visit.objects.create(round=r2, community=neighbour, grid=n_grid, household=c1.household,
+                         at=at(D - timedelta(days=3), 9), outcome="seen")
+    r9 = Round.objects.create(community=far, name="R9", starts_on=D - timedelta(days=2),
+                              deadline=D + timedelta(days=5))
     Visit.objects.create(round=r9, community=far, grid=f_grid, household=f1.household, at=at(D, 9), outcome="seen")
     return {"north": north, "south": south, "east": east, "west": west}
