@@ -110,7 +110,7 @@ def attention(*, actor: User, area: Area, day: date, coverage: dict) -> list[Att
     due = sum(n * int(policy_values_cached(community_id=cid, on=day).get("followups_per_day", 2))
               for cid, n in per_community.items())
     done = FollowUp.objects.filter(day=day, observation__in=observed).count() if per_community else 0
-    items.append(AttentionItem("followups_due", _("Follow-ups done / due today"), max(due - done, 0),
+    items.append(AttentionItem("followups_due", _("Follow-ups still due today"), max(due - done, 0),
                                detail=_("%(done)s of %(due)s done") % {"done": done, "due": due},
                                url=_link(actor, Perm.VIEW_OBSERVATION, "observation:observation_list", "due=1")))
     items.append(AttentionItem("followups_missed", _("Follow-ups missed today"), alerts["missed"],

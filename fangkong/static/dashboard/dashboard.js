@@ -68,7 +68,8 @@
   function alerts(a) {
     var o = base();
     o.xAxis = [{ type: "category", data: short(a.days), gridIndex: 0 },
-               { type: "category", data: a.open.map(function (r) { return r.label; }), gridIndex: 1 }];
+               { type: "category", data: a.open.map(function (r) { return r.label; }), gridIndex: 1,
+                 axisLabel: { interval: 0, width: 70, overflow: "break" } }];
     o.yAxis = [{ type: "value", minInterval: 1, gridIndex: 0 }, { type: "value", minInterval: 1, gridIndex: 1 }];
     o.grid = [{ left: 40, right: "38%", top: 36, bottom: 28, containLabel: true },
               { left: "66%", right: 16, top: 36, bottom: 28, containLabel: true }];
