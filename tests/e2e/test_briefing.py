@@ -1,0 +1,33 @@
+"""Today's briefing in Chromium: the community's secretary opens it, adds an action item and ticks it done,
+with htmx swapping the list in place; no console errors."""
+
+from __future__ import annotations
+
+import pytest
+
+pytestmark = pytest.mark.browser
+
+
+def test_secretary_adds_and_ticks_an_action(transactional_db, personas, places, staff_page):
+    from fangkong.meetings.models import ActionItem
+
+    errors: list[str] = []
+    _context, page = staff_page("leader")
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.goto("/meetings/")
+    page.wait_for_selector("#briefing-morning")
+    page.evaluate("window.stayed = true")  # gone if a form reloaded the page instead of htmx swapping a block
+    block = page.locator("#actions-morning")
+    block.locator("input[name=text]").fill("东门加派一名志愿者")
+    block.locator("input[name=owner]").fill("grid1")
+    block.locator("button[type=submit].primary").click()
+    page.wait_for_selector('#actions-morning li.action-item[data-done="0"]')
+    item = ActionItem.objects.get()
+    assert item.text == "东门加派一名志愿者" and item.owner.username == "grid1" and not item.done
+    page.locator(f'#actions-morning li[data-action="{item.pk}"] button.tick-button').click()
+    page.wait_for_selector(f'#actions-morning li[data-action="{item.pk}"][data-done="1"]')
+    item.refresh_from_db()
+    assert item.done and item.done_by == personas["leader"]
+    assert page.evaluate("window.stayed === true")
+    assert not errors, errors
