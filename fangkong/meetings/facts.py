@@ -8,12 +8,14 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from django.db.models import Count, Exists, OuterRef, Q
+from django.utils import timezone
 
 from fangkong.gates.models import Incident, Scan
 from fangkong.meetings.models import ActionItem
 from fangkong.observation.models import Alert, Observation, ReturneeReport
 from fangkong.registry.models import Community, Household, Person
-from fangkong.reports.selectors import report_views
+from fangkong.reports.models import DailyReport
+from fangkong.reports.period import report_period
 from fangkong.screening.models import Round, TravelRecord, Visit
 from fangkong.screening.services import round_grid_ids
 from fangkong.verification.selectors import verification_day_counts
@@ -61,12 +63,20 @@ def briefing_facts(*, community: Community, day: date, start: datetime, end: dat
     facts["coverage"] = _coverage(cid)
     pushed = verification_day_counts(community_ids=[cid], start=start, end=end)[cid]
     facts["verification_received"], facts["verification_checked"] = pushed["received"], pushed["checked"]
-    report = report_views(communities=[community], day=day)[0]
-    facts["report_state"] = report.state
+    facts["report_state"] = _report_state(community, day)
     facts.update(ActionItem.objects.filter(community_id=cid, done=False).order_by().aggregate(
         actions_open=Count("id"), actions_overdue=Count("id", filter=Q(due__lt=day)),
     ))
     return {key: int(value) if isinstance(value, int) else value for key, value in facts.items()}
+
+
+def _report_state(community: Community, day: date) -> str:
+    """The daily report's state as `reports.selectors.ReportView.state` says it, without computing the
+    draft's figures: submitted, or draft until the deadline, missing after it."""
+    submitted = DailyReport.objects.filter(community=community, date=day, version__gt=0).exists()
+    if submitted:
+        return "submitted"
+    return "missing" if timezone.now() > report_period(community=community, day=day).deadline else "draft"
 
 
 def _coverage(community_id: int) -> list[dict]:

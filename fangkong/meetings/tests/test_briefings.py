@@ -129,8 +129,19 @@ def test_every_fact_equals_a_count_made_here(places, personas, make_person, day)
     expected = _rows(places, personas, make_person, day)
     b = briefing_get_or_generate(actor=personas["leader"], community=places["home"], day=day, kind="morning")
     facts = dict(b.facts)
-    assert facts.pop("report_state") in {"missing", "draft", "submitted"}
+    assert facts.pop("report_state") == "missing"  # three days ago, never submitted: past the deadline
     assert facts == expected
+
+
+def test_report_state_follows_the_daily_report(places, personas, day):
+    from fangkong.reports.services import daily_report_submit
+
+    daily_report_submit(actor=personas["leader"], community=places["home"], day=day)
+    b = briefing_get_or_generate(actor=personas["leader"], community=places["home"], day=day, kind="evening")
+    assert b.facts["report_state"] == "submitted"
+    today = briefing_get_or_generate(actor=personas["leader"], community=places["home"], day=local_today(),
+                                     kind="evening")
+    assert today.facts["report_state"] == "draft"  # today's report is due tomorrow at the earliest
 
 
 def test_generated_once_and_frozen_after_the_period(places, personas, day):
