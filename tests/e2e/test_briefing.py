@@ -31,3 +31,33 @@ def test_secretary_adds_and_ticks_an_action(transactional_db, personas, places, 
     assert item.done and item.done_by == personas["leader"]
     assert page.evaluate("window.stayed === true")
     assert not errors, errors
+
+
+def test_meetings_pages_are_accessible_on_a_phone(transactional_db, personas, places, staff_page):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from fangkong.core.dates import local_today
+    from fangkong.meetings import services
+    from tests.e2e.test_accessibility import _axe_source, check_page
+
+    leader, home = personas["leader"], places["home"]
+    b = services.briefing_get_or_generate(actor=leader, community=home, day=local_today(), kind="morning")
+    services.action_add(actor=leader, briefing=b, text="东门加派志愿者", owner="grid1",
+                        due=local_today() - timedelta(days=1))
+    meeting = services.meeting_create(actor=leader, community=home, kind="deployment", title="部署会",
+                                      held_at=timezone.now())
+    version = services.plan_version_add(actor=leader, community=home, kind="work", body="方案")
+    axe = _axe_source()
+    found = {}
+    for who, path in (("leader", "/meetings/"), ("leader", "/meetings/actions/"),
+                      ("leader", f"/meetings/meetings/{meeting.pk}/"), ("leader", "/meetings/meetings/new"),
+                      ("leader", f"/meetings/plans/{version.plan_id}/"), ("leader", "/meetings/plans/"),
+                      ("street", "/meetings/"), ("grid1", "/meetings/actions/"),
+                      ("leader", f"/meetings/briefings/{b.pk}/print")):
+        _context, page = staff_page(who)
+        page.goto(path)
+        if problems := check_page(page, axe, phone=True):
+            found[f"{who} {path}"] = problems
+    assert not found, found
