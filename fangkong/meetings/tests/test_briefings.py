@@ -177,3 +177,23 @@ def test_a_future_day_is_refused(places, personas):
         briefing_get_or_generate(actor=personas["leader"], community=places["home"],
                                  day=local_today() + timedelta(1), kind="morning")
     assert e.value.code == "in_future"
+
+
+def test_two_first_reads_make_one_briefing(places, personas, day, monkeypatch):
+    """A request that found no briefing and then meets the one another request created meanwhile reads it."""
+    from django.db.models import QuerySet
+
+    leader, home = personas["leader"], places["home"]
+    other = briefing_get_or_generate(actor=leader, community=home, day=day, kind="morning")
+    real_first, missed = QuerySet.first, []
+
+    def first_misses_once(self):
+        if self.model is Briefing and not missed:
+            missed.append(True)
+            return None  # as if the other request had not committed yet when this one looked
+        return real_first(self)
+
+    monkeypatch.setattr(QuerySet, "first", first_misses_once)
+    again = briefing_get_or_generate(actor=leader, community=home, day=day, kind="morning")
+    assert missed and again.pk == other.pk
+    assert Briefing.objects.filter(community=home, date=day).count() == 1
