@@ -130,3 +130,21 @@ def test_the_attention_list_counts_what_is_due(world, personas):
     street = {a.key: a for a in selectors.dashboard_get(actor=personas["street"], day=D).attention}
     assert street["open_alerts"].count == 3 and street["open_alerts"].url == ""  # no VIEW_OBSERVATION: no link
     assert street["daily_report"].count == 2 and "reports/street" in street["daily_report"].url
+
+
+def test_action_items_due_and_overdue_link_to_the_action_list(world, personas, places):
+    from datetime import timedelta
+
+    from django.urls import reverse
+
+    from fangkong.meetings.models import ActionItem
+
+    ActionItem.objects.create(community=places["home"], text="补齐二号楼排查", due=D - timedelta(days=1))
+    ActionItem.objects.create(community=places["home"], text="张贴通告", due=D)
+    ActionItem.objects.create(community=places["home"], text="已完成", due=D - timedelta(days=2), done=True)
+    ActionItem.objects.create(community=places["far"], text="别的街道", due=D - timedelta(days=1))
+    item = {a.key: a for a in selectors.dashboard_get(actor=personas["office"], day=D).attention}["actions_due"]
+    assert item.count == 2 and item.urgent and item.url == reverse("meetings:actions")
+    assert "1 overdue, 1 due today" in item.detail
+    street = {a.key: a for a in selectors.dashboard_get(actor=personas["street"], day=D).attention}
+    assert street["actions_due"].count == 2  # C9's item is another street's
