@@ -53,6 +53,7 @@ _BEHIND = {
     "coverage": (Perm.VIEW_SCREENING, "screening:round_list"),
     "alerts": (Perm.VIEW_OBSERVATION, "observation:alert_list"),
     "passes": (Perm.VIEW_PASSES, "passes:pass_list"),
+    "briefings": (Perm.VIEW_MEETINGS, "meetings:briefings"),  # the twice-daily meetings, beside the day's figures
 }
 
 

@@ -105,3 +105,8 @@ def test_the_api_refuses_outside_the_scope_and_both_filters(world, api_client):
     assert api_client("guard").get(API).status_code == 403
     assert api_client("grid1").get(API, {"community": "C1", "date": D.isoformat()}).status_code == 200
     assert api_client("office").get(API, {"date": "1900-01-01"}).status_code in (400, 422)
+
+
+def test_the_briefings_are_one_click_away_for_those_who_may_read_them(world, login):
+    assert 'id="to-briefings"' in login("office").get(URL, {"day": D.isoformat()}).content.decode()
+    assert 'id="to-briefings"' in login("street").get(URL, {"day": D.isoformat()}).content.decode()
