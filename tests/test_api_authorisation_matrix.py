@@ -73,6 +73,22 @@ def _vrow(p: Place) -> dict:
     return {"list_id": row.vlist_id, "row": row.number}
 
 
+def _briefing(p: Place) -> dict:
+    """The place's community's morning briefing of today, generated as the administrator."""
+    from fangkong.accounts.models import User
+    from fangkong.meetings.services import briefing_get_or_generate
+
+    b = briefing_get_or_generate(actor=User.objects.get(username="admin"), community=p.community,
+                                 day=local_today(), kind="morning")
+    return {"briefing_id": b.pk}
+
+
+def _action(p: Place) -> dict:
+    from fangkong.meetings.models import ActionItem
+
+    return {"action_id": ActionItem.objects.create(community=p.community, text="矩阵测试").pk}
+
+
 def _reveals_id(role: str) -> bool:
     return role_can(role, Perm.REVEAL_ID_NUMBER)
 
@@ -163,6 +179,16 @@ OPERATIONS: dict[str, Op] = {
                                    owners=("admin", "leader", "outsider")),
     "GET /exports/{export_id}/file": Op(Perm.EXPORT_LEDGERS, Within.COMMUNITY,
                                         lambda p: {"export_id": p.export.pk}, owners=("admin", "leader", "outsider")),
+    "GET /dashboard": Op(Perm.VIEW_DASHBOARD, Within.COMMUNITY, query=lambda p: {"community": p.community.code}),
+    "GET /briefings": Op(Perm.VIEW_MEETINGS, Within.COMMUNITY, query=lambda p: {"community": p.community.code}),
+    "POST /briefings/{briefing_id}/actions": Op(Perm.EDIT_MEETINGS, Within.COMMUNITY, _briefing,
+                                                body=lambda p, n: {"text": f"矩阵测试{n}"}),
+    # The editors tick any action in scope; others only their own (the sample has no owner).
+    "POST /actions/{action_id}/done": Op(Perm.VIEW_MEETINGS, Within.COMMUNITY, _action,
+                                         owners=("admin", "leader", "office", "outsider")),
+    "GET /actions": Op(Perm.VIEW_MEETINGS),
+    "GET /meetings": Op(Perm.VIEW_MEETINGS),
+    "GET /plans": Op(Perm.VIEW_MEETINGS),
     "GET /reports/daily": Op(Perm.VIEW_REPORTS, Within.COMMUNITY, query=lambda p: {"community": p.community.code}),
     "GET /reports/daily/status": Op(Perm.VIEW_REPORTS),
     "POST /reports/daily/{community}/{day}/submit": Op(

@@ -84,6 +84,16 @@ def world(places, personas, make_person):
     from fangkong.verification.tests.helpers import sample_list
 
     vlist = sample_list(actor=personas["street"], street=home.street, people=[person])
+    from django.utils import timezone
+
+    from fangkong.meetings.models import Attendance
+    from fangkong.meetings.services import action_add, briefing_get_or_generate, meeting_create, plan_version_add
+
+    briefing = briefing_get_or_generate(actor=office, community=home, day=local_today(), kind="morning")
+    action = action_add(actor=office, briefing=briefing, text="样本事项")
+    meeting = meeting_create(actor=office, community=home, kind="other", title="样本会议", held_at=timezone.now())
+    attendance = Attendance.objects.create(meeting=meeting, name="样本房东")
+    plan = plan_version_add(actor=office, community=home, kind="work", body="样本方案").plan
     in_grid = {"community_id": home.pk, "grid_id": places["grid1"].pk}
     in_community = {"community_id": home.pk}
     return {
@@ -111,6 +121,11 @@ def world(places, personas, make_person):
         "ledger_layout": Sample({"ledger": "gate_log", "level": "community", "code": home.code}, **in_community),
         "report_day": Sample({"code": home.code, "day": local_today().isoformat()}, **in_community),
         "report_reminder": Sample({"pk": reminder.pk}, **in_community),
+        "briefing": Sample({"pk": briefing.pk}, data={"minutes": "样本", "text": "样本"}, **in_community),
+        "action": Sample({"pk": action.pk}, owners=("admin", "leader", "office"), **in_community),
+        "meeting": Sample({"pk": meeting.pk}, data={"text": "样本", "who": "members"}, **in_community),
+        "attendance": Sample({"pk": attendance.pk}, data={"present": "1"}, **in_community),
+        "plan": Sample({"pk": plan.pk}, **in_community),
         "verification_list": Sample({"pk": vlist.pk}, street_id=home.street_id),
         "verification_row": Sample({"pk": vlist.pk, "number": 1}, data={"outcome": "confirmed"}, **in_grid),
         "verification_unmatched": Sample({"pk": vlist.pk, "number": 2}, data={"community": home.code},
@@ -179,6 +194,16 @@ SAMPLE_OF: dict[str, str] = {
     "ledgers:export_status": "export",
     "ledgers:file": "export",
     "ledgers:layout_edit": "ledger_layout",
+    "meetings:briefing_print": "briefing",
+    "meetings:briefing_minutes": "briefing",
+    "meetings:briefing_action_add": "briefing",
+    "meetings:action_done": "action",
+    "meetings:meeting_detail": "meeting",
+    "meetings:meeting_action_add": "meeting",
+    "meetings:meeting_invite": "meeting",
+    "meetings:attendance_mark": "attendance",
+    "meetings:attendance_follow_up": "attendance",
+    "meetings:plan_detail": "plan",
     "reports:daily_typed": "report_day",
     "reports:daily_submit": "report_day",
     "reports:remind": "report_day",

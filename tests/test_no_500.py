@@ -193,6 +193,19 @@ class World:
                               date_from=self.today, date_to=self.today, masked=True)[0]
 
     @cached_property
+    def briefing(self):
+        from fangkong.meetings.services import briefing_get_or_generate
+
+        return briefing_get_or_generate(actor=self.personas["office"], community=self.places["home"],
+                                        day=self.today, kind="morning")
+
+    @cached_property
+    def action(self):
+        from fangkong.meetings.services import action_add
+
+        return action_add(actor=self.personas["office"], briefing=self.briefing, text="东门加派志愿者")
+
+    @cached_property
     def vlist(self):
         from fangkong.verification.tests.helpers import sample_list
 
@@ -315,7 +328,8 @@ def _path_value(op: Operation, name: str, w: World) -> object:
         return w.resident.household_id if "/households/" in op.path else w.resident.pk
     return {"round_id": lambda: w.round.pk, "obs_id": lambda: w.observation.pk, "alert_id": lambda: w.alert.pk,
             "report_id": lambda: w.report.pk, "number": lambda: w.pass_.number,
-            "list_id": lambda: w.vlist.pk, "row": lambda: 1, "export_id": lambda: w.export.pk}[name]()
+            "list_id": lambda: w.vlist.pk, "row": lambda: 1, "export_id": lambda: w.export.pk,
+            "briefing_id": lambda: w.briefing.pk, "action_id": lambda: w.action.pk}[name]()
 
 
 def _scan(w: World, **extra) -> dict:
@@ -329,6 +343,8 @@ BASELINES: dict[str, Callable[[World], dict]] = {
     "POST /api/v1/exports": lambda w: {"body": {"ledger": "gate_log", "community": "C1",
                                                 "date_from": w.today.isoformat(), "date_to": w.today.isoformat(),
                                                 "masked": True}},
+    "GET /api/v1/briefings": lambda w: {"query": {"community": "C1", "date": w.today.isoformat()}},
+    "POST /api/v1/briefings/{briefing_id}/actions": lambda w: {"body": {"text": "消毒", "due": w.today.isoformat()}},
     "GET /api/v1/reports/daily": lambda w: {"query": {"community": "C1", "date": w.today.isoformat()}},
     "POST /api/v1/reports/reminders": lambda w: {"body": {"community": "C1", "date": w.today.isoformat()}},
     "POST /api/v1/verification-lists/{list_id}/rows/{row}/outcome": lambda w: {"body": {"outcome": "confirmed"}},

@@ -18,6 +18,7 @@ from fangkong.accounts.roles import Role
 from fangkong.accounts.services import user_create
 from fangkong.demo.gates import load_gate_demo
 from fangkong.demo.ledgers import load_ledgers_demo
+from fangkong.demo.meetings import load_meetings_demo
 from fangkong.demo.reports import load_reports_demo
 from fangkong.demo.screening import load_screening_demo
 from fangkong.demo.synthetic import Generator, community_rows, write_csv
@@ -101,6 +102,8 @@ def load_demo(*, progress=None) -> dict[str, str]:
     load_verification_demo(admin=admin, community=community)
     load_reports_demo(admin=admin, community=community)
     load_ledgers_demo(admin=admin, community=community)
+    # The working group's briefings (their facts read the daily report's state), meetings and plans.
+    load_meetings_demo(admin=admin, community=community)
     return {name: DEMO_PASSWORD for name in ["admin", *logins]}
 
 
