@@ -11,7 +11,6 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
 
 from fangkong.accounts.access import Within, page
@@ -19,6 +18,7 @@ from fangkong.accounts.roles import Perm, role_can
 from fangkong.core.dates import local_today
 from fangkong.core.errors import DomainError, NotFound, PermissionDenied
 from fangkong.core.forms import form_add_domain_error, form_error_messages
+from fangkong.core.redirects import next_url
 from fangkong.meetings import selectors, services
 from fangkong.meetings.forms import (
     ActionForm,
@@ -34,14 +34,6 @@ from fangkong.meetings.models import Briefing, Plan
 from fangkong.registry.selectors import community_get, community_list
 
 GET = ("GET", "HEAD")
-
-
-def _next(request: HttpRequest, default: str) -> str:
-    target = request.POST.get("next") or ""
-    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()},
-                                                  require_https=request.is_secure()):
-        return target
-    return default
 
 
 def _briefings_url(code: str, day: date) -> str:
@@ -158,7 +150,7 @@ def action_done(request: HttpRequest, pk: int) -> HttpResponse:
     """Tick an action item done (done=0: not done after all): the editors, or the action's owner."""
     item = selectors.action_get(actor=request.user, pk=pk)
     services.action_done(actor=request.user, action=item, done=request.POST.get("done", "1") != "0")
-    return redirect(_next(request, reverse("meetings:actions")))
+    return redirect(next_url(request, reverse("meetings:actions")))
 
 
 @page(Perm.VIEW_MEETINGS, methods=GET)
@@ -260,7 +252,7 @@ def attendance_follow_up(request: HttpRequest, pk: int) -> HttpResponse:
     note = form.cleaned_data["note"] if form.is_valid() else ""
     services.attendance_follow_up(actor=request.user, attendance=row, note=note)
     messages.success(request, _("%(name)s marked as followed up.") % {"name": row.name})
-    return redirect(_next(request, reverse("meetings:absent_landlords")))
+    return redirect(next_url(request, reverse("meetings:absent_landlords")))
 
 
 @page(Perm.VIEW_MEETINGS, methods=GET)

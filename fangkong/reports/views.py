@@ -9,7 +9,6 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
 
 from fangkong.accounts.access import Within, page
@@ -17,6 +16,7 @@ from fangkong.accounts.roles import Perm, role_can
 from fangkong.core.dates import EARLIEST_DATE, LATEST_DATE, local_today
 from fangkong.core.errors import DomainError, NotFound
 from fangkong.core.forms import form_add_domain_error
+from fangkong.core.redirects import next_url
 from fangkong.reports import selectors, services
 from fangkong.reports.figures import FIGURES
 from fangkong.reports.forms import CorrectionForm, DayForm, RemindForm, SubmitForm, TypedForm
@@ -33,13 +33,6 @@ def _day(text: str) -> date:
         raise NotFound(_("No such day"))
     return day
 
-
-def _next(request: HttpRequest, default: str) -> str:
-    target = request.POST.get("next") or ""
-    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()},
-                                                  require_https=request.is_secure()):
-        return target
-    return default
 
 
 def _daily_url(code: str, day: date) -> str:
@@ -168,11 +161,11 @@ def remind(request: HttpRequest, code: str, day: str) -> HttpResponse:
         messages.error(request, exc.message)
     else:
         messages.success(request, _("Reminder sent to %(name)s.") % {"name": community.name})
-    return redirect(_next(request, f"{reverse('reports:street')}?day={d.isoformat()}"))
+    return redirect(next_url(request, f"{reverse('reports:street')}?day={d.isoformat()}"))
 
 
 @page(Perm.EDIT_REPORTS, within=Within.COMMUNITY, methods=("POST",))
 def reminder_read(request: HttpRequest, pk: int) -> HttpResponse:
     reminder = selectors.reminder_get(actor=request.user, pk=pk)
     services.report_reminder_read(actor=request.user, reminder=reminder)
-    return redirect(_next(request, _daily_url(reminder.community.code, reminder.date)))
+    return redirect(next_url(request, _daily_url(reminder.community.code, reminder.date)))

@@ -6,13 +6,13 @@ from __future__ import annotations
 from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
 from fangkong.accounts.access import Within, page
 from fangkong.accounts.roles import Perm, role_can
 from fangkong.core.errors import DomainError
 from fangkong.core.params import int_param
+from fangkong.core.redirects import next_url
 from fangkong.registry.importing import ImportFileError
 from fangkong.registry.selectors import community_list
 from fangkong.verification import selectors, services
@@ -30,14 +30,6 @@ def _put_errors(form, exc: DomainError) -> None:
         raise exc
     for e in exc.field_errors:
         form.add_error(e.field if e.field in form.fields else None, e.message)
-
-
-def _next(request, default: str) -> str:
-    target = request.POST.get("next") or ""
-    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()},
-                                                  require_https=request.is_secure()):
-        return target
-    return default
 
 
 @page(Perm.VIEW_VERIFICATION)
@@ -133,7 +125,7 @@ def row_outcome(request, pk: int, number: int):
     vlist = selectors.verification_list_get(actor=user, pk=pk)
     row = selectors.verification_row_get(actor=user, vlist=vlist, number=number)
     form = OutcomeForm(request.POST)
-    back = _next(request, reverse("verification:rows") + f"?list={vlist.pk}")
+    back = next_url(request, reverse("verification:rows") + f"?list={vlist.pk}")
     if not form.is_valid():
         messages.error(request, _("Row %(n)s: choose an outcome.") % {"n": number})
         return redirect(back)

@@ -1,7 +1,7 @@
 from datetime import timedelta
 
 import pytest
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from fangkong.accounts.audit_names import names_of, type_label
 from fangkong.core.dates import local_today
@@ -24,4 +24,6 @@ def test_meetings_objects_are_named_in_the_audit_log(places, personas):
     assert names[("action_item", str(item.pk))].text == "东门加派志愿者"
     assert names[("meeting", str(meeting.pk))].url.endswith(f"/meetings/{meeting.pk}/")
     assert names[("plan_version", str(version.pk))].text == "工作方案 v1"
-    assert type_label("plan_version") == "plan version"
+    with translation.override("en"):
+        assert type_label("plan_version") == "plan version"
+    assert type_label("plan_version") == "方案版本"  # the default language

@@ -15,11 +15,12 @@ from fangkong.core.dates import local_today
 from fangkong.core.errors import DomainError
 from fangkong.core.identifiers import mask_name
 from fangkong.core.paging import page_of
+from fangkong.core.redirects import next_url
 from fangkong.observation import selectors
 from fangkong.observation.forms import AlertCloseForm, AlertFilterForm
 from fangkong.observation.models import Alert
 from fangkong.observation.services import alert_acknowledge, alert_close, missed_followups_sweep_in_scope
-from fangkong.observation.views.common import next_url, put_errors
+from fangkong.observation.views.common import put_errors
 
 _STATUSES = {
     AlertFilterForm.OPEN: [Alert.Status.OPEN, Alert.Status.ACKNOWLEDGED],

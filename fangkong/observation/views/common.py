@@ -5,7 +5,6 @@ from __future__ import annotations
 import segno
 from django import forms
 from django.urls import NoReverseMatch, reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import mark_safe
 
 from fangkong.accounts.roles import Perm
@@ -24,14 +23,6 @@ def put_errors(form: forms.BaseForm, exc: DomainError, aliases: dict[str, str] |
     for e in exc.field_errors:
         name = (aliases or {}).get(e.field, e.field)
         form.add_error(name if name in form.fields and not form.fields[name].widget.is_hidden else None, e.message)
-
-
-def next_url(request, default: str) -> str:
-    target = request.POST.get("next") or ""
-    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()},
-                                                  require_https=request.is_secure()):
-        return target
-    return default
 
 
 def qr_svg(text: str) -> str:

@@ -15,10 +15,11 @@ from fangkong.core.dates import local_today
 from fangkong.core.errors import DomainError, NotFound
 from fangkong.core.identifiers import mask_name
 from fangkong.core.params import int_param
+from fangkong.core.redirects import next_url
 from fangkong.observation import returnees, selectors
 from fangkong.observation.forms import ResidentLinkForm
 from fangkong.observation.models import ReportLink
-from fangkong.observation.views.common import link_perm, next_url, public_url, put_errors, qr_svg
+from fangkong.observation.views.common import link_perm, public_url, put_errors, qr_svg
 from fangkong.observation.views.reports import returnee_page
 from fangkong.policy.selectors import policy_values_cached
 

@@ -18,10 +18,11 @@ from fangkong.core.errors import Code, DomainError, FieldError
 from fangkong.core.identifiers import mask_name
 from fangkong.core.paging import page_of
 from fangkong.core.params import int_param
+from fangkong.core.redirects import next_url
 from fangkong.observation import returnees, selectors
 from fangkong.observation.forms import ConfirmForm, OfficeReportForm, RejectForm, ReportFilterForm, ResidentLinkForm
 from fangkong.observation.models import ReturneeReport
-from fangkong.observation.views.common import next_url, put_errors
+from fangkong.observation.views.common import put_errors
 from fangkong.registry.flags import person_flags
 from fangkong.registry.models import Household
 
