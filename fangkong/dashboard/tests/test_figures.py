@@ -143,7 +143,10 @@ def test_action_items_due_and_overdue_link_to_the_action_list(world, personas, p
     ActionItem.objects.create(community=places["home"], text="张贴通告", due=D)
     ActionItem.objects.create(community=places["home"], text="已完成", due=D - timedelta(days=2), done=True)
     ActionItem.objects.create(community=places["far"], text="别的街道", due=D - timedelta(days=1))
-    item = {a.key: a for a in selectors.dashboard_get(actor=personas["office"], day=D).attention}["actions_due"]
+    from django.utils import translation
+
+    with translation.override("en"):  # the detail is a sentence in the reader's language
+        item = {a.key: a for a in selectors.dashboard_get(actor=personas["office"], day=D).attention}["actions_due"]
     assert item.count == 2 and item.urgent and item.url == reverse("meetings:actions")
     assert "1 overdue, 1 due today" in item.detail
     street = {a.key: a for a in selectors.dashboard_get(actor=personas["street"], day=D).attention}
