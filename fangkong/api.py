@@ -63,6 +63,7 @@ def _unauthenticated(request, exc):
 from fangkong.accounts.api import router as accounts_router  # noqa: E402
 from fangkong.dashboard.api import router as dashboard_router  # noqa: E402
 from fangkong.gates.api import router as gates_router  # noqa: E402
+from fangkong.helpdesk.api import router as helpdesk_router  # noqa: E402
 from fangkong.ledgers.api import router as ledgers_router  # noqa: E402
 from fangkong.meetings.api import router as meetings_router  # noqa: E402
 from fangkong.observation.api import router as observation_router  # noqa: E402
@@ -71,6 +72,7 @@ from fangkong.policy.api import router as policy_router  # noqa: E402
 from fangkong.registry.api import router as registry_router  # noqa: E402
 from fangkong.reports.api import router as reports_router  # noqa: E402
 from fangkong.screening.api import router as screening_router  # noqa: E402
+from fangkong.supplies.api import router as supplies_router  # noqa: E402
 from fangkong.verification.api import router as verification_router  # noqa: E402
 from fangkong.workgroup.api import router as workgroup_router  # noqa: E402
 
@@ -87,3 +89,5 @@ api.add_router("", reports_router)
 api.add_router("", ledgers_router)
 api.add_router("", meetings_router)
 api.add_router("", dashboard_router)
+api.add_router("", supplies_router)
+api.add_router("", helpdesk_router)

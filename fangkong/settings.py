@@ -101,6 +101,8 @@ INSTALLED_APPS = [
     "fangkong.verification",
     "fangkong.reports",
     "fangkong.ledgers",
+    "fangkong.supplies",
+    "fangkong.helpdesk",
     "fangkong.meetings",
     "fangkong.dashboard",
 ]

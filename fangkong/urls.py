@@ -18,6 +18,8 @@ urlpatterns = [
     path("reports/", include("fangkong.reports.urls")),
     path("ledgers/", include("fangkong.ledgers.urls")),
     path("meetings/", include("fangkong.meetings.urls")),
+    path("supplies/", include("fangkong.supplies.urls")),
+    path("requests/", include("fangkong.helpdesk.urls")),
     path("dashboard/", include("fangkong.dashboard.urls")),
     path("", include("fangkong.observation.public_urls")),  # /r/<token>/, /f/<token>/: personal report links
     path("", include("fangkong.registry.urls")),

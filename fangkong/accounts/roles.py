@@ -59,6 +59,10 @@ class Perm(StrEnum):
     VIEW_MEETINGS = "view_meetings"
     EDIT_MEETINGS = "edit_meetings"
     EDIT_PLANS = "edit_plans"
+    VIEW_SUPPLIES = "view_supplies"
+    MANAGE_SUPPLIES = "manage_supplies"
+    VIEW_REQUESTS = "view_requests"
+    HANDLE_REQUESTS = "handle_requests"
 
 
 R = Role
@@ -128,6 +132,12 @@ PERMISSIONS: dict[Perm, set[Role]] = {
     Perm.VIEW_MEETINGS: _ALL_DESK | {R.STREET_OFFICE, R.GRID_WORKER},
     Perm.EDIT_MEETINGS: _ALL_DESK,
     Perm.EDIT_PLANS: {R.ADMINISTRATOR, R.COMMUNITY_LEADER, R.OFFICE_STAFF},
+    # Community life: the store of protective supplies and the donations (the street office follows the
+    # stock of its communities); residents' requests, answered by the office and the grid workers.
+    Perm.VIEW_SUPPLIES: _ALL_DESK | {R.STREET_OFFICE, R.GUARD},
+    Perm.MANAGE_SUPPLIES: _ALL_DESK,
+    Perm.VIEW_REQUESTS: _ALL_DESK | {R.GRID_WORKER},
+    Perm.HANDLE_REQUESTS: _ALL_DESK | {R.GRID_WORKER},
 }
 
 

@@ -133,5 +133,12 @@ SETTINGS: dict[str, Setting] = {s.key: s for s in [
     # The twice-daily briefings (一日两会): the morning one covers the time since the evening one, and back.
     Setting("briefing_morning", _("Morning briefing time"), "08:00", _time),
     Setting("briefing_evening", _("Evening briefing time"), "18:00", _time),
+    # Residents' requests: the first answer within these minutes by day (from `request_day_starts` to
+    # `request_night_starts`) and by night (第一时间回复).
+    Setting("request_answer_day_minutes", _("Minutes to a request's first answer by day"), 30, _int_range(1, 1440)),
+    Setting("request_answer_night_minutes", _("Minutes to a request's first answer at night"), 120,
+            _int_range(1, 1440)),
+    Setting("request_day_starts", _("Day starts at (requests)"), "08:00", _time),
+    Setting("request_night_starts", _("Night starts at (requests)"), "20:00", _time),
     Setting("export_expiry_hours", _("Hours an exported file stays downloadable"), 24, _int_range(1, 168)),
 ]}
