@@ -66,14 +66,18 @@ from fangkong.gates.api import router as gates_router  # noqa: E402
 from fangkong.helpdesk.api import router as helpdesk_router  # noqa: E402
 from fangkong.ledgers.api import router as ledgers_router  # noqa: E402
 from fangkong.meetings.api import router as meetings_router  # noqa: E402
+from fangkong.notices.api import router as notices_router  # noqa: E402
 from fangkong.observation.api import router as observation_router  # noqa: E402
 from fangkong.passes.api import router as passes_router  # noqa: E402
 from fangkong.policy.api import router as policy_router  # noqa: E402
 from fangkong.registry.api import router as registry_router  # noqa: E402
 from fangkong.reports.api import router as reports_router  # noqa: E402
+from fangkong.sanitation.api import router as sanitation_router  # noqa: E402
 from fangkong.screening.api import router as screening_router  # noqa: E402
+from fangkong.shops.api import router as shops_router  # noqa: E402
 from fangkong.supplies.api import router as supplies_router  # noqa: E402
 from fangkong.verification.api import router as verification_router  # noqa: E402
+from fangkong.volunteers.api import router as volunteers_router  # noqa: E402
 from fangkong.workgroup.api import router as workgroup_router  # noqa: E402
 
 api.add_router("", accounts_router)
@@ -91,3 +95,7 @@ api.add_router("", meetings_router)
 api.add_router("", dashboard_router)
 api.add_router("", supplies_router)
 api.add_router("", helpdesk_router)
+api.add_router("", shops_router)
+api.add_router("", volunteers_router)
+api.add_router("", notices_router)
+api.add_router("", sanitation_router)

@@ -20,6 +20,10 @@ urlpatterns = [
     path("meetings/", include("fangkong.meetings.urls")),
     path("supplies/", include("fangkong.supplies.urls")),
     path("requests/", include("fangkong.helpdesk.urls")),
+    path("shops/", include("fangkong.shops.urls")),
+    path("volunteers/", include("fangkong.volunteers.urls")),
+    path("notices/", include("fangkong.notices.urls")),
+    path("sanitation/", include("fangkong.sanitation.urls")),
     path("dashboard/", include("fangkong.dashboard.urls")),
     path("", include("fangkong.observation.public_urls")),  # /r/<token>/, /f/<token>/: personal report links
     path("", include("fangkong.registry.urls")),

@@ -63,6 +63,14 @@ class Perm(StrEnum):
     MANAGE_SUPPLIES = "manage_supplies"
     VIEW_REQUESTS = "view_requests"
     HANDLE_REQUESTS = "handle_requests"
+    VIEW_SHOPS = "view_shops"
+    MANAGE_SHOPS = "manage_shops"
+    VIEW_VOLUNTEERS = "view_volunteers"
+    MANAGE_VOLUNTEERS = "manage_volunteers"
+    MANAGE_NOTICES = "manage_notices"
+    SEND_MESSAGES = "send_messages"
+    VIEW_SANITATION = "view_sanitation"
+    LOG_SANITATION = "log_sanitation"
 
 
 R = Role
@@ -138,6 +146,17 @@ PERMISSIONS: dict[Perm, set[Role]] = {
     Perm.MANAGE_SUPPLIES: _ALL_DESK,
     Perm.VIEW_REQUESTS: _ALL_DESK | {R.GRID_WORKER},
     Perm.HANDLE_REQUESTS: _ALL_DESK | {R.GRID_WORKER},
+    # Shops and their prices (the street watches prices across its communities); volunteers' sign-ups,
+    # vetted by the office (their phones and ID numbers: the desk only); notices and messages to
+    # residents; disinfection and patrols, logged by whoever does them.
+    Perm.VIEW_SHOPS: _ALL_DESK | {R.STREET_OFFICE},
+    Perm.MANAGE_SHOPS: _ALL_DESK,
+    Perm.VIEW_VOLUNTEERS: _ALL_DESK,
+    Perm.MANAGE_VOLUNTEERS: {R.ADMINISTRATOR, R.COMMUNITY_LEADER, R.COMMITTEE_MEMBER, R.OFFICE_STAFF},
+    Perm.MANAGE_NOTICES: _ALL_DESK,
+    Perm.SEND_MESSAGES: {R.ADMINISTRATOR, R.COMMUNITY_LEADER, R.OFFICE_STAFF},
+    Perm.VIEW_SANITATION: _ALL_DESK | {R.STREET_OFFICE, R.GRID_WORKER, R.GUARD, R.VOLUNTEER},
+    Perm.LOG_SANITATION: _ALL_DESK | {R.GRID_WORKER, R.GUARD, R.VOLUNTEER},
 }
 
 

@@ -95,6 +95,10 @@ def _text(limit: int) -> Callable[[Any], str]:
     return parse
 
 
+def _optional_date(v: Any) -> str:
+    return "" if v in (None, "") else _date(v)
+
+
 def _mode(v: Any) -> str:
     if v not in ("key_areas", "all", "none"):
         raise FieldError("value", Code.INVALID_CHOICE, _("Use key_areas, all or none"))
@@ -135,10 +139,14 @@ SETTINGS: dict[str, Setting] = {s.key: s for s in [
     Setting("briefing_evening", _("Evening briefing time"), "18:00", _time),
     # Residents' requests: the first answer within these minutes by day (from `request_day_starts` to
     # `request_night_starts`) and by night (第一时间回复).
-    Setting("request_answer_day_minutes", _("Minutes to a request's first answer by day"), 30, _int_range(1, 1440)),
-    Setting("request_answer_night_minutes", _("Minutes to a request's first answer at night"), 120,
+    Setting("request_answer_day_minutes", _("Minutes to the first answer of a request, by day"), 30, _int_range(1, 1440)),
+    Setting("request_answer_night_minutes", _("Minutes to the first answer of a request, at night"), 120,
             _int_range(1, 1440)),
     Setting("request_day_starts", _("Day starts at (requests)"), "08:00", _time),
     Setting("request_night_starts", _("Night starts at (requests)"), "20:00", _time),
+    # A price alert: an item's price above its baseline by more than this percentage; the baseline is the
+    # price at the baseline date (empty: the merchant's first inspection of the item).
+    Setting("price_alert_percent", _("Price rise that raises an alert (%)"), 10, _int_range(1, 500)),
+    Setting("price_baseline_date", _("Price baseline date (empty: the first inspection)"), "", _optional_date),
     Setting("export_expiry_hours", _("Hours an exported file stays downloadable"), 24, _int_range(1, 168)),
 ]}

@@ -1,0 +1,7 @@
+"""API of the notices app (mounted under /api/v1/ by fangkong/api.py)."""
+
+from __future__ import annotations
+
+from ninja import Router
+
+router = Router(tags=["notices"])
