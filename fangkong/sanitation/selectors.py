@@ -23,7 +23,9 @@ from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
 from fangkong.accounts.scope import scope_of
-from fangkong.core.errors import NotFound
+from fangkong.core.errors import FieldError, NotFound
+from fangkong.registry.models import Community
+from fangkong.sanitation.errors import SanitationCode
 from fangkong.sanitation.models import Area, Disinfection, Patrol
 
 
@@ -96,3 +98,17 @@ def disinfection_list(*, actor, limit: int = 200) -> QuerySet[Disinfection]:
 def patrol_list(*, actor, limit: int = 200) -> QuerySet[Patrol]:
     return (Patrol.objects.for_scope(scope_of(actor)).select_related("area", "by", "community")
             .order_by("-started_at", "-id")[:limit])
+
+
+def community_of(*, actor, code: str | None) -> Community:
+    """The community named, in scope (404 otherwise), or the actor's only community."""
+    communities = Community.objects.for_scope(scope_of(actor))
+    if code:
+        community = communities.filter(code=code).first()
+        if community is None:
+            raise NotFound(_("No such community in your scope"))
+        return community
+    found = list(communities[:2])
+    if len(found) != 1:
+        raise FieldError("community", SanitationCode.COMMUNITY_REQUIRED, _("Give the community"))
+    return found[0]
