@@ -20,12 +20,14 @@ from fangkong.supplies.errors import SuppliesCode
 from fangkong.supplies.models import Donation, DonationLine, Item, Movement, Place, Stock
 
 MAX_QUANTITY = 1_000_000
+STORE_NAME = "社区仓库"
 
 
 def store_of(community: Community) -> Place:
     """The community's store, the default place of every movement; made on first use."""
+    # A stored name, not a translated label: it must not depend on the language of the first request.
     place, _created = Place.objects.get_or_create(community=community, kind=Place.Kind.STORE,
-                                                  defaults={"name": _("Community store")})
+                                                  defaults={"name": STORE_NAME})
     return place
 
 
@@ -83,7 +85,7 @@ def movement_record(*, actor: User, community: Community, item: Item, quantity: 
     with transaction.atomic():
         moved = _move(actor=actor, community=community, item=item, place=place or store_of(community),
                       quantity=quantity, direction=direction, reason=reason, note=note)
-        audit_record(actor=actor, action="supplies.movement", object_type="movement",
+        audit_record(actor=actor, action="create", object_type="supplies.movement",
                      object_id=moved.movement.pk, community_id=community.id)
     return moved
 
@@ -122,7 +124,7 @@ def donation_record(*, actor: User, community: Community, donor_kind: str, donor
             _move(actor=actor, community=community, item=line.item, place=store, quantity=line.quantity,
                   direction=Movement.Direction.IN, reason=Movement.Reason.DONATION,
                   note=_("Donation from %(name)s") % {"name": donor_name}, donation=donation)
-        audit_record(actor=actor, action="supplies.donation", object_type="donation", object_id=donation.pk,
+        audit_record(actor=actor, action="create", object_type="supplies.donation", object_id=donation.pk,
                      community_id=community.id)
     return donation
 
