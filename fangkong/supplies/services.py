@@ -97,7 +97,7 @@ class Line:
 
 
 def donation_record(*, actor: User, community: Community, donor_kind: str, donor_name: str,
-                    lines: list[Line], in_kind: str = "", public_thanks: bool = False,
+                    lines: list[Line] | tuple = (), in_kind: str = "", public_thanks: bool = False,
                     person: Person | None = None, day: date | None = None) -> Donation:
     """A donation: its goods go into the community's store as "in" movements; help in kind is text."""
     require(actor, Perm.MANAGE_SUPPLIES)
