@@ -71,3 +71,6 @@ def requests_overdue(*, community_ids: Iterable[int]) -> int:
 
 def minutes_between(start, end) -> int | None:
     return None if end is None else int((end - start).total_seconds() // 60)
+
+
+PAGE_SIZE = 50
