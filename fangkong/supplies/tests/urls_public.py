@@ -1,7 +1,6 @@
-"""The project's URLs plus the public board at c/, as the lead mounts it in fangkong/urls.py."""
+"""The project's URLs plus the public board at c/, as the lead mounts it in fangkong/urls.py (by dotted
+path: an app may not import the project's urls module)."""
 
 from django.urls import include, path
 
-from fangkong.urls import urlpatterns as project
-
-urlpatterns = [path("c/", include("fangkong.supplies.public_urls")), *project]
+urlpatterns = [path("c/", include("fangkong.supplies.public_urls")), path("", include("fangkong.urls"))]
