@@ -79,3 +79,10 @@ def test_patrol_create(api_client, areas):
     other_area = {**body, "area": areas["far"].id}
     assert _post(api_client("office"), "/api/v1/patrols", other_area).json()["code"] == "unknown_area"
     assert Patrol.objects.count() == 1
+
+
+def test_grid_worker_sees_and_logs_in_their_community(api_client, areas):
+    rows = api_client("grid1").get("/api/v1/sanitation/areas").json()
+    assert {r["id"] for r in rows} == {areas["late"].id, areas["fresh"].id}
+    url = f"/api/v1/sanitation/areas/{areas['fresh'].id}/disinfections"
+    assert _post(api_client("grid1"), url, {"agent": "84消毒液"}).status_code == 201
