@@ -57,13 +57,15 @@ def _low_of():
 
 
 def stock_list(*, actor: User, community: Community) -> QuerySet[Stock]:
-    """Current stock per item and place, each with its threshold and a low flag (at or below it)."""
+    """Current stock per item and place, each with its threshold and a low flag (at or below it). The
+    threshold is the community's reserve: it applies to the store, not to what a gate or site holds."""
     require(actor, Perm.VIEW_SUPPLIES)
     if not scope_of(actor).covers_community(community.id):
         raise NotFound(_("No such community in your scope"))
     return (Stock.objects.filter(community=community).select_related("item", "place")
             .annotate(threshold=_low_of())
-            .annotate(low=Case(When(Q(threshold__gt=0) & Q(quantity__lte=F("threshold")), then=True),
+            .annotate(low=Case(When(Q(place__kind=Place.Kind.STORE, threshold__gt=0, quantity__lte=F("threshold")),
+                                    then=True),
                                default=False, output_field=BooleanField()))
             .order_by("item__order", "item__code", "place_id"))
 
