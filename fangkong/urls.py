@@ -25,6 +25,12 @@ urlpatterns = [
     path("notices/", include("fangkong.notices.urls")),
     path("sanitation/", include("fangkong.sanitation.urls")),
     path("dashboard/", include("fangkong.dashboard.urls")),
+    # The community's public pages (no login): its home with the notices, the thank-you board, the
+    # volunteers' sign-up, a resident's request and its follow link.
+    path("c/", include("fangkong.notices.public_urls")),
+    path("c/", include("fangkong.supplies.public_urls")),
+    path("c/", include("fangkong.volunteers.public_urls")),
+    path("c/", include("fangkong.helpdesk.public_urls")),
     path("", include("fangkong.observation.public_urls")),  # /r/<token>/, /f/<token>/: personal report links
     path("", include("fangkong.registry.urls")),
 ]
