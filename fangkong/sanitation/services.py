@@ -32,7 +32,7 @@ def area_create(*, actor: User, community, kind: str, name: str, every: int, uni
         raise FieldError("every", "invalid", _("The schedule must be at least every 1 hour or day"))
     area = Area.objects.create(community=community, kind=kind, name=name, every=every, unit=unit,
                                building=building, grid=grid)
-    audit_record(actor=actor, action="sanitation.area_create", object_type="sanitation.area", object_id=area.pk,
+    audit_record(actor=actor, action="create", object_type="area", object_id=area.pk,
                  community_id=community.id, via=via)
     return area
 
@@ -50,7 +50,7 @@ def disinfection_log(*, actor: User, area: Area, agent: str, dilution: str = "",
     row = Disinfection.objects.create(area=area, community_id=area.community_id, at=at, by=actor, agent=agent,
                                       dilution=dilution.strip(), note=note.strip())
     Area.objects.filter(pk=area.pk).update(last_agent=row.agent, last_dilution=row.dilution)
-    audit_record(actor=actor, action="sanitation.disinfection_log", object_type="sanitation.disinfection",
+    audit_record(actor=actor, action="create", object_type="disinfection",
                  object_id=row.pk, community_id=area.community_id, via=via)
     return row
 
@@ -73,6 +73,6 @@ def patrol_log(*, actor: User, community, kind: str, started_at: datetime, ended
                                    started_at=started_at, ended_at=ended_at, by=actor, findings=findings.strip(),
                                    people_turned_back=people_turned_back, fire_risk=fire_risk,
                                    gathering_dispersed=gathering_dispersed)
-    audit_record(actor=actor, action="sanitation.patrol_log", object_type="sanitation.patrol", object_id=patrol.pk,
+    audit_record(actor=actor, action="create", object_type="patrol", object_id=patrol.pk,
                  community_id=community.id, via=via)
     return patrol
