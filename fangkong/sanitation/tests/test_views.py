@@ -50,3 +50,13 @@ def test_patrol_form(login, places):
     assert p.fire_risk and p.people_turned_back == 3
     assert "劝返3人" in login("street").get(reverse("sanitation:patrol_list")).content.decode()
     assert "劝返3人" not in login("outsider").get(reverse("sanitation:patrol_list")).content.decode()
+
+
+def test_audit_log_names_sanitation_objects(personas, area):
+    from fangkong.accounts.audit_names import names_of
+    from fangkong.sanitation.services import disinfection_log
+
+    row = disinfection_log(actor=personas["office"], area=area, agent="84消毒液")
+    named = names_of([("area", str(area.pk)), ("disinfection", str(row.pk))])
+    assert named[("area", str(area.pk))].text == "3号楼楼道"
+    assert named[("disinfection", str(row.pk))].text.startswith("3号楼楼道 · ")
