@@ -14,6 +14,7 @@ from fangkong.accounts.access import Within, page
 from fangkong.accounts.roles import Perm, role_can
 from fangkong.core.dates import local_today
 from fangkong.core.errors import DomainError, NotFound
+from fangkong.core.identifiers import mask_name
 from fangkong.core.paging import page_of
 from fangkong.passes.models import Pass
 from fangkong.registry.models import Person
@@ -49,15 +50,18 @@ def _detail(request, merchant, *, forms: dict | None = None, status: int = 200):
     passes = {}
     for p in Pass.objects.filter(person_id__in=[s.person_id for s in staff], kind=Pass.Kind.SERVICE).order_by("-id"):
         passes.setdefault(p.person_id, p)
+    can_manage = role_can(request.user.role, Perm.MANAGE_SHOPS)
     for s in staff:
         s.service_pass = passes.get(s.person_id)
+        # Those who only look on (street offices) see names masked, as in the registry.
+        s.shown_name = s.person.name if can_manage else mask_name(s.person.name)
     history = selectors.price_history(merchant=merchant)
     today = local_today()
     profile = getattr(merchant, "profile", None)  # None when the merchant has no profile yet
     return render(request, "shops/merchant_detail.html", {
         "merchant": merchant, "category": category, "profile": profile, "staff": staff,
         "service": category in SERVICE_CATEGORIES,
-        "can_manage": role_can(request.user.role, Perm.MANAGE_SHOPS),
+        "can_manage": can_manage,
         "can_issue": role_can(request.user.role, Perm.ISSUE_PASSES),
         "inspections": merchant.inspections.prefetch_related("prices", "inspectors")[:30],
         "history": history, "chart": [{"name": k, "points": v} for k, v in history.items()],
