@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 
 from fangkong.accounts.access import page, public_page
@@ -99,8 +99,13 @@ def donations(request):
                 messages.success(request, _("Donation recorded"))
                 return redirect(f"{reverse('supplies:donations')}?community={community.code}")
     rows = selectors.donation_list(actor=request.user, community=community)[:200]
+    try:  # the public pages are mounted by the project's urls; a deployment without them still works
+        board = reverse("supplies_public:thanks", args=[community.code])
+    except NoReverseMatch:
+        board = None
     return render(request, "supplies/donations.html", {"community": community, "communities": communities,
-                                                       "donations": rows, "form": form, "can_manage": can_manage})
+                                                       "donations": rows, "form": form, "can_manage": can_manage,
+                                                       "board": board})
 
 
 @public_page(methods=("GET", "HEAD"))
