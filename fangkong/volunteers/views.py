@@ -67,7 +67,10 @@ def volunteer_list(request):
 
 @page(Perm.VIEW_VOLUNTEERS, within=Within.COMMUNITY)
 def volunteer_detail(request, pk: int):
-    v = selectors.volunteer_get(actor=request.user, pk=pk)
+    return _detail(request, selectors.volunteer_get(actor=request.user, pk=pk))
+
+
+def _detail(request, v: Volunteer, password: dict | None = None):
     can_manage = role_can(request.user.role, Perm.MANAGE_VOLUNTEERS)
     can_roster = role_can(request.user.role, Perm.MANAGE_ROSTER)
     return render(request, "volunteers/detail.html", {
@@ -75,7 +78,7 @@ def volunteer_detail(request, pk: int):
         "shifts": selectors.volunteer_shifts(volunteer=v), "can_manage": can_manage, "can_roster": can_roster,
         "open_shifts": selectors.open_shifts(volunteer=v) if can_roster and v.user_id else [],
         "decline_form": DeclineForm(), "task_form": TaskForm(),
-        "password": request.session.pop(f"volunteer_password_{v.pk}", None),
+        "password": password,
     })
 
 
@@ -105,9 +108,11 @@ def volunteer_decline(request, pk: int):
 def volunteer_login(request, pk: int):
     v = selectors.volunteer_get(actor=request.user, pk=pk)
     user, password = services.volunteer_login_create(actor=request.user, volunteer=v)
-    # Shown once on the next page, then gone from the session.
-    request.session[f"volunteer_password_{v.pk}"] = {"username": user.username, "password": password}
-    return _back(v)
+    # Shown once, in this answer only: never stored in clear (not in the session either), never cached.
+    response = _detail(request, selectors.volunteer_get(actor=request.user, pk=pk),
+                       password={"username": user.username, "password": password})
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 @page(Perm.MANAGE_ROSTER, within=Within.COMMUNITY, methods=("POST",))

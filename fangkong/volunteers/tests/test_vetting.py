@@ -95,13 +95,16 @@ def test_login_is_created_once_with_the_volunteer_role_and_password_shown_once(p
         services.volunteer_login_create(actor=personas["office"], volunteer=v)
     services.volunteer_accept(actor=personas["office"], volunteer=v)
     c = login("office")
-    assert c.post(f"/volunteers/{v.pk}/login/").status_code == 302
+    answer = c.post(f"/volunteers/{v.pk}/login/")
+    assert answer.status_code == 200 and answer["Cache-Control"] == "no-store"
     v.refresh_from_db()
     user = User.objects.get(pk=v.user_id)
     assert user.role == Role.VOLUNTEER
     assert scope_of(user).community_ids == frozenset({places["home"].pk})
-    first = c.get(f"/volunteers/{v.pk}/").content.decode()
+    first = answer.content.decode()
     assert user.username in first and "shown only this once" in first
+    password = first.split("with the password ")[1].split(".")[0]
+    assert user.check_password(password)
     assert "shown only this once" not in c.get(f"/volunteers/{v.pk}/").content.decode()
     with pytest.raises(Conflict):
         services.volunteer_login_create(actor=personas["office"], volunteer=v)
