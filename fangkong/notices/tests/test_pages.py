@@ -1,9 +1,6 @@
-import pytest
 
 from fangkong.notices import services
 from fangkong.notices.models import Channel, Message, Notice, Posting
-
-pytestmark = pytest.mark.urls("fangkong.notices.tests.urls")
 
 
 def test_office_writes_publishes_and_records_a_posting(personas, places, login):

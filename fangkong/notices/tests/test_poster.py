@@ -1,10 +1,7 @@
 import pypdfium2 as pdfium
-import pytest
 import zxingcpp
 
 from fangkong.notices import services
-
-pytestmark = pytest.mark.urls("fangkong.notices.tests.urls")
 
 
 def test_poster_is_a4_with_a_qr_code_to_the_public_page(personas, places, login):

@@ -5,8 +5,6 @@ from django.test import Client
 from fangkong.notices import services
 from fangkong.notices.views import public
 
-pytestmark = pytest.mark.urls("fangkong.notices.tests.urls")
-
 
 @pytest.fixture
 def notices(personas, places):
