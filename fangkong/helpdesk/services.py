@@ -129,7 +129,8 @@ def request_answer(*, actor: User, pk: int, text: str) -> Request:
     if req.answered_at is None:
         req.answered_at, req.answered_by, req.status = timezone.now(), actor, Request.Status.ANSWERED
     req.save(update_fields=["answer_text", "answered_at", "answered_by", "status"])
-    audit_record(actor=actor, action="answer", object_type="request", object_id=req.pk, community_id=req.community_id)
+    audit_record(actor=actor, action="update", object_type="request", object_id=req.pk, community_id=req.community_id,
+                 fields=["answered_at", "answer_text"])
     return req
 
 
@@ -145,7 +146,8 @@ def request_handle(*, actor: User, pk: int, text: str) -> Request:
         req.answered_at, req.answered_by, req.answer_text = now, actor, text
     req.handled_at, req.handled_by, req.handled_text, req.status = now, actor, text, Request.Status.HANDLED
     req.save()
-    audit_record(actor=actor, action="handle", object_type="request", object_id=req.pk, community_id=req.community_id)
+    audit_record(actor=actor, action="update", object_type="request", object_id=req.pk, community_id=req.community_id,
+                 fields=["handled_at", "handled_text"])
     return req
 
 
@@ -163,5 +165,6 @@ def request_close(*, actor: User, pk: int, outcome: str) -> Request:
         req.handled_at, req.handled_by = now, actor
     req.closed_at, req.closed_by, req.outcome, req.status = now, actor, outcome, Request.Status.CLOSED
     req.save()
-    audit_record(actor=actor, action="close", object_type="request", object_id=req.pk, community_id=req.community_id)
+    audit_record(actor=actor, action="update", object_type="request", object_id=req.pk, community_id=req.community_id,
+                 fields=["closed_at", "outcome"])
     return req
