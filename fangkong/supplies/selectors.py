@@ -71,8 +71,8 @@ def stock_list(*, actor: User, community: Community) -> QuerySet[Stock]:
 
 
 def low_stock(*, community_ids: Iterable[int]) -> int:
-    """How many item×community totals are at or below their threshold (the dashboard's figure). Counted on
-    the store, where the threshold applies; an item never stocked counts once it has a threshold and is 0."""
+    """How many items are at or below their threshold in the communities' stores (the dashboard's figure),
+    one SQL count. An item never stocked has no row and is not counted: it was never held, so not "running low"."""
     ids = list(community_ids)
     store_stock = Stock.objects.filter(community_id__in=ids, place__kind=Place.Kind.STORE)
     return (store_stock.annotate(threshold=_low_of())
