@@ -36,6 +36,7 @@ from fangkong.observation.models import Alert, FollowUp, Observation
 from fangkong.passes.models import Pass
 from fangkong.policy.selectors import policy_values_cached
 from fangkong.reports.period import Period
+from fangkong.sanitation.selectors import sanitation_day_counts
 from fangkong.screening.flags import _core
 from fangkong.screening.models import TravelRecord, VisitPerson
 from fangkong.screening.models import Visit as ScreeningVisit
@@ -88,6 +89,10 @@ FIGURES: list[Figure] = [
     Figure("verification_missed", "其中漏排", _("Of which missed (now registered)")),
     Figure("verification_not_here", "其中不在本地居住", _("Of which not living here")),
     Figure("verification_outside_window", "其中超过排查期", _("Of which outside the screening window")),
+    Figure("disinfections_today", "当日消毒次数", _("Disinfections today")),
+    Figure("disinfection_areas", "消毒区域数", _("Public areas on a disinfection schedule")),
+    Figure("disinfection_areas_overdue", "逾期未消毒区域数", _("Areas overdue for disinfection")),
+    Figure("patrols_today", "当日巡查次数", _("Patrols today")),
 ]
 FIGURE_KEYS = [f.key for f in FIGURES]
 EPIDEMIC_KEYS = [f.key for f in FIGURES if f.epidemic]
@@ -104,7 +109,7 @@ def compute_figures(*, periods: dict[int, Period]) -> dict[int, dict[str, int]]:
     for (start, end), ids in groups.items():
         as_of = min(end, now)
         day = periods[ids[0]].day
-        for family in (_screening, _observation, _fevers, _passes, _gates, _verification):
+        for family in (_screening, _observation, _fevers, _passes, _gates, _verification, _sanitation):
             for cid, values in family(ids, start, end, as_of).items():
                 out[cid].update(values)
         for cid, values in _returnees(ids, start, end, day).items():
@@ -236,6 +241,17 @@ def _verification(ids: list[int], start: datetime, end: datetime, as_of: datetim
         "verification_missed": c["missed"],
         "verification_not_here": c["not_here"],
         "verification_outside_window": c["outside_window"],
+    } for cid, c in counts.items()}
+
+
+def _sanitation(ids: list[int], start: datetime, end: datetime, as_of: datetime) -> dict[int, dict[str, int]]:
+    """Disinfections and patrols in the period; the areas, and those overdue, as of its end (or now)."""
+    counts = sanitation_day_counts(community_ids=ids, start=start, end=as_of)
+    return {cid: {
+        "disinfections_today": c["disinfections"],
+        "disinfection_areas": c["areas"],
+        "disinfection_areas_overdue": c["overdue"],
+        "patrols_today": c["patrols"],
     } for cid, c in counts.items()}
 
 

@@ -1,5 +1,6 @@
-"""The fields of the daily report the system cannot know: cases as told by the CDC, disinfection until a
-disinfection app exists, businesses told to close, problems. Typed by the office, marked as typed."""
+"""The fields of the daily report the system cannot know: cases as told by the CDC, the area disinfected
+(the disinfections themselves are counted from the sanitation log), businesses told to close, problems.
+Typed by the office, marked as typed."""
 
 from __future__ import annotations
 
@@ -30,7 +31,7 @@ TYPED_FIELDS: list[TypedField] = [
                epidemic=True),
     TypedField("close_contacts", "密切接触者(疾控认定)", _("Close contacts (as determined by the CDC)"), "count",
                epidemic=True),
-    TypedField("disinfection", "消毒(次数/面积)", _("Disinfection done (times, area)"), "text", 200),
+    TypedField("disinfection", "消毒面积及说明", _("Area disinfected and notes"), "text", 200),
     TypedField("businesses_closed", "歇业劝导(场所数)", _("Businesses told to close"), "count"),
     TypedField("problems", "存在问题", _("Problems"), "text", 1000),
     TypedField("other", "其他情况", _("Other"), "text", 1000),

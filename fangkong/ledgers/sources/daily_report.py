@@ -21,6 +21,7 @@ GROUPS = {
     "released_": "医学观察", "followups_": "随访", "temporary_passes": "临时通行证", "visitors_": "门岗卡口",
     "gates": "门岗卡口", "staff_on_duty": "门岗卡口", "gate_": "门岗卡口", "vehicles_": "门岗卡口",
     "people_turned_back": "门岗卡口", "verification_": "上级下发核查",
+    "disinfection": "消毒与巡查", "patrols_": "消毒与巡查",
 }
 TYPED_GROUP = "人工填报(系统无法统计)"
 STATE = {"submitted": "已上报", "draft": "未上报(草稿)", "missing": "未上报(逾期)"}

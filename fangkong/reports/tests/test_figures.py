@@ -150,6 +150,27 @@ def world(places, personas, make_person, day):
     row(4, before, "info_wrong", before)
     row(5, before, "not_here", inside)
     row(6, inside, "confirmed", inside, community=neighbour)
+
+    # Disinfection and patrols: three areas of C1 on schedules before the period, one made after it.
+    from fangkong.sanitation.models import Area, Disinfection, Patrol
+
+    def area(name, every, unit, community=home, made=p.start - timedelta(days=3)):
+        a = Area.objects.create(community=community, kind="stairwell", name=name, every=every, unit=unit)
+        Area.objects.filter(pk=a.pk).update(created_at=made)
+        return a
+
+    def disinfect(a, at):
+        Disinfection.objects.create(area=a, community=a.community, at=at, agent="84消毒液")
+    daily, four_hourly, _never = area("一号楼楼道", 1, "days"), area("电梯", 4, "hours"), area("垃圾点", 1, "days")
+    area("新设点位", 1, "days", made=after)
+    disinfect(daily, before)  # before the period: not today's
+    disinfect(daily, inside)  # due again a day later, after the period's end: on time
+    disinfect(four_hourly, inside)  # due 4 hours later, before the end: overdue
+    disinfect(four_hourly, after)  # after the period
+    # `never` was never disinfected since it was made three days before: overdue.
+    disinfect(area("邻居楼道", 1, "days", community=neighbour), inside)
+    Patrol.objects.create(community=home, kind="fire_watch", started_at=inside)
+    Patrol.objects.create(community=home, kind="fire_watch", started_at=before)
     return {"other": other}
 
 
@@ -178,6 +199,7 @@ def test_every_figure_equals_the_count_made_by_hand(world, places, day):
         "verification_rows_received_total": 5, "verification_rows_checked_total": 3,
         "verification_info_wrong": 1, "verification_missed": 1, "verification_not_here": 1,
         "verification_outside_window": 0,
+        "disinfections_today": 2, "disinfection_areas": 3, "disinfection_areas_overdue": 2, "patrols_today": 1,
     }
     assert figures == expected
 
