@@ -140,18 +140,19 @@ def cmd_serve(args) -> int:
 
 
 def _sweep_forever(interval: int) -> None:
-    """Raise missed-follow-up alerts and delete expired exports every few minutes. The alert pages, the
-    API and the downloads page do it too; this makes it happen even when nobody is looking. Several
-    workers sweeping at once is harmless."""
+    """Raise missed-follow-up alerts, delete expired exports and retry the messages due, every few minutes.
+    The alert pages, the API and the downloads page do some of it too; this makes it happen even when
+    nobody is looking. Several workers sweeping at once is harmless."""
     import time
 
     from django.db import close_old_connections
 
     from fangkong.ledgers.jobs import exports_expire
+    from fangkong.notices.services import messages_retry_due
     from fangkong.observation.services import missed_followups_sweep
 
     while True:
-        for sweep in (missed_followups_sweep, exports_expire):
+        for sweep in (missed_followups_sweep, exports_expire, messages_retry_due):
             try:
                 sweep()
             except Exception:  # a failed sweep is retried at the next tick; it never kills the worker

@@ -89,6 +89,38 @@ def _action(p: Place) -> dict:
     return {"action_id": ActionItem.objects.create(community=p.community, text="矩阵测试").pk}
 
 
+def _email_channel(p: Place) -> str:
+    from fangkong.notices.models import Channel
+
+    Channel.objects.get_or_create(community=p.community, name="矩阵邮件", defaults={"kind": "email"})
+    return "矩阵邮件"
+
+
+def _sanitation_area(p: Place) -> dict:
+    from fangkong.sanitation.models import Area
+
+    area = Area.objects.get_or_create(community=p.community, name="矩阵楼道", defaults={"kind": "stairwell"})[0]
+    return {"area_id": area.pk}
+
+
+def _merchant(p: Place) -> dict:
+    """A vegetable shop of the place's community (one per community)."""
+    from fangkong.registry.models import Merchant
+
+    return {"merchant_id": Merchant.objects.get_or_create(community=p.community, kind="vegetables",
+                                                          name="矩阵菜店")[0].pk}
+
+
+def _volunteer(p: Place) -> dict:
+    """A fresh sign-up awaiting vetting in the place's community (vetting is once only)."""
+    from fangkong.volunteers.services import SignUp, volunteer_signup
+
+    n = next(_counter)
+    v = volunteer_signup(community=p.community, data=SignUp(name="矩阵志愿者", phone=f"139{n:08d}",
+                                                             id_number=_new_id(n + 500)))
+    return {"volunteer_id": v.pk}
+
+
 def _reveals_id(role: str) -> bool:
     return role_can(role, Perm.REVEAL_ID_NUMBER)
 
@@ -179,6 +211,32 @@ OPERATIONS: dict[str, Op] = {
                                    owners=("admin", "leader", "outsider")),
     "GET /exports/{export_id}/file": Op(Perm.EXPORT_LEDGERS, Within.COMMUNITY,
                                         lambda p: {"export_id": p.export.pk}, owners=("admin", "leader", "outsider")),
+    "GET /notices": Op(Perm.MANAGE_NOTICES, Within.COMMUNITY, query=lambda p: {"community": p.community.code}),
+    "POST /messages": Op(Perm.SEND_MESSAGES, Within.COMMUNITY, body=lambda p, n: {
+        "community": p.community.code, "channel": _email_channel(p), "text": f"矩阵测试{n}",
+        "recipients": ["matrix@example.org"]}),
+    "GET /supplies/items": Op(Perm.VIEW_SUPPLIES),
+    "GET /supplies/stock": Op(Perm.VIEW_SUPPLIES, Within.COMMUNITY, query=lambda p: {"community": p.community.code}),
+    "POST /supplies/movements": Op(Perm.MANAGE_SUPPLIES, Within.COMMUNITY, body=lambda p, n: {
+        "community": p.community.code, "item": "gloves", "quantity": 1, "direction": "in", "reason": "purchase"}),
+    "POST /donations": Op(Perm.MANAGE_SUPPLIES, Within.COMMUNITY, body=lambda p, n: {
+        "community": p.community.code, "donor_name": f"矩阵捐赠{n}", "donor_kind": "person",
+        "items": [{"item": "gloves", "quantity": 1}], "public_thanks": False}),
+    "GET /sanitation/areas": Op(Perm.VIEW_SANITATION),
+    "POST /sanitation/areas/{area_id}/disinfections": Op(Perm.LOG_SANITATION, Within.COMMUNITY, _sanitation_area,
+                                                         body=lambda p, n: {"agent": "84消毒液", "dilution": "1:100"}),
+    "POST /patrols": Op(Perm.LOG_SANITATION, Within.COMMUNITY, body=lambda p, n: {
+        "community": p.community.code, "kind": "fire_watch",
+        "started_at": (timezone.now() - timedelta(hours=1)).isoformat()}),
+    "GET /merchants": Op(Perm.VIEW_SHOPS, query=lambda p: {"kind": "vegetables"}),
+    "POST /merchants/{merchant_id}/inspections": Op(Perm.MANAGE_SHOPS, Within.COMMUNITY, _merchant,
+                                                    body=lambda p, n: {"prices": [
+                                                        {"item": "白菜", "unit": "斤", "price": "2.00"}]}),
+    "GET /volunteers": Op(Perm.VIEW_VOLUNTEERS),
+    "POST /volunteers/{volunteer_id}/accept": Op(Perm.MANAGE_VOLUNTEERS, Within.COMMUNITY, _volunteer,
+                                                 body=lambda p, n: {}),
+    "POST /volunteers/{volunteer_id}/decline": Op(Perm.MANAGE_VOLUNTEERS, Within.COMMUNITY, _volunteer,
+                                                  body=lambda p, n: {"reason": "矩阵测试"}),
     "GET /dashboard": Op(Perm.VIEW_DASHBOARD, Within.COMMUNITY, query=lambda p: {"community": p.community.code}),
     "GET /briefings": Op(Perm.VIEW_MEETINGS, Within.COMMUNITY, query=lambda p: {"community": p.community.code}),
     "POST /briefings/{briefing_id}/actions": Op(Perm.EDIT_MEETINGS, Within.COMMUNITY, _briefing,

@@ -20,6 +20,7 @@ from fangkong.accounts.access import Access, Within
 from fangkong.accounts.roles import role_can
 from fangkong.accounts.scope import scope_of
 from fangkong.core.dates import local_today
+from fangkong.core.identifiers import id_check_char
 
 # Pages that are not Fangkong's own: Django's admin (staff only, its own checks), sign-in and language choice.
 NOT_DECLARED = {"accounts:login", "accounts:logout", "set_language"}
@@ -94,6 +95,28 @@ def world(places, personas, make_person):
     meeting = meeting_create(actor=office, community=home, kind="other", title="样本会议", held_at=timezone.now())
     attendance = Attendance.objects.create(meeting=meeting, name="样本房东")
     plan = plan_version_add(actor=office, community=home, kind="work", body="样本方案").plan
+    from decimal import Decimal
+
+    from fangkong.notices.services import notice_publish, notice_save
+    from fangkong.registry.models import Merchant
+    from fangkong.sanitation.models import Area
+    from fangkong.shops.services import inspection_record, merchant_staff_add
+    from fangkong.volunteers.services import SignUp, task_add, volunteer_accept, volunteer_signup
+
+    notice = notice_save(actor=office, community=home, kind="policy", title="样本通知", body="样本")
+    notice_publish(actor=office, notice=notice)
+    sanitation_area = Area.objects.create(community=home, kind="stairwell", name="样本楼道")
+    merchant = Merchant.objects.create(community=home, kind=Merchant.Kind.WATER, name="样本水站")
+    merchant_staff = merchant_staff_add(actor=office, merchant=merchant, person=person, role="送水员")
+    inspection_record(actor=office, merchant=merchant, day=local_today() - timedelta(days=1),
+                      prices=[{"item": "桶装水", "unit": "桶", "price": "10.00"}])
+    price_alert = inspection_record(actor=office, merchant=merchant,
+                                    prices=[{"item": "桶装水", "unit": "桶", "price": "20.00"}])[1][0]
+    vol_id = "37021219850505777"
+    volunteer = volunteer_signup(community=home, data=SignUp(name="样本志愿者", phone="13900000001",
+                                                          id_number=vol_id + id_check_char(vol_id)))
+    volunteer = volunteer_accept(actor=office, volunteer=volunteer)
+    vtask = task_add(actor=office, volunteer=volunteer, title="样本任务", when=timezone.now(), hours=Decimal(1))
     in_grid = {"community_id": home.pk, "grid_id": places["grid1"].pk}
     in_community = {"community_id": home.pk}
     return {
@@ -126,6 +149,15 @@ def world(places, personas, make_person):
         "meeting": Sample({"pk": meeting.pk}, data={"text": "样本", "who": "members"}, **in_community),
         "attendance": Sample({"pk": attendance.pk}, data={"present": "1"}, **in_community),
         "plan": Sample({"pk": plan.pk}, **in_community),
+        "notice": Sample({"pk": notice.pk}, **in_community),
+        "public_notice": Sample({"code": home.code, "pk": notice.pk}),
+        "public_community": Sample({"code": home.code}, community_id=home.id),
+        "sanitation_area": Sample({"pk": sanitation_area.pk}, data={"agent": "84消毒液"}, **in_community),
+        "merchant": Sample({"pk": merchant.pk}, **in_community),
+        "merchant_staff": Sample({"pk": merchant.pk, "staff_id": merchant_staff.pk}, **in_community),
+        "price_alert": Sample({"pk": price_alert.pk}, data={"action": "样本"}, **in_community),
+        "volunteer": Sample({"pk": volunteer.pk}, **in_community),
+        "volunteer_task": Sample({"pk": vtask.pk}, **in_community),
         "verification_list": Sample({"pk": vlist.pk}, street_id=home.street_id),
         "verification_row": Sample({"pk": vlist.pk, "number": 1}, data={"outcome": "confirmed"}, **in_grid),
         "verification_unmatched": Sample({"pk": vlist.pk, "number": 2}, data={"community": home.code},
@@ -208,6 +240,27 @@ SAMPLE_OF: dict[str, str] = {
     "reports:daily_submit": "report_day",
     "reports:remind": "report_day",
     "reports:reminder_read": "report_reminder",
+    "notices:notice": "notice",
+    "notices:poster": "notice",
+    "notices_public:home": "community_code",
+    "notices_public:notice": "public_notice",
+    "supplies_public:thanks": "public_community",
+    "sanitation:disinfect": "sanitation_area",
+    "shops:merchant_detail": "merchant",
+    "shops:profile_save": "merchant",
+    "shops:staff_add": "merchant",
+    "shops:staff_pass": "merchant_staff",
+    "shops:inspection_new": "merchant",
+    "shops:alert_acknowledge": "price_alert",
+    "shops:alert_close": "price_alert",
+    "volunteers:detail": "volunteer",
+    "volunteers:accept": "volunteer",
+    "volunteers:decline": "volunteer",
+    "volunteers:login": "volunteer",
+    "volunteers:shift": "volunteer",
+    "volunteers:task": "volunteer",
+    "volunteers:task_done": "volunteer_task",
+    "volunteers_public:signup": "community_code",
     "verification:list_detail": "verification_list",
     "verification:row_outcome": "verification_row",
     "verification:row_assign": "verification_unmatched",

@@ -206,6 +206,18 @@ class World:
         return action_add(actor=self.personas["office"], briefing=self.briefing, text="东门加派志愿者")
 
     @cached_property
+    def sanitation_area(self):
+        from fangkong.sanitation.models import Area
+
+        return Area.objects.create(community=self.places["home"], kind="stairwell", name="1号楼楼道")
+
+    @cached_property
+    def merchant(self):
+        from fangkong.registry.models import Merchant
+
+        return Merchant.objects.create(community=self.places["home"], kind=Merchant.Kind.VEGETABLES, name="惠民菜店")
+
+    @cached_property
     def vlist(self):
         from fangkong.verification.tests.helpers import sample_list
 
@@ -329,7 +341,23 @@ def _path_value(op: Operation, name: str, w: World) -> object:
     return {"round_id": lambda: w.round.pk, "obs_id": lambda: w.observation.pk, "alert_id": lambda: w.alert.pk,
             "report_id": lambda: w.report.pk, "number": lambda: w.pass_.number,
             "list_id": lambda: w.vlist.pk, "row": lambda: 1, "export_id": lambda: w.export.pk,
-            "briefing_id": lambda: w.briefing.pk, "action_id": lambda: w.action.pk}[name]()
+            "briefing_id": lambda: w.briefing.pk, "action_id": lambda: w.action.pk,
+            "area_id": lambda: w.sanitation_area.pk, "merchant_id": lambda: w.merchant.pk,
+            "volunteer_id": _fresh_volunteer}[name]()
+
+
+_VOLUNTEERS = itertools.count(1)
+
+
+def _fresh_volunteer() -> int:
+    """A new sign-up awaiting vetting in C1 for each request: vetting is once only."""
+    from fangkong.registry.models import Community
+    from fangkong.volunteers.services import SignUp, volunteer_signup
+
+    n = next(_VOLUNTEERS)
+    first17 = f"37021219860606{n % 1000:03d}"
+    return volunteer_signup(community=Community.objects.get(code="C1"), data=SignUp(
+        name="测试", phone=f"139{n:08d}", id_number=first17 + id_check_char(first17))).pk
 
 
 def _scan(w: World, **extra) -> dict:
@@ -340,6 +368,19 @@ def _scan(w: World, **extra) -> dict:
 # A valid request for each operation that needs more than its path: the fuzzed field is then the only thing
 # wrong with it. Made afresh for every request (ID numbers are used once).
 BASELINES: dict[str, Callable[[World], dict]] = {
+    "POST /api/v1/supplies/movements": lambda w: {"body": {"community": "C1", "item": "gloves", "quantity": 1,
+                                                           "direction": "in", "reason": "purchase"}},
+    "POST /api/v1/donations": lambda w: {"body": {"community": "C1", "donor_name": "王大爷", "donor_kind": "person",
+                                                  "items": [{"item": "gloves", "quantity": 1}],
+                                                  "public_thanks": False}},
+    "POST /api/v1/sanitation/areas/{area_id}/disinfections": lambda w: {"body": {
+        "agent": "84消毒液", "dilution": "1:100", "at": (timezone.now() - timedelta(minutes=5)).isoformat()}},
+    "POST /api/v1/patrols": lambda w: {"body": {
+        "community": "C1", "kind": "fire_watch", "area": w.sanitation_area.pk, "people_turned_back": 0,
+        "started_at": (timezone.now() - timedelta(hours=2)).isoformat(),
+        "ended_at": (timezone.now() - timedelta(hours=1)).isoformat()}},
+    "POST /api/v1/merchants/{merchant_id}/inspections": lambda w: {"body": {"prices": [
+        {"item": "白菜", "unit": "斤", "price": "2.00"}]}},
     "POST /api/v1/exports": lambda w: {"body": {"ledger": "gate_log", "community": "C1",
                                                 "date_from": w.today.isoformat(), "date_to": w.today.isoformat(),
                                                 "masked": True}},

@@ -17,12 +17,18 @@ from fangkong.accounts.models import User
 from fangkong.accounts.roles import Role
 from fangkong.accounts.services import user_create
 from fangkong.demo.gates import load_gate_demo
+from fangkong.demo.helpdesk import load_helpdesk_demo
 from fangkong.demo.ledgers import load_ledgers_demo
 from fangkong.demo.meetings import load_meetings_demo
+from fangkong.demo.notices import load_notices_demo
 from fangkong.demo.reports import load_reports_demo
+from fangkong.demo.sanitation import load_sanitation_demo
 from fangkong.demo.screening import load_screening_demo
+from fangkong.demo.shops import load_shops_demo
+from fangkong.demo.supplies import load_supplies_demo
 from fangkong.demo.synthetic import Generator, community_rows, write_csv
 from fangkong.demo.verification import load_verification_demo
+from fangkong.demo.volunteers import load_volunteers_demo
 from fangkong.gates.models import Gate
 from fangkong.policy.services import policy_set
 from fangkong.registry.importing import import_people
@@ -99,11 +105,18 @@ def load_demo(*, progress=None) -> dict[str, str]:
     load_screening_demo(admin=admin, community=community)
     # The command post: the street's pushed-down list, a week of daily reports (their figures count the
     # list's rows), then exports of the ledgers (the street's roll-up reads the reports).
+    load_sanitation_demo(admin=admin, community=community)  # its counts go into the daily reports
     load_verification_demo(admin=admin, community=community)
     load_reports_demo(admin=admin, community=community)
     load_ledgers_demo(admin=admin, community=community)
     # The working group's briefings (their facts read the daily report's state), meetings and plans.
     load_meetings_demo(admin=admin, community=community)
+    # Community life: shops and prices, supplies and donations, volunteers, notices, residents' requests.
+    load_shops_demo(admin=admin, community=community)
+    load_supplies_demo(admin=admin, community=community)
+    load_volunteers_demo(admin=admin, community=community)
+    load_notices_demo(admin=admin, community=community)
+    load_helpdesk_demo(admin=admin, community=community)
     return {name: DEMO_PASSWORD for name in ["admin", *logins]}
 
 

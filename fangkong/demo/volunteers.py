@@ -42,7 +42,13 @@ def _id_number(community: Community, n: int) -> str:
 
 
 def _shift_for(admin: User, community: Community, start):
-    """A past shift at one of the community's gates, led by a committee member, if the roster allows."""
+    """A past shift of the existing roster (the gate demo's), the latest that ended before `start`; else a new
+    one at the first gate, led by a committee member, if the roster allows."""
+    from fangkong.gates.models import Shift
+
+    past = Shift.objects.filter(community=community, ends_at__lte=start).order_by("-ends_at").first()
+    if past is not None:
+        return past
     gate = Gate.objects.filter(community=community).order_by("code").first()
     leaders = Member.objects.filter(group__community=community, position__in=["secretary", "director", "committee"])
     if gate is None:
