@@ -121,6 +121,16 @@ def _volunteer(p: Place) -> dict:
     return {"volunteer_id": v.pk}
 
 
+def _help_request(p: Place) -> dict:
+    """A resident's request in the place's community, logged by the administrator."""
+    from fangkong.accounts.models import User
+    from fangkong.helpdesk.services import request_receive
+
+    r = request_receive(actor=User.objects.get(username="admin"), community=p.community, channel="phone",
+                        text="矩阵测试请求")
+    return {"req_id": r.pk}
+
+
 def _reveals_id(role: str) -> bool:
     return role_can(role, Perm.REVEAL_ID_NUMBER)
 
@@ -211,6 +221,16 @@ OPERATIONS: dict[str, Op] = {
                                    owners=("admin", "leader", "outsider")),
     "GET /exports/{export_id}/file": Op(Perm.EXPORT_LEDGERS, Within.COMMUNITY,
                                         lambda p: {"export_id": p.export.pk}, owners=("admin", "leader", "outsider")),
+    "GET /requests": Op(Perm.VIEW_REQUESTS),
+    "POST /requests": Op(Perm.HANDLE_REQUESTS, Within.COMMUNITY, body=lambda p, n: {
+        "community": p.community.code, "channel": "phone", "text": f"矩阵测试请求{n}"}),
+    "GET /requests/{req_id}": Op(Perm.VIEW_REQUESTS, Within.COMMUNITY, _help_request),
+    "POST /requests/{req_id}/answer": Op(Perm.HANDLE_REQUESTS, Within.COMMUNITY, _help_request,
+                                         body=lambda p, n: {"text": "已收到"}),
+    "POST /requests/{req_id}/handle": Op(Perm.HANDLE_REQUESTS, Within.COMMUNITY, _help_request,
+                                         body=lambda p, n: {"text": "已处理"}),
+    "POST /requests/{req_id}/close": Op(Perm.HANDLE_REQUESTS, Within.COMMUNITY, _help_request,
+                                        body=lambda p, n: {"outcome": "已反馈"}),
     "GET /notices": Op(Perm.MANAGE_NOTICES, Within.COMMUNITY, query=lambda p: {"community": p.community.code}),
     "POST /messages": Op(Perm.SEND_MESSAGES, Within.COMMUNITY, body=lambda p, n: {
         "community": p.community.code, "channel": _email_channel(p), "text": f"矩阵测试{n}",

@@ -117,6 +117,9 @@ def world(places, personas, make_person):
                                                           id_number=vol_id + id_check_char(vol_id)))
     volunteer = volunteer_accept(actor=office, volunteer=volunteer)
     vtask = task_add(actor=office, volunteer=volunteer, title="样本任务", when=timezone.now(), hours=Decimal(1))
+    from fangkong.helpdesk.services import request_file_public
+
+    help_req, help_token = request_file_public(community=home, text="样本请求内容")
     in_grid = {"community_id": home.pk, "grid_id": places["grid1"].pk}
     in_community = {"community_id": home.pk}
     return {
@@ -149,6 +152,8 @@ def world(places, personas, make_person):
         "meeting": Sample({"pk": meeting.pk}, data={"text": "样本", "who": "members"}, **in_community),
         "attendance": Sample({"pk": attendance.pk}, data={"present": "1"}, **in_community),
         "plan": Sample({"pk": plan.pk}, **in_community),
+        "helpdesk_request": Sample({"pk": help_req.pk}, data={"step": "answer", "text": "样本"}, **in_community),
+        "helpdesk_token": Sample({"code": home.code, "token": help_token}),
         "notice": Sample({"pk": notice.pk}, **in_community),
         "public_notice": Sample({"code": home.code, "pk": notice.pk}),
         "public_community": Sample({"code": home.code}, community_id=home.id),
@@ -240,6 +245,9 @@ SAMPLE_OF: dict[str, str] = {
     "reports:daily_submit": "report_day",
     "reports:remind": "report_day",
     "reports:reminder_read": "report_reminder",
+    "helpdesk:detail": "helpdesk_request",
+    "helpdesk_public:new": "community_code",
+    "helpdesk_public:follow": "helpdesk_token",
     "notices:notice": "notice",
     "notices:poster": "notice",
     "notices_public:home": "community_code",

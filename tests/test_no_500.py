@@ -206,6 +206,13 @@ class World:
         return action_add(actor=self.personas["office"], briefing=self.briefing, text="东门加派志愿者")
 
     @cached_property
+    def helpdesk_request(self):
+        from fangkong.helpdesk.services import request_receive
+
+        return request_receive(actor=self.personas["office"], community=self.places["home"], channel="phone",
+                               text="楼道灯坏了请修理")
+
+    @cached_property
     def sanitation_area(self):
         from fangkong.sanitation.models import Area
 
@@ -343,7 +350,7 @@ def _path_value(op: Operation, name: str, w: World) -> object:
             "list_id": lambda: w.vlist.pk, "row": lambda: 1, "export_id": lambda: w.export.pk,
             "briefing_id": lambda: w.briefing.pk, "action_id": lambda: w.action.pk,
             "area_id": lambda: w.sanitation_area.pk, "merchant_id": lambda: w.merchant.pk,
-            "volunteer_id": _fresh_volunteer}[name]()
+            "volunteer_id": _fresh_volunteer, "req_id": lambda: w.helpdesk_request.pk}[name]()
 
 
 _VOLUNTEERS = itertools.count(1)
@@ -368,6 +375,10 @@ def _scan(w: World, **extra) -> dict:
 # A valid request for each operation that needs more than its path: the fuzzed field is then the only thing
 # wrong with it. Made afresh for every request (ID numbers are used once).
 BASELINES: dict[str, Callable[[World], dict]] = {
+    "POST /api/v1/requests/{req_id}/answer": lambda w: {"body": {"text": "已收到"}},
+    "POST /api/v1/requests/{req_id}/handle": lambda w: {"body": {"text": "已处理"}},
+    "POST /api/v1/requests/{req_id}/close": lambda w: {"body": {"outcome": "已反馈"}},
+    "POST /api/v1/requests": lambda w: {"body": {"community": "C1", "channel": "phone", "text": "一条请求"}},
     "POST /api/v1/supplies/movements": lambda w: {"body": {"community": "C1", "item": "gloves", "quantity": 1,
                                                            "direction": "in", "reason": "purchase"}},
     "POST /api/v1/donations": lambda w: {"body": {"community": "C1", "donor_name": "王大爷", "donor_kind": "person",

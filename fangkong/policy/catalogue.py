@@ -139,7 +139,8 @@ SETTINGS: dict[str, Setting] = {s.key: s for s in [
     Setting("briefing_evening", _("Evening briefing time"), "18:00", _time),
     # Residents' requests: the first answer within these minutes by day (from `request_day_starts` to
     # `request_night_starts`) and by night (第一时间回复).
-    Setting("request_answer_day_minutes", _("Minutes to the first answer of a request, by day"), 30, _int_range(1, 1440)),
+    Setting("request_answer_day_minutes", _("Minutes to the first answer of a request, by day"), 30,
+            _int_range(1, 1440)),
     Setting("request_answer_night_minutes", _("Minutes to the first answer of a request, at night"), 120,
             _int_range(1, 1440)),
     Setting("request_day_starts", _("Day starts at (requests)"), "08:00", _time),
