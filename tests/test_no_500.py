@@ -375,6 +375,7 @@ def _scan(w: World, **extra) -> dict:
 # A valid request for each operation that needs more than its path: the fuzzed field is then the only thing
 # wrong with it. Made afresh for every request (ID numbers are used once).
 BASELINES: dict[str, Callable[[World], dict]] = {
+    "POST /api/v1/volunteers/{volunteer_id}/decline": lambda w: {"body": {"reason": "名额已满"}},
     "POST /api/v1/requests/{req_id}/answer": lambda w: {"body": {"text": "已收到"}},
     "POST /api/v1/requests/{req_id}/handle": lambda w: {"body": {"text": "已处理"}},
     "POST /api/v1/requests/{req_id}/close": lambda w: {"body": {"outcome": "已反馈"}},
