@@ -21,12 +21,16 @@ from fangkong.accounts.services import require
 from fangkong.core.errors import Code, FieldError, NotFound
 from fangkong.dashboard import figures
 from fangkong.dashboard.area import Area
+from fangkong.helpdesk.selectors import requests_overdue
 from fangkong.meetings.selectors import actions_due
 from fangkong.observation.models import Alert, FollowUp, Observation
 from fangkong.policy.selectors import policy_values_cached
 from fangkong.registry.models import Community, Street
 from fangkong.reports.models import DailyReport
 from fangkong.reports.period import report_period
+from fangkong.sanitation.selectors import areas_overdue
+from fangkong.shops.selectors import price_alerts_open
+from fangkong.supplies.selectors import low_stock
 from fangkong.verification.models import VerificationRow
 
 LIVE_ALERT = (Alert.Status.OPEN, Alert.Status.ACKNOWLEDGED)
@@ -136,6 +140,19 @@ def attention(*, actor: User, area: Area, day: date, coverage: dict) -> list[Att
     unchecked = VerificationRow.objects.filter(community_id__in=ids, outcome="").count()
     items.append(AttentionItem("verification_unchecked", _("Pushed-down rows still to check"), unchecked,
                                url=_link(actor, Perm.VIEW_VERIFICATION, "verification:rows")))
+    # Community life: residents waiting for a first answer, areas due for disinfection, supplies running
+    # low, prices above their baseline.
+    waiting = requests_overdue(community_ids=ids)
+    items.append(AttentionItem("requests_overdue", _("Residents' requests waiting past their answer time"),
+                               waiting, url=_link(actor, Perm.VIEW_REQUESTS, "helpdesk:list", "overdue=1"),
+                               urgent=waiting > 0))
+    areas = sum(areas_overdue(community_ids=ids, at=min(end, timezone.now())).values())
+    items.append(AttentionItem("areas_overdue", _("Public areas overdue for disinfection"), areas,
+                               url=_link(actor, Perm.VIEW_SANITATION, "sanitation:area_list"), urgent=areas > 0))
+    items.append(AttentionItem("low_stock", _("Supplies running low"), low_stock(community_ids=ids),
+                               url=_link(actor, Perm.VIEW_SUPPLIES, "supplies:index")))
+    items.append(AttentionItem("price_alerts", _("Price alerts open"), price_alerts_open(community_ids=ids),
+                               url=_link(actor, Perm.VIEW_SHOPS, "shops:alert_list")))
     return items
 
 
