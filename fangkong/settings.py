@@ -258,6 +258,14 @@ FANGKONG_SESSION_IDLE_HOURS = int(env("FANGKONG_SESSION_IDLE_HOURS", "8") or "8"
 SESSION_COOKIE_AGE = FANGKONG_SESSION_IDLE_HOURS * 3600
 SESSION_SAVE_EVERY_REQUEST = False
 
+# E-mail to residents and groups (notices.channels): the SMTP server of the deployment.
+EMAIL_HOST = env("EMAIL_HOST", "localhost")
+EMAIL_PORT = int(env("EMAIL_PORT", "25") or 25)
+EMAIL_HOST_USER = env("EMAIL_HOST_USER", "") or ""
+EMAIL_HOST_PASSWORD = env("EMAIL_HOST_PASSWORD", "") or ""
+EMAIL_USE_TLS = env_flag("EMAIL_USE_TLS")
+DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "fangkong@localhost") or "fangkong@localhost"
+
 REDIS_URL = env("REDIS_URL")
 if REDIS_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
