@@ -80,6 +80,9 @@ def log_in(browser, live_server, username: str, **options):
 def open_console(page, code: str) -> None:
     page.locator(f"#gate-{code} a[href='/gate/{code}/']").click()
     expect(page).to_have_url(re.compile(rf"/gate/{code}/$"))
+    # The console's deferred script must have run (it answers Enter in place); the field's autofocus comes
+    # earlier, and on a busy machine a key typed in between submitted the form as a plain page.
+    page.wait_for_load_state("load")
     expect(page.locator("input[name=code]")).to_be_focused()
 
 
