@@ -208,6 +208,24 @@ def _rules(req: ScanRequest, gate: GateInfo, p: PassRow, version: int | None, da
     return reasons
 
 
+def exit_quota(policy: dict, kind: str) -> int | None:
+    """The exits a day the policy allows a pass of this kind; None: no limit."""
+    quota = (policy["exit_quota"] or {}).get(kind)
+    return None if quota is None else int(quota)
+
+
+def quota_reasons(*, quota: int | None, exits_known: int) -> list[str]:
+    """The quota rule as a pure function, for an exit the rules allowed: what a decider knowing
+    `exits_known` exits of the pass today answers. The shared rule table (scan_rule_cases.json) holds
+    the gate device to it; `scan_record` decides the same with the race-proof claim in SQL instead of
+    a count read beforehand."""
+    if quota is None:
+        return []
+    if quota <= 0 or exits_known >= quota:
+        return [ScanReason.EXIT_QUOTA_REACHED]
+    return []
+
+
 def _over_quota(record: dict, *, offline: bool) -> dict:
     """The record of an exit the day's quota has no room for: denied; flagged as a conflict when it
     came from an offline device, which has already let the person out."""
@@ -263,9 +281,9 @@ def scan_record(*, actor: User, req: ScanRequest) -> ScanOutcome:
         }
         exit_claim = None
         if not reasons and req.direction == Scan.Direction.OUT:
-            quota = (policy["exit_quota"] or {}).get(p.kind)
-            if quota is not None and int(quota) > 0:
-                exit_claim = (p.id, day, int(quota))
+            quota = exit_quota(policy, p.kind)
+            if quota is not None and quota > 0:
+                exit_claim = (p.id, day, quota)
             elif quota is not None:  # no exit allowed at all: nothing to claim
                 record = _over_quota(record, offline=offline)
         try:

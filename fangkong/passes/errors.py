@@ -24,6 +24,8 @@ class ScanReason(StrEnum):
     TEMPERATURE_REQUIRED = "temperature_required"
     FEVER = "fever"
     EXIT_QUOTA_REACHED = "exit_quota_reached"
+    # Only an offline gate device answers it: its policy refuses exits under a quota without the network.
+    EXIT_NEEDS_CONNECTION = "exit_needs_connection"
     # Never a decision's reason: how `fever` and `under_observation` read in the gate register for a
     # role without health permission (gates.selectors).
     HEALTH_CHECK = "health_check"
@@ -45,6 +47,7 @@ REASONS: dict[str, Promise] = {
     ScanReason.TEMPERATURE_REQUIRED: _("Take the temperature first"),
     ScanReason.FEVER: _("Temperature at or above the fever threshold"),
     ScanReason.EXIT_QUOTA_REACHED: _("The exits allowed today have been used"),
+    ScanReason.EXIT_NEEDS_CONNECTION: _("Exits with a daily limit need the network: wait for the connection"),
     ScanReason.HEALTH_CHECK: _("Held for a health reason"),
 }
 

@@ -16,6 +16,9 @@ from fangkong.core.errors import Code, FieldError
 from fangkong.policy.errors import PolicyCode
 
 PASS_KINDS = ("resident", "temporary", "service", "vehicle")
+# An offline gate device and an exit a quota governs: let it through and settle at upload (a second exit
+# becomes a conflict for the office), or refuse it until the network is back.
+OFFLINE_EXIT_MODES = ("allow_flag", "refuse")
 
 
 def _int_range(lo: int, hi: int) -> Callable[[Any], int]:
@@ -99,6 +102,12 @@ def _optional_date(v: Any) -> str:
     return "" if v in (None, "") else _date(v)
 
 
+def _offline_exit(v: Any) -> str:
+    if v not in OFFLINE_EXIT_MODES:
+        raise FieldError("value", Code.INVALID_CHOICE, _("Use allow_flag or refuse"))
+    return v
+
+
 def _mode(v: Any) -> str:
     if v not in ("key_areas", "all", "none"):
         raise FieldError("value", Code.INVALID_CHOICE, _("Use key_areas, all or none"))
@@ -124,6 +133,9 @@ SETTINGS: dict[str, Setting] = {s.key: s for s in [
     Setting("exit_quota", _("Exits a calendar day, by pass kind"),
             {"resident": None, "temporary": 1, "service": None, "vehicle": None}, _quota),
     Setting("id_required", _("Pass kinds that need the ID card shown"), ["temporary", "service"], _kinds),
+    Setting("offline_exit", _("Exits with a daily limit at an offline gate"), "allow_flag", _offline_exit),
+    # The gate console warns on its decision screen when, offline, its data is older than this.
+    Setting("offline_stale_minutes", _("Minutes before offline gate data counts as old"), 30, _int_range(1, 1440)),
     Setting("followups_per_day", _("Observation follow-ups per day"), 2, _int_range(1, 6)),
     Setting("key_areas", _("Key areas"), ["湖北省"], _areas),
     Setting("key_area_window_days", _("Days a key-area stay or contact keeps a person flagged"), 14,

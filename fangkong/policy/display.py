@@ -35,6 +35,11 @@ RETURNEE_MODE_LABELS = {
     "none": gettext_lazy("No one (returnees are only registered)"),
 }
 
+OFFLINE_EXIT_LABELS = {
+    "allow_flag": gettext_lazy("Let them out and flag a second exit as a conflict"),
+    "refuse": gettext_lazy("Refuse until the network is back"),
+}
+
 LEVEL_LABELS = {
     "community": gettext_lazy("community"),
     "street": gettext_lazy("street"),
@@ -51,6 +56,11 @@ def join_words(items: Iterable[Any]) -> str:
 def _days(v: Any) -> str:
     n = int(v)
     return ngettext("%(n)s day", "%(n)s days", n) % {"n": n}
+
+
+def _minutes(v: Any) -> str:
+    n = int(v)
+    return ngettext("%(n)s minute", "%(n)s minutes", n) % {"n": n}
 
 
 def _per_day(v: Any) -> str:
@@ -101,6 +111,8 @@ FORMATTERS: dict[str, Callable[[Any], str]] = {
     "key_area_window_days": _days,
     "returnee_observation": lambda v: str(RETURNEE_MODE_LABELS.get(v, v)),
     "work_resumption_date": _date,
+    "offline_exit": lambda v: str(OFFLINE_EXIT_LABELS.get(v, v)),
+    "offline_stale_minutes": _minutes,
 }
 
 

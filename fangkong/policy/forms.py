@@ -12,7 +12,13 @@ from django.utils.translation import gettext_lazy as _
 
 from fangkong.core.forms import ClientDateField
 from fangkong.policy.catalogue import PASS_KINDS, SETTINGS
-from fangkong.policy.display import COMPARISON_LABELS, PASS_KIND_LABELS, RETURNEE_MODE_LABELS, join_words
+from fangkong.policy.display import (
+    COMPARISON_LABELS,
+    OFFLINE_EXIT_LABELS,
+    PASS_KIND_LABELS,
+    RETURNEE_MODE_LABELS,
+    join_words,
+)
 
 _DAYS = {"observation_days", "key_area_window_days"}
 _NUMERIC = {"inputmode": "numeric"}
@@ -22,6 +28,12 @@ def _value_field(key: str, current: Any) -> forms.Field | None:
     """The field for one setting's value (None for the exit quota, which has one field per pass kind)."""
     if key in _DAYS:
         return forms.IntegerField(label=_("Days"), min_value=1, widget=forms.NumberInput(attrs=_NUMERIC))
+    if key == "offline_stale_minutes":
+        return forms.IntegerField(label=_("Minutes"), min_value=1, max_value=1440,
+                                  widget=forms.NumberInput(attrs=_NUMERIC))
+    if key == "offline_exit":
+        return forms.ChoiceField(label=_("An exit with a daily limit, offline"), widget=forms.RadioSelect,
+                                 choices=list(OFFLINE_EXIT_LABELS.items()))
     if key == "followups_per_day":
         return forms.IntegerField(label=_("Follow-ups a day"), min_value=1)
     if key == "fever_threshold":
