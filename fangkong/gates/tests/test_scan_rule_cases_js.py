@@ -83,7 +83,7 @@ def test_the_id_card_picks_the_pass_the_server_would():
 def test_the_id_number_is_checked_as_the_server_checks_it():
     script = f"""
     import {{ idNumberProblem, looksLikeIdNumber }} from "{module_url('rules.js')}";
-    console.log(JSON.stringify([idNumberProblem("11010119900307663x", "2026-12-03"),
+    console.log(JSON.stringify([idNumberProblem("11010519491231002x", "2026-12-03"),
       idNumberProblem("110101199003076631", "2026-12-03"), idNumberProblem("110101199002306635", "2026-12-03"),
       idNumberProblem("11010119900307663", "2026-12-03"), looksLikeIdNumber("11010119900307663X"),
       looksLikeIdNumber("12345678")]));
