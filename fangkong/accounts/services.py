@@ -15,6 +15,7 @@ from fangkong.accounts.roles import Perm, Role, role_can
 from fangkong.core.db import PerDatabase, Statement, binding_cursor, column_name, statement, table_name
 from fangkong.core.errors import NotFound, PermissionDenied
 from fangkong.core.localcache import TTLCache
+from fangkong.core.shared_state import bump_on_commit
 
 
 def audit_record(
@@ -95,6 +96,7 @@ def user_change(*, actor: User, user: User, fields: Iterable[str], via: str = "a
     user.save()
     audit_record(actor=actor, action=AuditEntry.Action.UPDATE, object_type="user", object_id=user.pk,
                  fields=fields, via=via)
+    bump_on_commit("users")  # a role or is_active changed: the scan caches forget the user
     return user
 
 
@@ -113,6 +115,7 @@ def user_delete(*, actor: User, user: User, via: str = "admin") -> None:
                      community_id=_grant_community_id(grant), fields=_grant_fields(grant), via=via)
     pk = user.pk
     user.delete()
+    bump_on_commit("users")
     audit_record(actor=actor, action=AuditEntry.Action.DELETE, object_type="user", object_id=pk, via=via)
 
 
@@ -132,6 +135,7 @@ def scope_grant_add(*, actor: User, grant: ScopeGrant, via: str = "admin") -> Sc
     grant.save()
     audit_record(actor=actor, action=AuditEntry.Action.CREATE, object_type="scope_grant", object_id=grant.pk,
                  community_id=_grant_community_id(grant), fields=_grant_fields(grant), via=via)
+    bump_on_commit("users")  # the scan's cached scope of the user
     return grant
 
 
@@ -142,6 +146,7 @@ def scope_grant_change(*, actor: User, grant: ScopeGrant, fields: Iterable[str],
     fields = list(fields)
     before = _grant_community_id(ScopeGrant.objects.select_related("grid").get(pk=grant.pk))
     grant.save()
+    bump_on_commit("users")
     after = _grant_community_id(grant)
     for community_id in dict.fromkeys([after, before]):
         audit_record(actor=actor, action=AuditEntry.Action.UPDATE, object_type="scope_grant", object_id=grant.pk,
@@ -153,6 +158,7 @@ def scope_grant_change(*, actor: User, grant: ScopeGrant, fields: Iterable[str],
 def scope_grant_remove(*, actor: User, grant: ScopeGrant, via: str = "admin") -> None:
     pk, community_id, fields = grant.pk, _grant_community_id(grant), _grant_fields(grant)
     grant.delete()
+    bump_on_commit("users")
     audit_record(actor=actor, action=AuditEntry.Action.DELETE, object_type="scope_grant", object_id=pk,
                  community_id=community_id, fields=fields, via=via)
 
@@ -166,6 +172,7 @@ def token_create(*, user: User, name: str = "default", replace: bool = False) ->
     With `replace`, the user's other active tokens are revoked in the same transaction."""
     if replace:
         user.api_tokens.filter(revoked_at__isnull=True).update(revoked_at=timezone.now())
+        bump_on_commit("users")  # the revoked tokens stop scanning on every server
     key = "fk_" + secrets.token_urlsafe(32)
     ApiToken.objects.create(user=user, name=name[:64], key_hash=ApiToken.hash_key(key),
                             key_prefix=key[:TOKEN_PREFIX_CHARS])
@@ -210,24 +217,20 @@ def _user_by_key_hash(key_hash: str) -> User | None:
 
 # Gate devices send a scan every few seconds with the same token. The scan endpoints remember a
 # token's user for this long in each server process, saving a statement and a round trip per scan
-# (docs/decisions/0009-gevent-workers-and-the-scan-token-cache.md). A token revoked or a user deactivated
-# stops scanning within this time, as a guard's changed scope already takes effect within 30 s on
-# the scan path; every other endpoint (reveals, exports, revocations) looks the token up each time.
+# (docs/decisions/0009-gevent-workers-and-the-scan-token-cache.md). A token revoked or a user changed
+# (deactivated, another role or scope) bumps the `users` generation (core/shared_state.py): the process
+# that made the change forgets at once, the others within about a second with Redis, else within this
+# time; every other endpoint (reveals, exports, revocations) looks the token up each time.
 # Only a token that authenticates is kept, so a new token works at once and guesses fill nothing.
 SCAN_TOKEN_SECONDS = 10.0
-_scan_tokens: TTLCache[User] = TTLCache(SCAN_TOKEN_SECONDS)
+_scan_tokens: TTLCache[User] = TTLCache(SCAN_TOKEN_SECONDS, generation="users")
 
 
 def token_authenticate_for_scans(key: str) -> User | None:
     if not key or len(key) > 200:
         return None
     key_hash = ApiToken.hash_key(key)
-    user = _scan_tokens.get(key_hash)
-    if user is None:
-        user = _user_by_key_hash(key_hash)
-        if user is not None:
-            _scan_tokens.put(key_hash, user)
-    return user
+    return _scan_tokens.get_or_set(key_hash, lambda: _user_by_key_hash(key_hash), keep_none=False)
 
 
 @transaction.atomic

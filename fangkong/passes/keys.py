@@ -13,15 +13,19 @@ from django.utils import timezone
 
 from fangkong.core import crypto
 from fangkong.core.localcache import TTLCache
+from fangkong.core.shared_state import bump_on_commit
 from fangkong.passes.models import SigningKey
 
-_public: TTLCache[dict[int, bytes]] = TTLCache(30.0)
-_private: TTLCache[tuple[int, Ed25519PrivateKey]] = TTLCache(30.0)
+# Cached 30 s per process; a rotation or retirement bumps the `keys` generation (core/shared_state.py),
+# so every server stops verifying a retired key within about a second with Redis (else within the 30 s).
+_public: TTLCache[dict[int, bytes]] = TTLCache(30.0, generation="keys")
+_private: TTLCache[tuple[int, Ed25519PrivateKey]] = TTLCache(30.0, generation="keys")
 
 
 def _invalidate() -> None:
     _public.clear()
     _private.clear()
+    bump_on_commit("keys")
 
 
 @transaction.atomic
@@ -54,7 +58,7 @@ def current_signing_key() -> tuple[int, Ed25519PrivateKey]:
 
 
 def public_keys() -> dict[int, bytes]:
-    """Raw public keys in service, cached 30 s per process (a retirement reaches other processes within that)."""
+    """Raw public keys in service, cached per process (a retirement reaches other processes as `_public` says)."""
     return _public.get_or_set("all", lambda: {
         k.kid: bytes(k.public_key) for k in SigningKey.objects.filter(retired_at__isnull=True)
     })

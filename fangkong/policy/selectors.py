@@ -15,6 +15,7 @@ from django.db.models import Q
 
 from fangkong.core.dates import local_today
 from fangkong.core.localcache import TTLCache
+from fangkong.core.shared_state import bump
 from fangkong.policy.catalogue import SETTINGS
 from fangkong.policy.display import level_text, value_text
 from fangkong.policy.models import PolicyValue
@@ -68,13 +69,14 @@ def policy_history(*, community: Community) -> list[PolicyValue]:
     return list(_records_for(community).order_by("key", "-effective_from", "-id"))
 
 
-_cache: TTLCache[dict[str, Any]] = TTLCache(30.0)
+_cache: TTLCache[dict[str, Any]] = TTLCache(30.0, generation="policy")
 
 
 def policy_values_cached(*, community_id: int, on: date) -> dict[str, Any]:
     """Policy values for the hot paths (the gate scan), cached per process for 30 seconds.
 
-    A change made on the policy page reaches every gate within that time.
+    A change made on the policy page reaches every gate within about a second with Redis (the `policy`
+    generation, core/shared_state.py), else within the 30 seconds.
     """
 
     def load() -> dict[str, Any]:
@@ -85,7 +87,9 @@ def policy_values_cached(*, community_id: int, on: date) -> dict[str, Any]:
 
 
 def policy_cache_clear() -> None:
+    """After a policy change has committed (policy.services): here at once, other processes through the shared cache."""
     _cache.clear()
+    bump("policy")
 
 
 @dataclass(frozen=True)
