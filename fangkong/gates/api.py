@@ -16,12 +16,12 @@ from fangkong.accounts.scope import scope_of
 from fangkong.core.dates import client_instant
 from fangkong.core.errors import FieldError
 from fangkong.core.identifiers import mask_name, normalise_plate
-from fangkong.gates.errors import REASONS, GateCode
+from fangkong.gates.devices import device_report
+from fangkong.gates.errors import REASONS, GateCode, ScanReason
 from fangkong.gates.models import Gate
+from fangkong.gates.offline_feed import gate_feed, gzipped
 from fangkong.gates.scanning import ScanOutcome, ScanRequest, gate_for_scan, scan_record
-from fangkong.gates.selectors import can_see_health, scan_health, scan_list
-from fangkong.passes import keys
-from fangkong.passes.models import SyncEvent
+from fangkong.gates.selectors import can_see_health, conflict_list, scan_health, scan_list
 
 router = Router(tags=["gates"])
 
@@ -37,6 +37,7 @@ def _utc(value: datetime) -> datetime:
 
 
 Instant = Annotated[datetime, AfterValidator(_utc)]
+DeviceReason = Literal[tuple(r.value for r in ScanReason if r != ScanReason.HEALTH_CHECK)]  # type: ignore[valid-type]
 
 
 class ScanIn(BaseModel):
@@ -51,6 +52,12 @@ class ScanIn(BaseModel):
     client_id: str | None = Field(None, min_length=1, max_length=64, pattern=r"^[^\x00]*$")
     scanned_at: Instant | None = None
     device: str | None = Field(None, max_length=64, pattern=r"^[^\x00]*$")
+    # An offline device's scan (docs/offline-gate.md): the typed ID number as the device hashed it with the
+    # feed's key of `id_epoch`, and what the device answered at the gate. Read only with `scanned_at`.
+    id_number_hash: str | None = Field(None, pattern=r"^[A-Za-z0-9_-]{16}$")
+    id_epoch: str | None = Field(None, max_length=32, pattern=r"^[0-9a-f.-]+$")
+    device_decision: Literal["allow", "deny"] | None = None
+    device_reasons: list[DeviceReason] = Field(default_factory=list, max_length=20)
 
 
 class PassBrief(Schema):
@@ -82,6 +89,8 @@ class BatchIn(BaseModel):
 
 class BatchItemOut(ScanOut):
     client_id: str | None
+    device_decision: Literal["allow", "deny", ""]
+    conflict_reasons: list[str]  # the server's reasons when the device allowed and the server refuses
 
 
 class BatchOut(Schema):
@@ -129,15 +138,63 @@ class SyncOut(Schema):
     version: int
     events: list[SyncEventOut]
     keys: list[PublicKeyOut]
+    full: bool
+    epoch: str
+    id_key: str
+    pass_fields: list[str]
+    passes: list[list]
+    removed: list[int]
+    policy: dict
+    day: str
+    exits: dict[str, int]
+    server_time: str
+    gate: dict
+
+
+class DeviceStatusIn(BaseModel):
+    device: str = Field(..., min_length=1, max_length=64, pattern=r"^[A-Za-z0-9-]+$")
+    app_version: str = Field("", max_length=64, pattern=r"^[^\x00]*$")
+    queue: int = Field(0, ge=0, le=10**6)
+    offline_minutes_today: int = Field(0, ge=0, le=1440)
+    last_sync_at: Instant | None = None
+    epoch: str | None = Field(None, max_length=32, pattern=r"^[^\x00]*$")
+
+
+class OkOut(Schema):
+    ok: bool
+
+
+class ConflictScanOut(Schema):
+    id: int
+    gate: str
+    direction: str
+    decision: str
+    reasons: list[str]
+    device_decision: str
+    device_reasons: list[str]
+    at: datetime
+    scanned_at: datetime | None
+    pass_number: str | None
+    guard: str
+
+
+class ConflictOut(ConflictScanOut):
+    others: list[ConflictScanOut]
+    revoked_at: datetime | None
 
 
 def _request(body: ScanIn) -> ScanRequest:
     plate = normalise_plate(body.plate) if body.plate else ""
     # Absent: scanned now, online. Sent: an offline device's clock, refused when it lies ahead.
     scanned_at = None if body.scanned_at is None else client_instant(body.scanned_at, field="scanned_at")
+    offline = scanned_at is not None
     return ScanRequest(gate=body.gate, direction=body.direction, code=body.code, id_number=body.id_number or None,
                        temperature=body.temperature, plate=plate, client_id=body.client_id,
-                       scanned_at=scanned_at, device=body.device or "")
+                       scanned_at=scanned_at, device=body.device or "",
+                       id_number_hash=body.id_number_hash if offline and not body.id_number else None,
+                       id_epoch=body.id_epoch if offline else None,
+                       device_decision=(body.device_decision or "") if offline else "",
+                       device_reasons=list(body.device_reasons) if offline else [])
 
 
 def _out(o: ScanOutcome) -> dict:
@@ -172,8 +229,11 @@ def scan_batch(request, body: BatchIn):
         if not item.client_id or item.scanned_at is None:
             raise FieldError(f"scans.{i}", GateCode.CLIENT_ID_REQUIRED, "Offline scans need client_id and scanned_at")
     for item in sorted(body.scans, key=lambda s: s.scanned_at):
-        out = _out(scan_record(actor=request.user, req=_request(item)))
+        outcome = scan_record(actor=request.user, req=_request(item))
+        out = _out(outcome)
         out["client_id"] = item.client_id
+        out["device_decision"] = item.device_decision or ""
+        out["conflict_reasons"] = list(outcome.scan.reasons) if outcome.scan.conflict else []
         results.append(out)
     return {"results": results, "conflicts": sum(1 for r in results if r["conflict"])}
 
@@ -208,14 +268,31 @@ def gates(request):
 
 
 @router.get("/gates/{code}/sync", response=SyncOut,
-            summary="Revocations, bans and suspensions since version N, with the public keys, for offline gates")
+            summary="The offline gate's feed: change events and public keys since version N, and the community's "
+                    "passes (full or changed since N), policy, today's exits and the ID-hash key of the epoch")
 def gate_sync(request, code: str = Path(..., max_length=32, pattern=r"^[^\x00/]+$"), since: int = Query(0, ge=0,
-              le=2**62)):
+              le=2**62), epoch: str | None = Query(None, max_length=32, pattern=r"^[^\x00]*$")):
     gate = gate_for_scan(actor=request.user, code=code)
-    events = list(SyncEvent.objects.filter(community_id=gate.community_id, id__gt=since).order_by("id")[:5000])
-    return {
-        "version": events[-1].id if events else since,
-        "events": [{"seq": e.id, "kind": e.kind, "pass_number": e.pass_number, "pass_version": e.pass_version,
-                    "id_number_hash": e.id_number_hash, "at": e.at} for e in events],
-        "keys": keys.public_keys_export(),
-    }
+    body = json.dumps(gate_feed(gate=gate, since=since, epoch=epoch), cls=NinjaJSONEncoder,
+                      separators=(",", ":")).encode()
+    response = HttpResponse(body, content_type="application/json")
+    response["Cache-Control"] = "no-store"
+    return gzipped(request, response)
+
+
+@router.post("/gates/{code}/devices/status", response=OkOut,
+             summary="A gate device reports its state: app version, queue length, offline minutes, last sync")
+def device_status(request, body: DeviceStatusIn, code: str = Path(..., max_length=32, pattern=r"^[^\x00/]+$")):
+    gate = gate_for_scan(actor=request.user, code=code)
+    last_sync = None if body.last_sync_at is None else client_instant(body.last_sync_at, field="last_sync_at")
+    device_report(actor=request.user, gate=gate, device=body.device, app_version=body.app_version,
+                  queue=body.queue, offline_minutes_today=body.offline_minutes_today, last_sync_at=last_sync,
+                  epoch=body.epoch or "")
+    return {"ok": True}
+
+
+@router.get("/scans/conflicts", response=list[ConflictOut],
+            summary="Offline scans the server refused after the device let the person through, newest first, "
+                    "each with the scans or revocation it conflicts with")
+def conflicts(request, limit: int = Query(50, ge=1, le=500), offset: int = Query(0, ge=0, le=10**6)):
+    return [c.as_dict() for c in conflict_list(actor=request.user, limit=limit, offset=offset)]

@@ -17,6 +17,7 @@ class GateCode(StrEnum):
     OTHER_COMMUNITY = "other_community"
     DOUBLE_BOOKED = "double_booked"  # a person on two shifts at overlapping times
     NOT_COMMITTEE = "not_committee"  # a shift led by someone who is no committee member
+    INVALID_DEVICE = "invalid_device"  # a gate device's id that is no UUID
 
 
 __all__ = ["REASONS", "GateCode", "ScanReason"]

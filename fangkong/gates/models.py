@@ -65,6 +65,10 @@ class Scan(models.Model):
     # no one else's id, guessed or replayed, reaches another user's scan.
     client_id = models.CharField(max_length=64, null=True, blank=True)
     conflict = models.BooleanField(default=False)
+    # What an offline device answered at the gate ("allow" | "deny"; empty: decided online or by an older
+    # client) and its reasons: a conflict is a device's allow the server refuses (docs/offline-gate.md).
+    device_decision = models.CharField(max_length=5, blank=True, default="")
+    device_reasons = models.JSONField(default=list, blank=True)
 
     objects = CommunityScopedQuerySet.as_manager()
 
@@ -151,3 +155,28 @@ class Incident(models.Model):
     class Meta:
         verbose_name = _("incident")
         ordering = ["-at"]
+
+
+class GateDevice(models.Model):
+    """A gate console installed on a phone or tablet, as it last reported itself: for the office to see
+    which devices are behind (old data, a long queue, an old app) before their scans are. One row per
+    (guard, device id): a device id is made by the browser, so it names a device only with its user."""
+
+    community = models.ForeignKey("registry.Community", on_delete=models.CASCADE, related_name="+")
+    gate = models.ForeignKey(Gate, on_delete=models.CASCADE, related_name="devices")
+    guard = models.ForeignKey("accounts.User", on_delete=models.CASCADE, related_name="+")
+    device = models.CharField(max_length=64)
+    app_version = models.CharField(max_length=64, blank=True)
+    queue = models.PositiveIntegerField(default=0)
+    offline_minutes = models.PositiveIntegerField(default=0)
+    offline_day = models.DateField(null=True, blank=True)  # the community's day the minutes were reported on
+    last_sync_at = models.DateTimeField(null=True, blank=True)
+    epoch = models.CharField(max_length=32, blank=True)
+    last_seen = models.DateTimeField()
+
+    objects = CommunityScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("gate device")
+        ordering = ["gate_id", "-last_seen"]
+        constraints = [models.UniqueConstraint(fields=["guard", "device"], name="gate_device_once_per_guard")]

@@ -68,7 +68,7 @@ def pass_row(p: Pass) -> PassRow:
 # The scan's columns, by field name: the record's values are keyed by these. The outcome (decision,
 # reasons, conflict) comes last, so the PostgreSQL statement can put its choice of outcome there.
 SCAN_FIELDS = ("community", "gate", "pass_ref", "person", "guard", "device", "at", "scanned_at", "direction",
-               "temperature", "plate", "client_id")
+               "temperature", "plate", "client_id", "device_decision", "device_reasons")
 OUTCOME_FIELDS = ("decision", "reasons", "conflict")
 _PASS_FIELDS = ("id", "community", "number", "kind", "status", "version", "valid_from", "valid_until", "person")
 _HOLDER_FIELDS = ("name", "id_number_hash", "id_number_masked")

@@ -55,6 +55,7 @@ from fangkong.core.identifiers import normalise_id_number, parse_resident_id
 from fangkong.core.localcache import TTLCache
 from fangkong.gates.errors import GateCode, ScanReason
 from fangkong.gates.models import Gate, Scan
+from fangkong.gates.offline_keys import id_hash_matches
 from fangkong.gates.scan_sql import PassRow, atomic_record, load_pass, pass_row, record_scan
 from fangkong.gates.signals import fever_refused_announce
 from fangkong.passes import keys, signing
@@ -83,6 +84,12 @@ class ScanRequest:
     scanned_at: datetime | None = None
     device: str = ""
     via: str = ""  # the audit's channel of an ID-number lookup: "web" or "api"; empty: "web" for the web console
+    # An offline device's scan (docs/offline-gate.md): the ID number as the device hashed it with the feed's
+    # key of `id_epoch` instead of the number itself, and what the device answered at the gate.
+    id_number_hash: str | None = None
+    id_epoch: str | None = None
+    device_decision: str = ""
+    device_reasons: list[str] = field(default_factory=list)
 
 
 @dataclass(frozen=True, slots=True)
@@ -196,6 +203,10 @@ def _rules(req: ScanRequest, gate: GateInfo, p: PassRow, version: int | None, da
     if req.id_number:
         if crypto.blind_index("id", normalise_id_number(req.id_number)) != p.person.id_number_hash:
             reasons.append(ScanReason.ID_MISMATCH)
+    elif req.id_number_hash:
+        if not id_hash_matches(community_id=gate.community_id, epoch=req.id_epoch or "", idh=req.id_number_hash,
+                               person_id=p.person_id):
+            reasons.append(ScanReason.ID_MISMATCH)
     elif p.kind in policy["id_required"] and not id_shown:
         reasons.append(ScanReason.ID_REQUIRED)
     if p.status == Pass.Status.SUSPENDED and req.direction == Scan.Direction.OUT:
@@ -272,15 +283,21 @@ def scan_record(*, actor: User, req: ScanRequest) -> ScanOutcome:
             reasons = _rules(req, gate, p, version, day, policy, id_shown=by_id)
 
         offline = req.scanned_at is not None
+        device_denied = req.device_decision == Scan.Decision.DENY
+        if device_denied:  # what happened at the gate: the person was turned back, nothing to settle
+            reasons = list(req.device_reasons)
         record = {
             "community": gate.community_id, "gate": gate.id, "pass_ref": p.id if p else None,
             "person": p.person_id if p else None, "guard": actor.pk, "device": req.device[:64], "at": now,
             "scanned_at": req.scanned_at, "direction": req.direction, "temperature": req.temperature,
             "plate": req.plate, "client_id": req.client_id or None,
-            "decision": Scan.Decision.DENY if reasons else Scan.Decision.ALLOW, "reasons": reasons, "conflict": False,
+            "device_decision": req.device_decision, "device_reasons": list(req.device_reasons),
+            "decision": Scan.Decision.DENY if reasons or device_denied else Scan.Decision.ALLOW, "reasons": reasons,
+            # The device let the person through and the server refuses: the office must see it.
+            "conflict": bool(reasons) and req.device_decision == Scan.Decision.ALLOW,
         }
         exit_claim = None
-        if not reasons and req.direction == Scan.Direction.OUT:
+        if record["decision"] == Scan.Decision.ALLOW and req.direction == Scan.Direction.OUT:
             quota = exit_quota(policy, p.kind)
             if quota is not None and quota > 0:
                 exit_claim = (p.id, day, quota)

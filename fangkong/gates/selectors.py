@@ -144,3 +144,74 @@ def roster_week(*, gate: Gate, monday: date) -> tuple[list[RosterDay], list[Shif
                               shifts=[s for s in shifts if s.starts_at < d1 and s.ends_at > d0],
                               gaps=uncovered(shifts, d0, d1)))
     return days, shifts
+
+
+# --- conflicts of offline scans -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ConflictScan:
+    id: int
+    gate: str
+    direction: str
+    decision: str
+    reasons: list[str]
+    device_decision: str
+    device_reasons: list[str]
+    at: datetime
+    scanned_at: datetime | None
+    pass_number: str | None
+    guard: str
+
+    def as_dict(self) -> dict:
+        return dict(self.__dict__)
+
+
+@dataclass(frozen=True)
+class Conflict:
+    """An offline scan a device allowed and the server refused, with what it conflicts with: for a second
+    exit, the pass's other allowed exits that day; for a revoked pass, when it was revoked."""
+
+    scan: ConflictScan
+    others: list[ConflictScan]
+    revoked_at: datetime | None
+
+    def as_dict(self) -> dict:
+        return {**self.scan.as_dict(), "others": [o.as_dict() for o in self.others], "revoked_at": self.revoked_at}
+
+
+def _conflict_scan(s: Scan, health: bool) -> ConflictScan:
+    return ConflictScan(
+        id=s.id, gate=s.gate.code, direction=s.direction, decision=s.decision,
+        reasons=reasons_for(s.reasons, health=health), device_decision=s.device_decision,
+        device_reasons=reasons_for(s.device_reasons or [], health=health), at=s.at, scanned_at=s.scanned_at,
+        pass_number=s.pass_ref.number if s.pass_ref else None, guard=str(s.guard) if s.guard else "")
+
+
+def _day_bounds(when: datetime) -> tuple[datetime, datetime]:
+    day = timezone.localdate(when)
+    start = timezone.make_aware(datetime.combine(day, time.min))
+    return start, timezone.make_aware(datetime.combine(day + timedelta(days=1), time.min))
+
+
+def conflict_list(*, actor: User, limit: int = 50, offset: int = 0) -> list[Conflict]:
+    """Conflicts in the actor's scope, newest first: one rule for the conflicts page and the API."""
+    from django.db.models.functions import Coalesce
+
+    require(actor, Perm.VIEW_SCANS)
+    health = can_see_health(actor)
+    scope = scope_of(actor)
+    rows = list(Scan.objects.for_scope(scope).filter(conflict=True).select_related("gate", "pass_ref", "guard")
+                .order_by("-at", "-id")[offset:offset + limit])
+    out = []
+    for s in rows:
+        others: list[Scan] = []
+        if ScanReason.EXIT_QUOTA_REACHED in s.reasons and s.pass_ref_id:
+            start, end = _day_bounds(s.scanned_at or s.at)
+            others = list(Scan.objects.for_scope(scope).filter(
+                pass_ref_id=s.pass_ref_id, direction=Scan.Direction.OUT, decision=Scan.Decision.ALLOW)
+                .annotate(when=Coalesce("scanned_at", "at")).filter(when__gte=start, when__lt=end)
+                .exclude(pk=s.pk).select_related("gate", "pass_ref", "guard").order_by("when", "id"))
+        revoked = s.pass_ref.revoked_at if s.pass_ref and ScanReason.PASS_REVOKED in s.reasons else None
+        out.append(Conflict(_conflict_scan(s, health), [_conflict_scan(o, health) for o in others], revoked))
+    return out

@@ -121,6 +121,8 @@ class SyncEvent(models.Model):
         REACTIVATED = "reactivated"
         BANNED = "banned"
         UNBANNED = "unbanned"
+        # Issued (or its gates set): the offline feed's incremental rows find new passes by it.
+        CHANGED = "changed"
 
     community = models.ForeignKey("registry.Community", on_delete=models.CASCADE, related_name="+")
     kind = models.CharField(max_length=16, choices=Kind.choices)

@@ -90,6 +90,9 @@ def pass_issue(
         p.refresh_from_db(fields=["status"])
     if gates:
         p.gates.set(gates)
+    # The offline gates' feed finds new passes (and their gates) by this event.
+    SyncEvent.objects.create(community_id=p.community_id, kind=SyncEvent.Kind.CHANGED, pass_number=p.number,
+                             pass_version=p.version)
     audit_record(actor=actor, action="create", object_type="pass", object_id=p.pk, community_id=p.community_id,
                  fields=["number", "kind", "person", "valid_from", "valid_until"])
     return p
@@ -127,9 +130,10 @@ def pass_issue_bulk(
                 progress(i, len(todo))
         Pass.objects.bulk_create(made, batch_size=1000)
         SyncEvent.objects.bulk_create([
-            SyncEvent(community=community, kind=SyncEvent.Kind.SUSPENDED, pass_number=p.number, pass_version=p.version)
-            for p in made if p.status == Pass.Status.SUSPENDED
-        ])
+            SyncEvent(community=community, pass_number=p.number, pass_version=p.version,
+                      kind=SyncEvent.Kind.SUSPENDED if p.status == Pass.Status.SUSPENDED else SyncEvent.Kind.CHANGED)
+            for p in made
+        ], batch_size=1000)
         audit_record(actor=actor, action="create", object_type="pass", community_id=community.id, count=len(made),
                      fields=["number", "kind", "person", "valid_from", "valid_until"])
     if progress:

@@ -29,6 +29,7 @@ from fangkong.core.identifiers import mask_name
 from fangkong.gates.errors import REASONS, ScanReason
 from fangkong.gates.forms import MAX_OCCUPANTS, IncidentForm, ScanForm, VisitorForm, occupant_forms
 from fangkong.gates.models import Gate, Incident, Scan, Visitor
+from fangkong.gates.offline_version import app_version
 from fangkong.gates.scanning import ScanOutcome, ScanRequest, gate_for_scan, scan_record
 from fangkong.gates.selectors import gate_on_duty
 from fangkong.gates.services import incident_report, visitor_register
@@ -98,7 +99,7 @@ def _console_context(request, gate: Gate, **extra) -> dict:
         "gate": gate, "client_id": uuid.uuid4(), "camera_library": _camera_library(),
         "direction": direction if direction in Scan.Direction.values else Scan.Direction.IN,
         "can_vehicle": gate.kind != Gate.Kind.PEDESTRIAN, "max_occupants": MAX_OCCUPANTS,
-        "directions": Scan.Direction, **extra,
+        "directions": Scan.Direction, "app_version": app_version(), **extra,
     }
 
 
