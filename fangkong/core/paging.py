@@ -70,12 +70,18 @@ def keyset_page(queryset, key: str | None, per_page: int = 50, *, time_field: st
 # ---- Lists whose cost does not grow with the population (docs/lists-at-scale.md) ----
 
 COUNT_CAP = 10_000
+MAX_LIMIT = 1000  # a larger `limit` is served as this many rows; the Link header carries on from there
+CURSOR_PATTERN = r"^[A-Za-z0-9_-]*$"  # base64url: checked at the edge (400), decoded by Cursor
+CURSOR_MAX = 400
 
 
 def count_bounded(queryset, cap: int = COUNT_CAP) -> tuple[int, bool]:
     """(rows, more): the exact count up to `cap`, else (cap, True). Counts at most cap + 1 index entries
     (`SELECT COUNT(*) FROM (… LIMIT cap + 1)`), where a plain COUNT(*) reads the whole scope on every view."""
-    n = queryset.order_by().values("pk")[:cap + 1].count()
+    if isinstance(queryset, list | tuple):
+        n = len(queryset)
+    else:
+        n = queryset.order_by().values("pk")[:cap + 1].count()
     return min(n, cap), n > cap
 
 
@@ -188,6 +194,12 @@ class CursorPage:
     def count_label(self) -> str:
         return count_label(self.count or 0, self.count_more)
 
+    def __iter__(self):
+        return iter(self.items)
+
+    def __len__(self) -> int:
+        return len(self.items)
+
 
 def cursor_page(queryset, keys: Sequence[Key], *, cursor: str | None = None, offset: int = 0, limit: int = 50,
                 descending: bool = False, fetch=None) -> CursorPage:
@@ -214,16 +226,26 @@ def cursor_page(queryset, keys: Sequence[Key], *, cursor: str | None = None, off
     return CursorPage(items, Cursor.encode(key_rows[-1]) if more and key_rows else None)
 
 
-def link_next(request, cursor: str | None, *, drop: Iterable[str] = ("offset", "page")) -> str | None:
-    """The RFC 8288 `Link` value for the next page: this request's path and parameters (filters, limit)
-    with `cursor` in place of any offset; None on the last page."""
-    if not cursor:
-        return None
+def url_with_cursor(request, cursor: str | None, *, drop: Iterable[str] = ("offset", "page")) -> str:
+    """This request's path and parameters (filters, limit) with `cursor` in place of any offset or page
+    number (none: the first page)."""
     params = request.GET.copy()
-    for name in drop:
+    for name in (*drop, "cursor"):
         params.pop(name, None)
-    params["cursor"] = cursor
-    return f'<{request.path}?{params.urlencode()}>; rel="next"'
+    if cursor:
+        params["cursor"] = cursor
+    return f"{request.path}?{params.urlencode()}" if params else request.path
+
+
+def link_next(request, cursor: str | None) -> str | None:
+    """The RFC 8288 `Link` value for the next page; None on the last page."""
+    return f'<{url_with_cursor(request, cursor)}>; rel="next"' if cursor else None
+
+
+def pager_links(request, page: CursorPage) -> dict[str, str | None]:
+    """The pager's links on a page: the next page, and the first one when this is not it."""
+    return {"next_url": url_with_cursor(request, page.next_cursor) if page.next_cursor else None,
+            "first_url": url_with_cursor(request, None) if request.GET.get("cursor") else None}
 
 
 def set_next_headers(response, request, cursor: str | None) -> None:

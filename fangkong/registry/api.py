@@ -1,17 +1,17 @@
 """Registry endpoints: places and people, scoped to the token's user, masked unless revealed."""
 
 
-from collections.abc import Sequence
 from typing import Literal
 
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from ninja import Field, Path, Query, Router, Schema, Status
-from ninja.pagination import LimitOffsetPagination, paginate
 
 from fangkong.accounts.models import User
 from fangkong.accounts.roles import Perm
 from fangkong.accounts.services import require
 from fangkong.core.errors import FieldError, NotFound
+from fangkong.core.paging import CURSOR_MAX, CURSOR_PATTERN, MAX_LIMIT, set_next_headers
 from fangkong.registry import selectors, services
 from fangkong.registry.errors import RegistryCode
 from fangkong.registry.flags import person_flags
@@ -27,12 +27,19 @@ SafeText = Field("", max_length=64, pattern=NO_NUL)  # a field of a Schema
 SafeQuery = Query("", max_length=64, pattern=NO_NUL)
 
 
-class Paging(LimitOffsetPagination):
-    """Ninja's limit/offset, bounded: it takes any integer, and one past 2**63 breaks the SQL (500)."""
+class Paging(Schema):
+    """limit/offset as before (any integer: one past 2**63 would break the SQL, so bounded), and a cursor:
+    the `cursor` of a previous answer's `Link`/`X-Next-Cursor` continues after its last row, whatever the
+    offset. More than MAX_LIMIT rows are served as MAX_LIMIT."""
 
-    class Input(Schema):
-        limit: int = Field(100, ge=1, le=2**62)
-        offset: int = Field(0, ge=0, le=2**62)
+    limit: int = Field(100, ge=1, le=2**62)
+    offset: int = Field(0, ge=0, le=2**62)
+    cursor: str = Field("", max_length=CURSOR_MAX, pattern=CURSOR_PATTERN)
+
+
+class CountedPage(Schema):
+    count: int = Field(..., description="Exact up to 10,000; past that 10,000 with count_more true")
+    count_more: bool = Field(False, description="True when there are more than `count`")
 
 
 class CommunityOut(Schema):
@@ -92,6 +99,14 @@ class PersonIn(Schema):
     relation: str = Field("head", max_length=16)
 
 
+class HouseholdPage(CountedPage):
+    items: list[HouseholdOut]
+
+
+class PersonPage(CountedPage):
+    items: list[PersonOut]
+
+
 class PeopleFilter(Schema):
     q: str = SafeText
     grid: int | None = Field(None, ge=1, le=2**62)
@@ -114,23 +129,6 @@ def person_out(p: Person, *, actor: User, id_number: str | None = None, phone: s
     }
 
 
-class _PersonPage(Sequence):
-    """People for the paginator: counted in SQL, and only the page asked for is built, with its flags."""
-
-    def __init__(self, qs, actor: User) -> None:
-        self.qs, self.actor = qs, actor
-
-    def __len__(self) -> int:
-        return self.qs.count()
-
-    def __getitem__(self, index):
-        if not isinstance(index, slice):
-            return self[index:index + 1][0]
-        rows = list(self.qs[index])
-        flags = person_flags([p.id for p in rows], reader=self.actor)
-        return [person_out(p, actor=self.actor, flags=[f.code for f in flags.get(p.id, [])]) for p in rows]
-
-
 @router.get("/communities", response=list[CommunityOut], summary="Communities in scope")
 def communities(request):
     return list(selectors.community_list(actor=request.user))
@@ -141,10 +139,14 @@ def grids(request):
     return list(selectors.grid_list(actor=request.user))
 
 
-@router.get("/households", response=list[HouseholdOut], summary="Households in scope")
-@paginate(Paging)
-def households(request, q: str = SafeQuery, grid: int | None = Query(None, ge=1, le=2**62)):
-    return selectors.household_list(actor=request.user, q=q, grid=grid).order_by("id")
+@router.get("/households", response=HouseholdPage, summary="Households in scope; paged by offset or cursor "
+            "(Link: rel=next, X-Next-Cursor)")
+def households(request, response: HttpResponse, q: str = SafeQuery, grid: int | None = Query(None, ge=1, le=2**62),
+               paging: Paging = Query(...)):
+    page = selectors.household_page(actor=request.user, q=q, grid=grid, cursor=paging.cursor or None,
+                                    offset=paging.offset, limit=min(paging.limit, MAX_LIMIT))
+    set_next_headers(response, request, page.next_cursor)
+    return {"items": page.items, "count": page.count, "count_more": page.count_more}
 
 
 @router.get("/households/{pk}", response=HouseholdOut, summary="One household")
@@ -152,13 +154,17 @@ def household(request, pk: int = PK):
     return selectors.household_get(actor=request.user, pk=pk)
 
 
-@router.get("/people", response=list[PersonOut], summary="People in scope (masked); q is a name, address, "
-            "exact ID number or exact phone")
-@paginate(Paging)
-def people(request, filters: PeopleFilter = Query(...)):
-    qs = selectors.person_list(actor=request.user, q=filters.q, grid=filters.grid, category=filters.category,
-                               tag=filters.tag, via="api")
-    return _PersonPage(qs, request.user)
+@router.get("/people", response=PersonPage, summary="People in scope (masked); q is a name, address, "
+            "exact ID number or exact phone; paged by offset or cursor (Link: rel=next, X-Next-Cursor)")
+def people(request, response: HttpResponse, filters: PeopleFilter = Query(...), paging: Paging = Query(...)):
+    page = selectors.person_page(actor=request.user, q=filters.q, grid=filters.grid, category=filters.category,
+                                 tag=filters.tag, via="api", cursor=paging.cursor or None, offset=paging.offset,
+                                 limit=min(paging.limit, MAX_LIMIT))
+    set_next_headers(response, request, page.next_cursor)
+    # One call for the page's flags (key-area history…), with those this reader may see.
+    flags = person_flags([p.id for p in page.items], reader=request.user)
+    items = [person_out(p, actor=request.user, flags=[f.code for f in flags.get(p.id, [])]) for p in page.items]
+    return {"items": items, "count": page.count, "count_more": page.count_more}
 
 
 @router.get("/people/{pk}", response=PersonOut, summary="One person; ?reveal=id_number or phone (audited)")

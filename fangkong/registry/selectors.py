@@ -6,7 +6,8 @@ import re
 import unicodedata
 from datetime import date
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import BigIntegerField, Case, Count, F, Q, QuerySet, Value, When
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
 from fangkong.accounts.models import User
@@ -16,11 +17,27 @@ from fangkong.accounts.services import require
 from fangkong.core.dates import local_today
 from fangkong.core.errors import FieldError, NotFound
 from fangkong.core.identifiers import normalise_id_number, normalise_phone
+from fangkong.core.paging import Cursor, CursorPage, Key, count_bounded, cursor_page
 from fangkong.registry.identifier_search import Field, identifier_search_check, identifier_search_record
 from fangkong.registry.models import Community, Grid, Household, Person
 
 _LOOKS_LIKE_ID = re.compile(r"^[0-9]{17}[0-9Xx]$|^[0-9]{15}$|^[A-Za-z][0-9]{7,9}$")
 _LOOKS_LIKE_PHONE = re.compile(r"^(\+?86)?[0-9\- ]{7,14}$")
+# A trigram index finds a fragment anywhere only from 3 characters on (pg_trgm cuts text into threes), and
+# a Chinese name is 2 or 3: a shorter fragment matches names that begin with it (a surname), by b-tree.
+TRIGRAM_MIN = 3
+
+# The people list's order, and the expressions of its index (migration 0005, `person_list_order`): the
+# expressions here and there must be the same for PostgreSQL to read the index in order.
+_INT = BigIntegerField()
+PERSON_ORDER = (
+    Key("k_community", F("community_id")),
+    Key("k_grid", Coalesce(F("grid_id"), Value(0), output_field=_INT)),
+    Key("k_household", Coalesce(F("household_id"), Value(0), output_field=_INT)),
+    Key("pk", F("pk")),
+)
+HOUSEHOLD_ORDER = (Key("k_community", F("community_id")), Key("k_grid", F("grid_id")),
+                   Key("k_building", F("building_id")), Key("pk", F("pk")))
 
 
 def community_list(*, actor: User) -> QuerySet[Community]:
@@ -58,7 +75,7 @@ def person_list(
             else:
                 people = _exact_search(actor, "phone", people.by_phone(phone), via)
         else:
-            people = people.filter(Q(name__icontains=q) | Q(household__address__icontains=q))
+            people = people.filter(_name_match(q))
     if community:
         people = people.filter(community_id=community)
     if grid:
@@ -67,9 +84,81 @@ def person_list(
         people = people.filter(category=category)
     if tag:
         people = people.filter(tags__code=tag)
-    return people.select_related("household", "grid", "community").prefetch_related("tags").order_by(
-        "community_id", "grid_id", "household_id", "id"
-    )
+    people = people.select_related("household", "grid", "community").prefetch_related("tags")
+    if _is_name_search(q):
+        return people.order_by(_rank(q), "id")
+    return people.order_by(*(k.expression for k in PERSON_ORDER))
+
+
+def _is_name_search(q: str) -> bool:
+    q = unicodedata.normalize("NFKC", q or "").strip()
+    return bool(q) and not _LOOKS_LIKE_ID.match(q) and not _LOOKS_LIKE_PHONE.match(q)
+
+
+def _name_match(q: str) -> Q:
+    """A name (or, from 3 characters, an address) holding `q`. The forms are the ones the indexes of
+    migration 0005 answer on PostgreSQL: `name LIKE 'q%'` the b-tree on name (varchar_pattern_ops),
+    `UPPER(name::text) LIKE UPPER('%q%')` (icontains) the trigram index on that same expression; the
+    address through the households' own trigram index and the people's household_id index. The two as a
+    UNION of ids, never an OR across the join (which reads every person)."""
+    if len(q) < TRIGRAM_MIN:
+        return Q(name__startswith=q)
+    named = Person.objects.filter(name__icontains=q).order_by().values("pk")
+    housed = Person.objects.filter(household__in=Household.objects.filter(address__icontains=q).values("pk")
+                                   ).order_by().values("pk")
+    return Q(pk__in=named.union(housed))
+
+
+def _rank(q: str) -> Case:
+    return Case(When(name=q, then=Value(0)), When(name__startswith=q, then=Value(1)), default=Value(2))
+
+
+def person_page(
+    *, actor: User, q: str = "", grid: int | None = None, category: str = "", tag: str = "",
+    community: int | None = None, via: str = "web", cursor: str | None = None, offset: int = 0, limit: int = 50,
+    count: bool = True,
+) -> CursorPage:
+    """One page of `person_list`, by cursor or offset, with a bounded count ("10,000+"). Its cost does
+    not grow with the scope: the page's keys come from an index in the list's order (an index-only scan
+    for the plain list, however deep the offset), then only those rows are read with their relations.
+    A name search walks its three ranks one after the other, each in id order (docs/lists-at-scale.md)."""
+    people = person_list(actor=actor, q=q, grid=grid, category=category, tag=tag, community=community, via=via)
+    total, more = count_bounded(people) if count else (None, False)
+    q = unicodedata.normalize("NFKC", q or "").strip()
+    if _is_name_search(q):
+        page = _ranked_page(people, q, cursor=cursor, offset=offset, limit=limit)
+    else:
+        page = cursor_page(people, PERSON_ORDER, cursor=cursor, offset=offset, limit=limit,
+                           fetch=lambda ids: _people_by_ids(people, ids))
+    return CursorPage(page.items, page.next_cursor, total, more)
+
+
+def _people_by_ids(people: QuerySet[Person], ids: list[int]) -> list[Person]:
+    by_id = people.order_by().in_bulk(ids)
+    return [by_id[i] for i in ids if i in by_id]
+
+
+def _ranked_page(people: QuerySet[Person], q: str, *, cursor: str | None, offset: int, limit: int) -> CursorPage:
+    """Exact names, then names beginning with `q`, then the rest, by id in each. A cursor (rank, id)
+    resumes inside one rank and reads the ranks after it each from its own index in id order, where one
+    ORDER BY over the rank would rank every match first. An offset (rare in a search) goes through the
+    ranked order in SQL."""
+    if not cursor:
+        keys = (Key("k_rank", _rank(q)), Key("pk", F("pk")))
+        return cursor_page(people, keys, offset=offset, limit=limit, fetch=lambda ids: _people_by_ids(people, ids))
+    rank, after = Cursor.decode(cursor, [int, int])
+    tiers = (Q(name=q), Q(name__startswith=q) & ~Q(name=q), ~Q(name__startswith=q))
+    ids: list[tuple[int, int]] = []
+    for r in range(max(rank, 0), len(tiers)):
+        rows = people.filter(tiers[r])
+        if r == rank:
+            rows = rows.filter(pk__gt=after)
+        ids += [(r, i) for i in rows.order_by("pk").values_list("pk", flat=True)[:limit + 1 - len(ids)]]
+        if len(ids) > limit:
+            break
+    more = len(ids) > limit
+    ids = ids[:limit]
+    return CursorPage(_people_by_ids(people, [i for _r, i in ids]), Cursor.encode(ids[-1]) if more else None)
 
 
 def _exact_search(actor: User, field: Field, matches: QuerySet[Person], via: str) -> QuerySet[Person]:
@@ -109,9 +198,35 @@ def household_list(*, actor: User, q: str = "", grid: int | None = None) -> Quer
         households = households.filter(address__icontains=q.strip())
     if grid:
         households = households.filter(grid_id=grid)
-    return households.select_related("grid", "building", "community").annotate(
-        member_count=Count("current_members", filter=Q(current_members__purged_at__isnull=True))
-    ).order_by("building__grid_id", "building__name", "unit", "room", "id")
+    # By place, then by id (the order the rooms were registered in): only ids, so a cursor carries no
+    # address, and one index (`household_list_order`) serves the order.
+    return _with_member_count(households.select_related("grid", "building", "community")).order_by(
+        "community_id", "grid_id", "building_id", "id")
+
+
+def _with_member_count(households: QuerySet[Household]) -> QuerySet[Household]:
+    return households.annotate(
+        member_count=Count("current_members", filter=Q(current_members__purged_at__isnull=True)))
+
+
+def household_page(*, actor: User, q: str = "", grid: int | None = None, cursor: str | None = None,
+                   offset: int = 0, limit: int = 50) -> CursorPage:
+    """One page of households with a bounded count; members are counted for the page's rows only."""
+    require(actor, Perm.VIEW_REGISTRY)
+    households = Household.objects.for_scope(scope_of(actor))
+    if q:
+        households = households.filter(address__icontains=q.strip())
+    if grid:
+        households = households.filter(grid_id=grid)
+    total, more = count_bounded(households)
+
+    def fetch(ids: list[int]) -> list[Household]:
+        by_id = _with_member_count(Household.objects.filter(id__in=ids).select_related(
+            "grid", "building", "community")).in_bulk()
+        return [by_id[i] for i in ids if i in by_id]
+
+    page = cursor_page(households, HOUSEHOLD_ORDER, cursor=cursor, offset=offset, limit=limit, fetch=fetch)
+    return CursorPage(page.items, page.next_cursor, total, more)
 
 
 def household_get(*, actor: User, pk: int) -> Household:

@@ -14,8 +14,8 @@ from fangkong.accounts.access import Within, page
 from fangkong.accounts.roles import Perm, role_can
 from fangkong.accounts.scope import scope_of
 from fangkong.accounts.services import require
-from fangkong.core.errors import DomainError, NotFound
-from fangkong.core.paging import page_of
+from fangkong.core.errors import Code, DomainError, FieldError, NotFound
+from fangkong.core.paging import CURSOR_MAX, pager_links
 from fangkong.registry import selectors, services
 from fangkong.registry.flags import person_flags
 from fangkong.registry.forms import ImportForm, PersonForm, PersonSearchForm
@@ -48,18 +48,24 @@ def person_list(request):
     grids = selectors.grid_list(actor=request.user)
     form = PersonSearchForm(request.GET or None, grids=grids, tags=Tag.objects.all())
     params = form.cleaned_data if form.is_valid() else {}
-    people = selectors.person_list(
+    page = selectors.person_page(
         actor=request.user, q=params.get("q") or "", grid=params.get("grid"),
-        category=params.get("category") or "", tag=params.get("tag") or "",
+        category=params.get("category") or "", tag=params.get("tag") or "", cursor=_cursor(request),
     )
-    page = page_of(request, people)
-    page.object_list = list(page.object_list)
     # One call for the page (key-area history…), with the flags this reader may see.
-    flags = person_flags([p.id for p in page.object_list], reader=request.user)
-    for p in page.object_list:
+    flags = person_flags([p.id for p in page.items], reader=request.user)
+    for p in page.items:
         p.flags = flags.get(p.id, [])
     template = "registry/_person_rows.html" if request.htmx else "registry/person_list.html"
-    return render(request, template, {"form": form, "page": page})
+    return render(request, template, {"form": form, "page": page, **pager_links(request, page)})
+
+
+def _cursor(request) -> str | None:
+    """The page's `cursor`; a malformed one is refused by the selector (400), an overlong one here."""
+    cursor = request.GET.get("cursor", "")
+    if len(cursor) > CURSOR_MAX:
+        raise FieldError("cursor", Code.TOO_LONG, _("Not a cursor this list gave"))
+    return cursor or None
 
 
 @page(Perm.VIEW_REGISTRY, within=Within.GRID)
@@ -86,9 +92,9 @@ def person_reveal(request, pk: int, field: str):
 
 @page(Perm.VIEW_REGISTRY)
 def household_list(request):
-    households = selectors.household_list(actor=request.user, q=request.GET.get("q", ""))
-    return render(request, "registry/household_list.html", {"page": page_of(request, households),
-                                                            "q": request.GET.get("q", "")})
+    page = selectors.household_page(actor=request.user, q=request.GET.get("q", ""), cursor=_cursor(request))
+    return render(request, "registry/household_list.html", {"page": page, "q": request.GET.get("q", ""),
+                                                            **pager_links(request, page)})
 
 
 @page(Perm.VIEW_REGISTRY, within=Within.GRID)
