@@ -353,7 +353,10 @@
     showProblem(`${form.dataset.msgFailed} ${text || xhr.status}`);
   });
   document.addEventListener("htmx:sendError", (event) => {
-    if (event.detail.elt === form) showProblem(form.dataset.msgOffline);
+    if (event.detail.elt !== form) return;
+    // The offline console (offline/offline.js) decides on this device instead when it can: it cancels this.
+    const offline = new CustomEvent("fk:scan-send-error", { cancelable: true });
+    if (form.dispatchEvent(offline)) showProblem(form.dataset.msgOffline);
   });
 
   // ---- a pass read by a scanner, a card reader or the camera: into the pass field, then decide (or ask
@@ -550,6 +553,9 @@
   document.addEventListener("keydown", (event) => {
     if (stream && event.key === "Escape") { stopCamera(); codeInput().focus(); }
   });
+
+  // What the offline console (offline/offline.js, a module) uses to show its own answers like the server's.
+  window.FangkongConsole = { showAnswer, showProblem, resetScanForm, uuid };
 
   renumber();
   rows().forEach(showIdAsKey);
