@@ -75,9 +75,10 @@ CURSOR_PATTERN = r"^[A-Za-z0-9_-]*$"  # base64url: checked at the edge (400), de
 CURSOR_MAX = 400
 
 
-def count_bounded(queryset, cap: int = COUNT_CAP) -> tuple[int, bool]:
+def count_bounded(queryset, cap: int | None = None) -> tuple[int, bool]:
     """(rows, more): the exact count up to `cap`, else (cap, True). Counts at most cap + 1 index entries
     (`SELECT COUNT(*) FROM (… LIMIT cap + 1)`), where a plain COUNT(*) reads the whole scope on every view."""
+    cap = COUNT_CAP if cap is None else cap
     if isinstance(queryset, list | tuple):
         n = len(queryset)
     else:
@@ -93,7 +94,7 @@ class BoundedPaginator(Paginator):
     """Page numbers over a bounded count: at most COUNT_CAP rows are counted, so the last page number is
     bounded too (a deeper page is the last one) and the offset a page costs with it."""
 
-    def __init__(self, object_list, per_page: int, cap: int = COUNT_CAP) -> None:
+    def __init__(self, object_list, per_page: int, cap: int | None = None) -> None:
         super().__init__(object_list, per_page)
         self.cap = cap
         self.count_more = False
