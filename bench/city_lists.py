@@ -30,7 +30,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-import list_endpoints as le  # noqa: E402  (H3's list benchmark: its targets and its fetch)
+import list_endpoints as le
 
 ROOT = Path(__file__).resolve().parents[1]
 EXTRA = [
@@ -49,10 +49,10 @@ def serve(database: str, data_dir: str, port: int, workers: int) -> subprocess.P
     env = dict(os.environ, DATABASE_URL=f"postgres://postgres@127.0.0.1:5432/{database}", FANGKONG_DATA_DIR=data_dir)
     proc = subprocess.Popen([str(ROOT / ".venv/bin/fangkong"), "serve", "--bind", f"127.0.0.1:{port}",
                              "--workers", str(workers), "--data-dir", data_dir], env=env,
-                            stdout=subprocess.DEVNULL, stderr=open(f"/tmp/city_lists-{port}.log", "w"))  # noqa: SIM115
+                            stdout=subprocess.DEVNULL, stderr=open(f"/tmp/city_lists-{port}.log", "w"))  # noqa: S108
     for _ in range(120):
         try:
-            urllib.request.urlopen(f"http://127.0.0.1:{port}/accounts/login/", timeout=2).read()  # noqa: S310
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/accounts/login/", timeout=2).read()
             return proc
         except OSError:
             time.sleep(0.5)
@@ -82,7 +82,7 @@ def measure(base: str, token: str, session: str, repeat: int, concurrency: int, 
         headers = {"Cookie": f"sessionid={session}"} if is_page else {"Authorization": f"Bearer {token}"}
         path, follow = path.removesuffix("#follow"), path.endswith("#follow")
         url = base + path
-        _ms, status, _size, got = le.fetch(url, headers)  # warm-up
+        _ms, _status, _size, got = le.fetch(url, headers)  # warm-up
         if follow:
             link = le._page_next(url, headers) if is_page else le.next_link(got)
             if not link:
@@ -109,8 +109,8 @@ def main() -> int:
     ap.add_argument("--concurrency", default="1,16")
     ap.add_argument("--json", default="")
     args = ap.parse_args()
-    pairs = list(zip(args.database, args.data_dir, strict=True)) or [("fk_district", "/tmp/fk-district"),
-                                                                      ("fk_city", "/tmp/fk-city")]
+    pairs = list(zip(args.database, args.data_dir, strict=True)) or [("fk_district", "/tmp/fk-district"),  # noqa: S108
+                                                                      ("fk_city", "/tmp/fk-city")]  # noqa: S108
     report, over = [], 0
     for database, data_dir in pairs:
         city = json.loads((Path(data_dir) / "city.json").read_text())

@@ -234,9 +234,9 @@ def _worker_init(conninfo: str, layout: dict, today: str) -> None:
     import django
 
     django.setup()
-    from fangkong.core import crypto
-
     import psycopg
+
+    from fangkong.core import crypto
 
     now = datetime.now(UTC)
     _state.update(layout=Layout(**layout), today=date.fromisoformat(today), now=now,
@@ -276,10 +276,10 @@ def seed_chunk(cis: list[int]) -> tuple[int, int]:
             H, M, B, G = L.households, L.people, L.buildings, L.grids
             hpb = -(-H // B)
 
-            def grid_of_building(b: int) -> int:
+            def grid_of_building(b: int, ci: int = ci, G: int = G) -> int:
                 return ci * G + b // L.buildings_per_grid + 1
 
-            def building_of(h: int) -> int:
+            def building_of(h: int, hpb: int = hpb, B: int = B) -> int:
                 return min(h // hpb, B - 1)
 
             T["Community"].copy(cur, [T["Community"].row(
@@ -351,9 +351,9 @@ def seed_chunk(cis: list[int]) -> tuple[int, int]:
                     temperature=Decimal("36.4") + Decimal(s % 5) / 10, decision="allow", reasons="[]"))
             total += T["Scan"].copy(cur, scans)
 
-            T["Round"].copy(cur, [T["Round"].row(id=cid, community_id=cid, name="第一轮入户排查",
-                                                 starts_on=today - timedelta(days=3), deadline=today + timedelta(days=4),
-                                                 created_by_id=L.leader_id(ci))])
+            T["Round"].copy(cur, [T["Round"].row(
+                id=cid, community_id=cid, name="第一轮入户排查", starts_on=today - timedelta(days=3),
+                deadline=today + timedelta(days=4), created_by_id=L.leader_id(ci))])
             V = int(H * L.visits_per_household)
             visits, visit_people = [], []
             for v in range(V):
@@ -369,13 +369,13 @@ def seed_chunk(cis: list[int]) -> tuple[int, int]:
             total += T["Visit"].copy(cur, visits)
             total += T["VisitPerson"].copy(cur, visit_people)
 
-            O = M * L.observations_per_1000 // 1000
+            n_obs = M * L.observations_per_1000 // 1000
             obs, fups, alerts = [], [], []
-            for o in range(O):
-                p = o * (M // O) + 91  # floating people (index % 100 in 90..96) came back from elsewhere
+            for o in range(n_obs):
+                p = o * (M // n_obs) + 91  # floating people (index % 100 in 90..96) came back from elsewhere
                 h = L.person_household(p)
                 start = today - timedelta(days=o % 14)
-                oid = ci * O + o + 1
+                oid = ci * n_obs + o + 1
                 grid_id = grid_of_building(building_of(h))
                 obs.append(T["Observation"].row(
                     id=oid, community_id=cid, grid_id=grid_id, person_id=ci * M + p + 1,
@@ -383,14 +383,15 @@ def seed_chunk(cis: list[int]) -> tuple[int, int]:
                     responsible_id=L.leader_id(ci), reason="返回人员", created_by_id=L.leader_id(ci)))
                 for slot in (0, 1):
                     fups.append(T["FollowUp"].row(
-                        id=(ci * O + o) * 2 + slot + 1, observation_id=oid, at=morning + timedelta(hours=2 + 6 * slot),
+                        id=(ci * n_obs + o) * 2 + slot + 1, observation_id=oid,
+                        at=morning + timedelta(hours=2 + 6 * slot),
                         day=today, slot=slot + 1, temperature=Decimal("36.6"), recorded_by_id=L.leader_id(ci)))
                 if o < L.alerts_per_community:
                     alerts.append(T["Alert"].row(
                         id=ci * L.alerts_per_community + o + 1, community_id=cid, grid_id=grid_id,
                         observation_id=oid, person_id=ci * M + p + 1, kind="fever", temperature=Decimal("37.6"),
                         responsible_id=L.leader_id(ci), day=today, raised_at=now - timedelta(minutes=o),
-                        followup_id=(ci * O + o) * 2 + 1))
+                        followup_id=(ci * n_obs + o) * 2 + 1))
             total += T["Observation"].copy(cur, obs)
             total += T["FollowUp"].copy(cur, fups)
             total += T["Alert"].copy(cur, alerts)
@@ -548,8 +549,9 @@ def main() -> int:
     t_index = time.monotonic() - t1
     with conn.cursor() as cur:
         for m in M.values():
-            cur.execute(f"SELECT setval(pg_get_serial_sequence('{m._meta.db_table}', 'id'), "
-                        f"GREATEST((SELECT max(id) FROM \"{m._meta.db_table}\"), 1))")
+            table = m._meta.db_table  # names from the models, not from input
+            cur.execute(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "  # noqa: S608
+                        f'GREATEST((SELECT max(id) FROM "{table}"), 1))')
     conn.commit()
     conn.autocommit = True
     t2 = time.monotonic()
