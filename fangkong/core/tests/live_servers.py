@@ -121,6 +121,7 @@ print(json.dumps({"people": people, "tokens": {u.username: token_create(user=u) 
 def build_world(data_dir: Path, env: dict[str, str]) -> dict:
     """Migrate the database of `env` and build the world: tokens by username, people with their passes."""
     fangkong(data_dir, "manage", "migrate", "--verbosity", "0", env=env, timeout=600)
+    fangkong(data_dir, "manage", "createcachetable", env=env)  # the cache without Redis
     done = subprocess.run([sys.executable, "-c", WORLD % {"password": PASSWORD}], cwd=ROOT, capture_output=True,
                           text=True, timeout=300, check=False, env=env | {"FANGKONG_DATA_DIR": str(data_dir)})
     assert done.returncode == 0, done.stdout + done.stderr
