@@ -132,7 +132,7 @@ def test_policy_and_todays_exits(api_client, personas, temp_pass, places):
 
 
 def test_gzip_when_asked(api_client, temp_pass, personas, places, make_person):
-    for i in range(5):
+    for _ in range(5):
         pass_issue(actor=personas["office"], person=make_person(places["grid1"]), kind="resident",
                    valid_from=date(2020, 1, 1), valid_until=date(2099, 1, 1))
     guard = api_client("guard")

@@ -18,6 +18,7 @@ from fangkong.gates.devices import device_list, device_token_create
 from fangkong.gates.errors import REASONS
 from fangkong.gates.offline_version import app_version, precache_urls
 from fangkong.gates.selectors import Conflict, conflict_list
+from fangkong.gates.views.console import _gate
 
 CONFLICTS_PER_PAGE = 50
 
@@ -38,6 +39,7 @@ def _shown(c: Conflict) -> dict:
 def device_token(request, code: str):
     """A bearer token for the console's device (CSRF-checked like every page POST): JSON or form field
     `device`, the UUID the browser made once."""
+    _gate(request, code)  # 404 outside the guard's scope, as the console answers
     device = request.POST.get("device", "")
     if not device and request.content_type == "application/json":
         try:
