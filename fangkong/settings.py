@@ -125,6 +125,9 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Reads of lists, dashboards and reports from the replica; a user's writes recorded for read-your-writes.
+    # Also on the API's chain; not installed without DATABASE_REPLICA_URL (fangkong/core/replica.py).
+    "fangkong.core.replica.ReplicaReadsMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -202,6 +205,24 @@ elif _pool_max := int(env("DB_POOL_MAX", "0") or "0"):
         "max_size": _pool_max,
         "timeout": 10.0,  # seconds a request waits for a free connection before it fails
     }
+
+# A PostgreSQL streaming replica for the reads of list pages, dashboards, reports and exports
+# (docs/replicas.md): same options as the primary, a short connect timeout so that a replica that is down
+# costs a request little before it falls back to the primary. Tests see one database (MIRROR).
+DATABASE_REPLICA_URL = env("DATABASE_REPLICA_URL")
+if DATABASE_REPLICA_URL:
+    _replica = dj_database_url.parse(DATABASE_REPLICA_URL, conn_max_age=DATABASES["default"]["CONN_MAX_AGE"])
+    _same_engine = _replica["ENGINE"] == DATABASES["default"]["ENGINE"]
+    _replica["OPTIONS"] = {**(DATABASES["default"].get("OPTIONS", {}) if _same_engine else {}), "connect_timeout": 2}
+    if "pool" in _replica["OPTIONS"]:
+        _replica["OPTIONS"]["pool"] = {**_replica["OPTIONS"]["pool"], "timeout": 2.0}
+    _replica["TEST"] = {"MIRROR": "default"}
+    DATABASES["replica"] = _replica
+    DATABASE_ROUTERS = ["fangkong.core.replica.ReplicaRouter"]  # without a replica, no router on any query
+# Seconds after a user's write during which their reads stay on the primary (they see what they wrote).
+FANGKONG_READ_YOUR_WRITES_SECONDS = float(env("FANGKONG_READ_YOUR_WRITES_SECONDS", "5") or "5")
+# A replica further behind than this is not read from: the primary answers, the fallback is logged and counted.
+FANGKONG_REPLICA_MAX_LAG_SECONDS = float(env("FANGKONG_REPLICA_MAX_LAG_SECONDS", "10") or "10")
 
 # The gate-scan statements are prepared once per PostgreSQL connection (fangkong/core/db.py); 0 turns
 # that off, for a transaction-mode pooler without prepared-statement support.
