@@ -109,6 +109,19 @@ def scan(page, code: str, *, direction: str, id_number: str = "", temperature: s
     return answer
 
 
+# Everything one object store of the device's IndexedDB holds.
+READ_STORE = """async (name) => {
+    const db = await new Promise((ok) => {
+        const r = indexedDB.open("fangkong-gate");
+        r.onsuccess = () => ok(r.result);
+    });
+    return await new Promise((ok) => {
+        const r = db.transaction(name).objectStore(name).getAll();
+        r.onsuccess = () => ok(r.result);
+    });
+}"""
+
+
 def reasons_of(answer) -> list[str]:
     return answer.locator(".reasons li").evaluate_all("items => items.map(li => li.dataset.reason)")
 
@@ -131,11 +144,7 @@ def test_the_console_decides_offline_and_uploads_its_queue_when_the_network_is_b
     assert manifest["start_url"] == "/gate/" and manifest["display"] == "standalone"
     assert {i["purpose"] for i in manifest["icons"]} == {"any", "maskable"}
     # Nothing on the device more readable than it must be: no name, no ID number in what it keeps.
-    kept = page.evaluate("""async () => {
-        const db = await new Promise((ok, fail) => { const r = indexedDB.open("fangkong-gate"); r.onsuccess = () => ok(r.result); r.onerror = fail; });
-        const all = (store) => new Promise((ok) => { const r = db.transaction(store).objectStore(store).getAll(); r.onsuccess = () => ok(r.result); });
-        return JSON.stringify([await all("feeds"), await all("meta"), await all("queue")]);
-    }""")
+    kept = json.dumps([page.evaluate(READ_STORE, name) for name in ("feeds", "meta", "queue")])
     residents, temporary = world["residents"], world["temporary"]
     people = [p.person for p in residents + temporary + [world["revoked"], world["suspended"]]]
     assert all(p.id_number not in kept and p.name not in kept for p in people)
@@ -178,10 +187,7 @@ def test_the_console_decides_offline_and_uploads_its_queue_when_the_network_is_b
     assert not Scan.objects.exists()  # nothing reached the server
 
     # The ID number typed at the gate is not kept: only its hash, for the server to check.
-    queued = page.evaluate("""async () => {
-        const db = await new Promise((ok) => { const r = indexedDB.open("fangkong-gate"); r.onsuccess = () => ok(r.result); });
-        return await new Promise((ok) => { const r = db.transaction("queue").objectStore("queue").getAll(); r.onsuccess = () => ok(r.result); });
-    }""")
+    queued = page.evaluate(READ_STORE, "queue")
     assert all(p.id_number not in json.dumps(queued) for p in people)
     assert sum(1 for q in queued if q.get("id_number_hash")) == 4
 
@@ -230,7 +236,7 @@ def test_the_console_decides_offline_and_uploads_its_queue_when_the_network_is_b
 
 def _percentile(values: list[float], p: float) -> float:
     ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))]
+    return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]
 
 
 DECIDE_200 = """async ({codes, n}) => {

@@ -363,6 +363,8 @@ async function syncOnce() {
       const feed = await sync.syncFeed(ctx, S.feed);
       S.reachable = true;
       useFeed(feed);
+      // fk-feed-apply: the answer's body read and parsed, the list merged, kept in IndexedDB and indexed here.
+      performance.measure("fk-feed-apply", "fk-feed-apply-start");
       S.synced = true;
       const day = today();
       const drained = await sync.drain(ctx, day);

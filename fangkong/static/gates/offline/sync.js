@@ -57,7 +57,7 @@ function indexRows(fields, rows) {
 /**
  * Fetch the feed since the version held and apply it: a full feed (first sync, new epoch) replaces the
  * list, an incremental one changes and removes rows. Returns the feed as kept (passes as objects).
- * Performance measure fk-feed-apply: the answer's body read and parsed → kept in IndexedDB.
+ * Marks fk-feed-apply-start before the answer's body is read.
  */
 export async function syncFeed(ctx, held) {
   const fetchedAt = Date.now();
@@ -86,9 +86,7 @@ export async function syncFeed(ctx, held) {
     synced_at: Date.now(), full: Boolean(data.full),
   };
   await store.putFeed(ctx.gate, feed);
-  performance.mark("fk-feed-apply-end");
-  performance.measure("fk-feed-apply", "fk-feed-apply-start", "fk-feed-apply-end");
-  return feed;
+  return feed; // the caller measures fk-feed-apply once it has the list in memory too
 }
 
 // What the batch endpoint reads of a queued scan: the rest (seq, user, pass id) is the device's own.
