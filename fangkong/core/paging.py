@@ -255,3 +255,13 @@ def set_next_headers(response, request, cursor: str | None) -> None:
     if link:
         response["Link"] = link
         response["X-Next-Cursor"] = cursor
+
+
+def api_page(request, response, queryset, keys: Sequence[Key], *, cursor: str = "", offset: int = 0,
+             limit: int = 100, descending: bool = False, fetch=None) -> list:
+    """The rows of an API list answered as a JSON list (its shape unchanged): by `cursor` when given,
+    else `limit`/`offset` as before; `Link: rel=next` and `X-Next-Cursor` when more follow."""
+    page = cursor_page(queryset, keys, cursor=cursor or None, offset=offset, limit=min(limit, MAX_LIMIT),
+                       descending=descending, fetch=fetch)
+    set_next_headers(response, request, page.next_cursor)
+    return page.items

@@ -4,6 +4,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Literal
 
+from django.http import HttpResponse
 from ninja import Field, Path, Query, Router, Schema, Status
 
 from fangkong.accounts.roles import Perm
@@ -11,6 +12,7 @@ from fangkong.accounts.selectors import user_get_active
 from fangkong.accounts.services import require
 from fangkong.core.errors import FieldError, NotFound
 from fangkong.core.identifiers import mask_name
+from fangkong.core.paging import CURSOR_MAX, CURSOR_PATTERN, api_page
 from fangkong.observation import returnees, selectors, services
 from fangkong.observation.errors import ObservationCode
 from fangkong.observation.models import Alert, Observation, ReturneeReport
@@ -20,6 +22,8 @@ from fangkong.registry.selectors import community_get
 from fangkong.screening.api import ClientDate, Temperature
 
 router = Router(tags=["observation"])
+# A previous answer's `X-Next-Cursor` (also in its `Link: rel="next"`): the page after it.
+CURSOR = Query("", max_length=CURSOR_MAX, pattern=CURSOR_PATTERN)
 PK = Path(..., ge=1, le=2**62)
 NO_NUL = r"^[^\x00]*$"
 
@@ -196,12 +200,13 @@ def observation_create(request, body: ObservationIn):
 
 @router.get("/observations", response=list[ObservationOut], summary="Observations in scope")
 def observation_list(
-    request, status: Literal["", "active", "completed", "transferred", "ended_early"] = "active",
+    request, response: HttpResponse,
+    status: Literal["", "active", "completed", "transferred", "ended_early"] = "active",
     kind: Literal["", "home", "centralised"] = "", limit: int = Query(200, ge=1, le=1000),
-    offset: int = Query(0, ge=0, le=10**7),
+    offset: int = Query(0, ge=0, le=10**7), cursor: str = CURSOR,
 ):
-    rows = list(selectors.observation_list(actor=request.user, status=status, kind=kind)
-                .order_by("planned_end", "id")[offset:offset + limit])
+    rows = api_page(request, response, selectors.observation_list(actor=request.user, status=status, kind=kind),
+                    selectors.OBSERVATION_ORDER, cursor=cursor, offset=offset, limit=limit)
     counts = selectors.followup_counts(obs_ids=[o.id for o in rows])
     return [_obs_out(o, counts.get(o.id, 0)) for o in rows]
 
@@ -253,15 +258,17 @@ def _alert_out(a: Alert) -> dict:
 @router.get("/alerts", response=list[AlertOut],
             summary="Alerts (fever, missed_followup, gate_fever) in scope; missed follow-ups swept before answering")
 def alert_list(
-    request, status: Literal["", "open", "acknowledged", "closed"] = "",
+    request, response: HttpResponse, status: Literal["", "open", "acknowledged", "closed"] = "",
     kind: Literal["", "fever", "missed_followup", "gate_fever"] = "", mine: bool = False,
-    limit: int = Query(200, ge=1, le=1000),
+    limit: int = Query(200, ge=1, le=1000), offset: int = Query(0, ge=0, le=10**7), cursor: str = CURSOR,
 ):
     require(request.user, Perm.VIEW_OBSERVATION)
     services.missed_followups_sweep_in_scope(actor=request.user)
     qs = selectors.alert_list(actor=request.user, statuses=[status] if status else [], kind=kind,
                               responsible=request.user if mine else None)
-    return [_alert_out(a) for a in qs[:limit]]
+    rows = api_page(request, response, qs, selectors.ALERT_ORDER, cursor=cursor, offset=offset, limit=limit,
+                    descending=True)
+    return [_alert_out(a) for a in rows]
 
 
 @router.post("/alerts/{alert_id}/acknowledge", response=AlertOut, summary="Acknowledge an alert")
@@ -288,9 +295,12 @@ def _report_out(r: ReturneeReport) -> dict:
 
 
 @router.get("/returnee-reports", response=list[ReportOut], summary="Returnee reports in scope, newest first")
-def report_list(request, status: Literal["", "pending", "confirmed", "rejected"] = "pending",
-                limit: int = Query(200, ge=1, le=1000)):
-    return [_report_out(r) for r in selectors.report_list(actor=request.user, status=status)[:limit]]
+def report_list(request, response: HttpResponse, status: Literal["", "pending", "confirmed", "rejected"] = "pending",
+                limit: int = Query(200, ge=1, le=1000), offset: int = Query(0, ge=0, le=10**7),
+                cursor: str = CURSOR):
+    rows = api_page(request, response, selectors.report_list(actor=request.user, status=status),
+                    selectors.REPORT_ORDER, cursor=cursor, offset=offset, limit=limit, descending=True)
+    return [_report_out(r) for r in rows]
 
 
 @router.post("/returnee-reports", response={201: ReportOut}, summary="The office records a returnee report")

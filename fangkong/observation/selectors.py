@@ -10,9 +10,9 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
-from django.db.models import Case, Count, Exists, IntegerField, OuterRef, Q, QuerySet, Value, When
+from django.db.models import Case, Count, Exists, F, IntegerField, OuterRef, Q, QuerySet, Value, When
 from django.utils.translation import gettext_lazy as _
 
 from fangkong.accounts.models import User
@@ -21,6 +21,7 @@ from fangkong.accounts.scope import scope_of
 from fangkong.accounts.services import require
 from fangkong.core.errors import NotFound
 from fangkong.core.identifiers import normalise_id_number
+from fangkong.core.paging import Key
 from fangkong.observation.models import Alert, Extension, FollowUp, Observation, ReportLink, ReturneeReport, Site
 from fangkong.policy.selectors import policy_values_cached
 from fangkong.registry.models import Community, Household, Person, Street, Tenancy
@@ -84,6 +85,11 @@ def work_resumption_date(*, community_id: int, on: date) -> date | None:
 
 
 # --- observations ---------------------------------------------------------------------------------------
+
+# The orders of the lists the API pages by cursor, each served by an index of migration 0006.
+OBSERVATION_ORDER = (Key("k_end", F("planned_end"), date), Key("pk", F("pk")))  # due for release first
+ALERT_ORDER = (Key("k_at", F("raised_at"), datetime), Key("pk", F("pk")))  # read newest first
+REPORT_ORDER = (Key("k_at", F("reported_at"), datetime), Key("pk", F("pk")))  # read newest first
 
 
 def observation_list(*, actor: User, status: str = "", kind: str = "", due_on: date | None = None

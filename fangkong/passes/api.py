@@ -3,6 +3,7 @@
 from datetime import date
 from typing import Literal
 
+from django.http import HttpResponse
 from ninja import Field, Path, Query, Router, Schema
 from ninja.responses import Status
 
@@ -11,6 +12,7 @@ from fangkong.accounts.scope import scope_of
 from fangkong.accounts.services import require
 from fangkong.core.errors import FieldError, NotFound
 from fangkong.core.identifiers import mask_name
+from fangkong.core.paging import CURSOR_MAX, CURSOR_PATTERN, api_page
 from fangkong.passes import selectors, services, signing
 from fangkong.passes.models import Pass
 from fangkong.registry.models import Community
@@ -73,15 +75,18 @@ def _out(p: Pass, *, with_qr: bool, id_number: str | None = None) -> dict:
             summary="Passes in scope; `qr` for roles that may print; `status=suspended` needs health permission")
 def passes(
     request,
+    response: HttpResponse,
     kind: Literal["", "resident", "temporary", "service", "vehicle"] = "",
     status: Literal["", "active", "suspended", "revoked"] = "",
     q: str = Query("", max_length=24, pattern=r"^[0-9]*$"),
     limit: int = Query(100, ge=1, le=1000),
     offset: int = Query(0, ge=0, le=10**7),
+    cursor: str = Query("", max_length=CURSOR_MAX, pattern=CURSOR_PATTERN),
 ):
-    qs = _passes(request, kind=kind, status=status, q=q)
+    rows = api_page(request, response, _passes(request, kind=kind, status=status, q=q),
+                    selectors.PASS_ORDER, cursor=cursor, offset=offset, limit=limit)
     with_qr = role_can(request.user.role, Perm.PRINT_PASSES)
-    return [_out(p, with_qr=with_qr) for p in qs.order_by("number")[offset:offset + limit]]
+    return [_out(p, with_qr=with_qr) for p in rows]
 
 
 @router.get("/passes/{number}", response=PassOut, summary="One pass; ?reveal=id_number shows the holder's (audited)")

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -14,6 +14,7 @@ from fangkong.accounts.roles import Perm, role_can
 from fangkong.accounts.scope import scope_of
 from fangkong.accounts.services import require
 from fangkong.core.errors import FieldError, NotFound
+from fangkong.core.paging import Key
 from fangkong.passes.errors import PassCode
 from fangkong.passes.models import Pass
 from fangkong.registry.models import Building, Community, Grid, Person
@@ -27,6 +28,11 @@ BULK_GROUPS: dict[str, tuple[str, tuple[str, ...]]] = {
                   (Person.Category.REGISTERED, Person.Category.UNREGISTERED)),
     "everyone": (_("Everyone living in the community"), tuple(Person.Category.values)),
 }
+
+
+# The API's order: by community, then as issued. Numbers are random, and a cursor holds ids only (a pass
+# number opens a gate: it stays out of URLs and their logs). Served by `pass_list_order` (migration 0006).
+PASS_ORDER = (Key("k_community", F("community_id")), Key("pk", F("pk")))
 
 
 def _filtered(qs: QuerySet[Pass], *, kind: str = "", status: str = "", q: str = "",

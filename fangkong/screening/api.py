@@ -4,6 +4,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Annotated, Literal
 
+from django.http import HttpResponse
 from ninja import Field, Path, Query, Router, Schema, Status
 from pydantic import AfterValidator
 from pydantic_core import PydanticCustomError
@@ -13,6 +14,7 @@ from fangkong.accounts.services import require
 from fangkong.core.dates import client_date
 from fangkong.core.errors import DomainError, FieldError, ValidationErrors
 from fangkong.core.identifiers import mask_name
+from fangkong.core.paging import CURSOR_MAX, CURSOR_PATTERN, api_page
 from fangkong.registry import selectors as registry_selectors
 from fangkong.registry.validation import parse_relation, person_data_from
 from fangkong.screening import selectors, services
@@ -259,11 +261,14 @@ def visit_create(request, body: VisitIn, round_id: int = PK):
 
 
 @router.get("/screening/rounds/{round_id}/visits", response=list[VisitOut], summary="Visits of a round, newest first")
-def visits(request, round_id: int = PK, household: int | None = Query(None, ge=1, le=2**62),
-           limit: int = Query(200, ge=1, le=1000)):
+def visits(request, response: HttpResponse, round_id: int = PK, household: int | None = Query(None, ge=1, le=2**62),
+           limit: int = Query(200, ge=1, le=1000), offset: int = Query(0, ge=0, le=10**7),
+           cursor: str = Query("", max_length=CURSOR_MAX, pattern=CURSOR_PATTERN)):
     require(request.user, Perm.SCREEN)
     rnd = selectors.round_get(actor=request.user, pk=round_id)
-    return [_visit_out(v) for v in selectors.visit_list(actor=request.user, rnd=rnd, household_id=household)[:limit]]
+    rows = api_page(request, response, selectors.visit_list(actor=request.user, rnd=rnd, household_id=household),
+                    selectors.VISIT_ORDER, cursor=cursor, offset=offset, limit=limit, descending=True)
+    return [_visit_out(v) for v in rows]
 
 
 @router.post("/travel-records", response={201: TravelOut}, summary="Add a person's travel or contact history")

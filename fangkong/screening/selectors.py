@@ -11,9 +11,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
-from django.db.models import BooleanField, Count, Exists, ExpressionWrapper, OuterRef, Q, QuerySet, Value
+from django.db.models import BooleanField, Count, Exists, ExpressionWrapper, F, OuterRef, Q, QuerySet, Value
 from django.utils.translation import gettext_lazy as _
 
 from fangkong.accounts.models import User
@@ -22,6 +22,7 @@ from fangkong.accounts.scope import Scope, scope_of
 from fangkong.accounts.services import require
 from fangkong.core.dates import local_today
 from fangkong.core.errors import FieldError, NotFound
+from fangkong.core.paging import Key
 from fangkong.policy.selectors import policy_values_cached
 from fangkong.registry.flags import person_flags
 from fangkong.registry.models import Community, Grid, Household, Membership, Person
@@ -103,6 +104,10 @@ def round_household_search(*, actor: User, rnd: Round, grid_ids: Iterable[int], 
 def liaison_household_ids(*, actor: User) -> set[int]:
     """The households the actor is the liaison of (包联到户): their doors come first."""
     return set(HouseholdLiaison.objects.filter(member__user=actor).values_list("household_id", flat=True))
+
+
+# The visits' order (newest first), served by the index (round, at, id) of migration 0003.
+VISIT_ORDER = (Key("k_at", F("at"), datetime), Key("pk", F("pk")))
 
 
 def visit_list(*, actor: User, rnd: Round, household_id: int | None = None) -> QuerySet[Visit]:
