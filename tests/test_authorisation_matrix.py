@@ -201,6 +201,7 @@ SAMPLE_OF: dict[str, str] = {
     "passes:print_job_file": "print_job",
     "gates:console": "gate",
     "gates:scan": "gate",
+    "gates:device_token": "gate",
     "gates:visitor": "gate",
     "gates:household_options": "gate",
     "gates:incident": "gate",

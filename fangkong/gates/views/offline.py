@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from fangkong.accounts.access import Within, page
+from fangkong.accounts.access import Access, Within, page
 from fangkong.accounts.roles import Perm
 from fangkong.gates.devices import device_list, device_token_create
 from fangkong.gates.errors import REASONS
@@ -53,7 +53,11 @@ def device_token(request, code: str):
 
 
 # The service worker and the manifest carry no data: served to anyone, so the browser can always check
-# for a new version of the worker, even when the session has expired.
+# for a new version of the worker, even when the session has expired. Declared for the authorisation
+# matrix as a public page that names nothing (`public_page` is for personal links, which name a token).
+_ANYONE = Access(perm=None, methods=("GET", "HEAD"), within=Within.NOTHING, public=True)
+
+
 @require_GET
 def service_worker(request):
     body = render_to_string("gates/sw.js", {"version": app_version(), "precache": precache_urls()})
@@ -70,6 +74,9 @@ def manifest(request):
     response = HttpResponse(body, content_type="application/manifest+json; charset=utf-8")
     response["Cache-Control"] = "no-cache"
     return response
+
+
+service_worker.access = manifest.access = _ANYONE  # type: ignore[attr-defined]
 
 
 @page(Perm.MANAGE_ROSTER, methods=("GET", "HEAD"))
