@@ -87,6 +87,17 @@ def test_without_a_replica_the_middleware_is_not_installed():
         rp.ReplicaReadsMiddleware(lambda r: HttpResponse())
 
 
+def test_the_status_command_says_when_no_replica_is_configured():
+    import json
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    out = StringIO()
+    call_command("replica_status", stdout=out)
+    assert json.loads(out.getvalue()) == {"configured": False}
+
+
 def test_migrations_and_writes_go_to_the_primary_and_a_write_pins_the_request(monkeypatch):
     from fangkong.registry.models import Person
 
@@ -155,6 +166,9 @@ def test_a_replica_that_is_down_falls_back_to_the_primary_logged_and_counted(rou
         warnings = [r for r in caplog.records if r.name == "fangkong.replica" and r.levelno == logging.WARNING]
         assert warnings and "unreachable" in warnings[0].getMessage()
         assert "回退居民" not in caplog.text
+        status = rp.replica_status()
+        assert (status["usable"], status["reason"]) == (False, "unreachable")
+        assert status["counters"]["all"]["fallback_unreachable"] >= 1  # flushed to the shared cache
     finally:
         _drop_replica_alias()
 
