@@ -14,9 +14,11 @@ Headless Debian Chromium against pytest-django's live server, SQLite.
 from __future__ import annotations
 
 import gzip
+import importlib
 import json
 import re
 import statistics
+import time
 from datetime import date, timedelta
 
 import pytest
@@ -321,10 +323,82 @@ def test_a_full_feed_of_5000_passes_is_applied_in_under_a_second(
     assert len(applied) == 1
     print(f"\nfull feed of 5,000 passes (500 revoked): {len(body) / 1024:.0f} KB of JSON, "
           f"{compressed / 1024:.0f} KB gzipped (synthetic rows); read, parsed and kept in {applied[0]:.0f} ms")
-    # The list is in use: a revoked one of them is refused offline by its number.
+    assert applied[0] < 1000
+
+    # The list is in use: a revoked one of them is refused offline by its number. The device's data is made
+    # 45 minutes old first: past the policy's 30, the answer and the status line say how old it is.
+    state(page, "offline-ready", "1", timeout=30_000)
+    page.evaluate(AGE_FEED, {"gate": "east", "minutes": 45})
     context.set_offline(True)
+    page.reload()
+    page.wait_for_load_state("load")
     state(page, "online", "0")
+    expect(page.locator("#offline-status")).to_have_class(re.compile(r"\bis-stale\b"))
     answer = scan(page, "40000007", direction="out")
     assert reasons_of(answer) == ["pass_revoked"]
-    assert applied[0] < 1000
+    expect(answer.locator(".answer-stale")).to_contain_text("45")
+    context.close()
+
+
+KEPT_PAGES = """async (name) => {
+    const names = await caches.keys();
+    const cache = names.includes(name) ? await caches.open(name) : null;
+    return [names.join(), Boolean(cache && await cache.match(location.origin + "/gate/east/"))];
+}"""
+
+
+def until(page, script: str, arg, done, timeout: float = 30.0):
+    """Evaluate `script` in the page every 200 ms until `done(result)` (no eval in the page: the CSP forbids it)."""
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            result = page.evaluate(script, arg)
+        except playwright_sync.Error as error:  # the page reloading itself (a new service worker took over)
+            if "context was destroyed" not in str(error):
+                raise
+            result = None
+        if result is not None and done(result):
+            return result
+        assert time.monotonic() < deadline, result
+        page.wait_for_timeout(200)
+
+
+AGE_FEED = """async ({gate, minutes}) => {
+    const db = await new Promise((ok) => {
+        const r = indexedDB.open("fangkong-gate");
+        r.onsuccess = () => ok(r.result);
+    });
+    const store = db.transaction("feeds", "readwrite").objectStore("feeds");
+    const feed = await new Promise((ok) => { const r = store.get(gate); r.onsuccess = () => ok(r.result); });
+    feed.synced_at -= minutes * 60000;
+    await new Promise((ok) => { const r = store.put(feed, gate); r.onsuccess = ok; });
+}"""
+
+
+def test_a_new_version_takes_over_on_the_next_online_load_and_drops_the_old_cache(
+    transactional_db, live_server, personas, world, browser, monkeypatch
+):
+    from fangkong.gates.offline_version import app_version
+
+    # The modules (the package's names are the views): where the version is read for the page and the worker.
+    console = importlib.import_module("fangkong.gates.views.console")
+    offline = importlib.import_module("fangkong.gates.views.offline")
+
+    context, page = open_console(browser, live_server)
+    old = app_version()
+    assert page.evaluate("caches.keys()") == [f"fangkong-gate-{old}"]
+    expect(page.locator(".gate-console")).to_have_attribute("data-app-version", old)
+
+    new = old + "-next"  # a release with other static files: another service worker
+    monkeypatch.setattr(offline, "app_version", lambda: new)
+    monkeypatch.setattr(console, "app_version", lambda: new)
+    page.reload()  # online: the page from the network, the new worker installed; it takes over, the page reloads
+    expect(page.locator(".gate-console")).to_have_attribute("data-app-version", new)
+    # The old version's cache is gone; the new one holds the console page (kept at the reload it caused).
+    until(page, KEPT_PAGES, f"fangkong-gate-{new}", lambda kept: kept == [f"fangkong-gate-{new}", True])
+
+    # Offline, the console that opens is the new version's.
+    context.set_offline(True)
+    page.reload()
+    expect(page.locator(".gate-console")).to_have_attribute("data-app-version", new)
     context.close()
