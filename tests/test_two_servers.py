@@ -1,7 +1,8 @@
 """Two app servers on one database and one Redis (docs/scaling-out.md): what one server changes, the
 other enforces. Two `fangkong serve` processes on two ports; a ban made through A refuses the next scan
-at B; a token revoked by a third process stops scanning on both within the token cache's bound with Redis
-(about a second, well within its 10 s time bound); login failures sent to both count towards one lockout.
+at B; a token revoked, or its guard deactivated, by a third process stops scanning on both within the token
+cache's bound with Redis (about a second, well within its 10 s time bound); login failures sent to both count
+towards one lockout.
 PostgreSQL and Redis only: skipped on SQLite and when Redis does not answer."""
 
 from __future__ import annotations
@@ -66,28 +67,49 @@ def test_a_ban_made_through_one_server_refuses_the_next_scan_at_the_other(cluste
     assert live.scan(b, guard, world["people"][1])[1]["decision"] == "allow"
 
 
-def test_a_revoked_token_stops_on_both_servers_within_the_bound(cluster):
-    a, b, world = cluster["a"], cluster["b"], cluster["world"]
-    person, old = world["people"][2], world["tokens"]["guard2"]
+def _stops_on_both(cluster, token: str, person: dict, change) -> dict[str, float]:
+    """Seconds after `change()` returns until each server refuses `token` (which both have cached)."""
+    a, b = cluster["a"], cluster["b"]
     for server in (a, b):  # each server's process now remembers the token's user
-        assert live.scan(server, old, person)[0] == 200
-    # A third process (the command an operator runs) revokes it: neither server made the change.
-    new = live.fangkong(cluster["root"] / "world", "token", "guard2", env=cluster["env"]).strip().splitlines()[-1]
-    revoked_at = time.monotonic()
+        assert live.scan(server, token, person)[0] == 200
+    change()
+    changed_at = time.monotonic()
     stopped: dict[str, float] = {}
-    while len(stopped) < 2 and time.monotonic() - revoked_at < SCAN_TOKEN_SECONDS + 5:
+    while len(stopped) < 2 and time.monotonic() - changed_at < SCAN_TOKEN_SECONDS + 5:
         for name, server in (("a", a), ("b", b)):
-            if name not in stopped and live.scan(server, old, person)[0] == 401:
-                stopped[name] = time.monotonic() - revoked_at
+            if name not in stopped and live.scan(server, token, person)[0] == 401:
+                stopped[name] = time.monotonic() - changed_at
         time.sleep(0.1)
     assert set(stopped) == {"a", "b"}, stopped
-    # Within the counters' check interval and a margin for a busy machine; well before the cache's
-    # own time bound, which is what each server would wait without the shared counter.
-    bound = shared_state.CHECK_SECONDS + 3.0
-    assert bound < SCAN_TOKEN_SECONDS
-    assert max(stopped.values()) <= bound, stopped
-    for server in (a, b):
-        assert live.scan(server, new, person)[0] == 200  # the replacement works at once
+    return stopped
+
+
+# Within the counters' check interval and a margin for a busy machine; well before the token cache's own
+# time bound, which is what each server would wait without the shared counter.
+BOUND = shared_state.CHECK_SECONDS + 3.0
+assert BOUND < SCAN_TOKEN_SECONDS
+
+
+def test_a_revoked_token_stops_on_both_servers_within_the_bound(cluster):
+    world, person = cluster["world"], cluster["world"]["people"][2]
+    # A third process (the command an operator runs) revokes it: neither server made the change.
+    new = []
+    stopped = _stops_on_both(cluster, world["tokens"]["guard2"], person, lambda: new.append(
+        live.fangkong(cluster["root"] / "world", "token", "guard2", env=cluster["env"]).strip().splitlines()[-1]))
+    assert max(stopped.values()) <= BOUND, stopped
+    for server in (cluster["a"], cluster["b"]):
+        assert live.scan(server, new[0], person)[0] == 200  # the replacement works at once
+
+
+def test_a_guard_deactivated_elsewhere_stops_scanning_on_both_servers(cluster):
+    deactivate = ("from fangkong.accounts.models import User\n"
+                  "from fangkong.accounts.services import user_change\n"
+                  "guard = User.objects.get(username='guard3')\n"
+                  "guard.is_active = False\n"
+                  "user_change(actor=User.objects.get(username='admin'), user=guard, fields=['is_active'])\n")
+    stopped = _stops_on_both(cluster, cluster["world"]["tokens"]["guard3"], cluster["world"]["people"][2],
+                             lambda: live.django_child(deactivate, cluster["root"] / "world", cluster["env"]))
+    assert max(stopped.values()) <= BOUND, stopped
 
 
 def test_login_failures_sent_to_both_servers_reach_one_lockout(cluster):

@@ -102,7 +102,7 @@ grid = home.grids.get(number=1)
 pw = %(password)r
 admin = user_create(username="admin", password=pw, role=Role.ADMINISTRATOR)
 leader = user_create(username="leader", password=pw, role=Role.COMMUNITY_LEADER, communities=[home])
-guards = [user_create(username=f"guard{i}", password=pw, role=Role.GUARD, communities=[home]) for i in (1, 2)]
+guards = [user_create(username=f"guard{i}", password=pw, role=Role.GUARD, communities=[home]) for i in (1, 2, 3)]
 Gate.objects.create(community=home, code="east", name="东门")
 people = []
 for i in range(1, 4):
@@ -118,14 +118,20 @@ print(json.dumps({"people": people, "tokens": {u.username: token_create(user=u) 
 """
 
 
+def django_child(code: str, data_dir: Path, env: dict[str, str]) -> str:
+    """Run `code` in a child process with Django set up for `env`: another process than the servers."""
+    done = subprocess.run([sys.executable, "-c", "import django\ndjango.setup()\n" + code], cwd=ROOT,
+                          capture_output=True, text=True, timeout=300, check=False,
+                          env=env | {"FANGKONG_DATA_DIR": str(data_dir)})
+    assert done.returncode == 0, done.stdout + done.stderr
+    return done.stdout
+
+
 def build_world(data_dir: Path, env: dict[str, str]) -> dict:
     """Migrate the database of `env` and build the world: tokens by username, people with their passes."""
     fangkong(data_dir, "manage", "migrate", "--verbosity", "0", env=env, timeout=600)
     fangkong(data_dir, "manage", "createcachetable", env=env)  # the cache without Redis
-    done = subprocess.run([sys.executable, "-c", WORLD % {"password": PASSWORD}], cwd=ROOT, capture_output=True,
-                          text=True, timeout=300, check=False, env=env | {"FANGKONG_DATA_DIR": str(data_dir)})
-    assert done.returncode == 0, done.stdout + done.stderr
-    return json.loads(done.stdout.strip().splitlines()[-1])
+    return json.loads(django_child(WORLD % {"password": PASSWORD}, data_dir, env).strip().splitlines()[-1])
 
 
 @dataclass
