@@ -162,6 +162,12 @@ OPERATIONS: dict[str, Op] = {
         outside="403"),
     "GET /gates": Op(None),  # names and codes of the gates in scope: nothing personal
     "GET /gates/{code}/sync": Op(Perm.SCAN, Within.COMMUNITY, lambda p: {"code": p.gate.code}, outside="403"),
+    "POST /gates/{code}/devices/status": Op(Perm.SCAN, Within.COMMUNITY, lambda p: {"code": p.gate.code},
+                                            body=lambda p, n: {"device": f"0b7c1e5a-1111-4c2e-9d1a-{n:012d}",
+                                                               "app_version": "0.1.0-matrix", "queue": 0},
+                                            outside="403"),
+    # Conflicts of offline scans: the gate register's, scoped (an empty list outside the scope).
+    "GET /scans/conflicts": Op(Perm.VIEW_SCANS),
     "GET /passes": Op(Perm.VIEW_PASSES),
     "GET /passes/{number}": Op(Perm.VIEW_PASSES, Within.COMMUNITY, lambda p: {"number": p.pass_.number}),
     "POST /passes/{number}/revoke": Op(Perm.REVOKE_PASSES, Within.COMMUNITY, lambda p: {"number": p.pass_.number},

@@ -246,6 +246,7 @@ class World:
             urls += [("admin", f"/screening/rounds/{self.round.pk}/"), ("admin", "/screening/changes/?community=C1")]
         if "gate" in made:
             urls += [("admin", "/gate/roster/"), ("admin", "/gate/east/visitor"), ("admin", "/gate/east/incident")]
+            urls += [("admin", "/gate/devices/"), ("admin", "/gate/conflicts/")]
             urls.append(("admin", "/gate/roster/east/"))
         if "shift" in made:
             urls += [("admin", f"/gate/roster/shifts/{self.shift.pk}/edit"),
@@ -406,6 +407,9 @@ BASELINES: dict[str, Callable[[World], dict]] = {
     "POST /api/v1/scans": lambda w: {"body": _scan(w)},
     "POST /api/v1/scans/batch": lambda w: {"body": {"scans": [_scan(
         w, client_id=f"batch-{next(_serial)}", scanned_at=timezone.now().isoformat())]}},
+    "POST /api/v1/gates/{code}/devices/status": lambda w: {"body": {
+        "device": "0b7c1e5a-1111-4c2e-9d1a-2f3e4d5c6b7a", "app_version": "0.1.0-fuzz", "queue": 2,
+        "offline_minutes_today": 5, "last_sync_at": timezone.now().isoformat(), "epoch": "2026-12-03.1a2b3c4d"}},
     "POST /api/v1/screening/rounds": lambda w: {"body": {"community": "C1", "name": "第二轮", "starts_on": "2026-01-01",
                                                          "deadline": "2026-02-01", "grids": [1]}},
     "GET /api/v1/screening/rounds/{round_id}/coverage": lambda w: {"query": {"grid": 1}},
