@@ -402,3 +402,52 @@ def test_a_new_version_takes_over_on_the_next_online_load_and_drops_the_old_cach
     page.reload()
     expect(page.locator(".gate-console")).to_have_attribute("data-app-version", new)
     context.close()
+
+
+def test_a_scan_that_cannot_reach_the_server_is_decided_here_and_uploaded_once(
+    transactional_db, live_server, personas, world, browser
+):
+    from fangkong.gates.models import Scan
+
+    context, page = open_console(browser, live_server)
+    resident, t1 = world["residents"][0], world["temporary"][0]
+    # The browser thinks it is online, the server cannot be reached: the scan is decided here, not lost.
+    page.route(re.compile(r"/gate/east/scan$"), lambda route: route.abort("internetdisconnected"))
+    client_id = page.locator("input[name=client_id]").input_value()
+    answer = scan(page, qr(resident), direction="out")
+    expect(answer).to_have_attribute("data-offline", "1")
+    assert (answer.get_attribute("data-decision"), reasons_of(answer)) == ("allow", [])
+    expect(page.locator("#scan-answer .scan-errors")).to_have_count(0)  # not "nothing was recorded"
+    state(page, "online", "0")
+    next_scan(page)
+
+    # A vehicle, still unreachable: each occupant decided and queued, the plate asked for first.
+    page.locator("label.vehicle-switch").click()
+    page.locator("label.dir-out").click()
+    rows = page.locator("#occupants .occupant")
+    rows.nth(0).locator("input[name=code]").fill(qr(t1))
+    rows.nth(0).locator("input[name=id_number]").fill(t1.person.id_number)
+    page.locator(".add-occupant").click()
+    rows.nth(1).locator("input[name=code]").fill(qr(world["revoked"]))
+    page.locator("button.check").click()
+    expect(page.locator("#scan-answer .scan-errors")).to_be_visible()  # no plate: nothing decided
+    state(page, "queue", "1")
+    page.locator("input[name=plate]").fill("鲁B12345")
+    page.locator("button.check").click()
+    answer = page.locator("#scan-answer .answer")
+    expect(answer).to_have_attribute("data-decision", "deny")
+    people = answer.locator(".answer-person")
+    expect(people).to_have_count(2)
+    assert [p.get_attribute("data-decision") for p in people.all()] == ["allow", "deny"]
+    state(page, "queue", "3")
+
+    page.unroute(re.compile(r"/gate/east/scan$"))
+    page.evaluate("window.dispatchEvent(new Event('online'))")
+    state(page, "queue", "0", timeout=30_000)
+    recorded = Scan.objects.order_by("scanned_at", "id")
+    assert recorded.count() == 3
+    first = recorded[0]
+    # The form's own client id: had the scan reached the server after all, this upload would be its replay.
+    assert first.client_id == f"web:{personas['guard'].pk}:{client_id}" and first.decision == "allow"
+    assert [(s.plate, s.decision) for s in recorded[1:]] == [("鲁B12345", "allow"), ("鲁B12345", "deny")]
+    context.close()

@@ -222,13 +222,14 @@ async function decideHere(clientId) {
   performance.mark("fk-offline-decision-start");
   const day = today();
   const { vehicle, rows } = rowsToDecide();
-  const problem = formProblem(rows, day);
+  const plateInput = form.querySelector("input[name=plate]");
+  const problem = vehicle && !(plateInput && plateInput.value.trim()) ? MSG["plate-required"] : formProblem(rows, day);
   if (problem) {
     ui.showProblem(problem);
     return;
   }
   const direction = form.querySelector("input[name=direction]:checked").value;
-  const plate = vehicle ? (form.querySelector("input[name=plate]") || { value: "" }).value.trim().toUpperCase() : "";
+  const plate = vehicle ? plateInput.value.trim().toUpperCase() : "";
   const base = `web:${ctx.user}:${clientId || ui.uuid()}`;
   const scannedAt = new Date().toISOString();
   const results = [];

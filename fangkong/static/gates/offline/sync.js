@@ -147,6 +147,7 @@ export async function drain(ctx, today) {
       await acknowledge(ctx, chunk, (await response.json()).results, done, today);
     }
   }
+  if (done.rejected) console.warn(`gate upload: ${done.rejected} scan(s) refused as input, dropped`); // eslint-disable-line no-console
   return done;
 }
 
