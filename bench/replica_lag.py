@@ -11,6 +11,7 @@ script and seed: distinct temporary passes going out) while this process samples
 
     .venv/bin/python bench/replica_lag.py [--passes 30000] [--duration 20] [--connections 8]
         [--replica postgres://postgres@127.0.0.1:5433] [--keep]
+    .venv/bin/python bench/replica_lag.py --overhead   # what the middleware and router add to a scan, in-process
 
 Needs wrk, a PostgreSQL on 127.0.0.1:5432 and a hot standby of it (`./run test` builds one on 5433). The
 bench database is dropped at the end (--keep keeps it): the standby is rebuilt with pg_basebackup, which
@@ -133,8 +134,50 @@ def wait_on_standby(replica_base: str, db: str, primary_url: str, seconds: float
     raise RuntimeError("the standby did not catch up with the seed")
 
 
+def overhead(n: int = 200_000) -> dict:
+    """What the replica's middleware and router add to a gate scan, in-process: POST /api/v1/scans through
+    the middleware (its method test, the view, the path test) and its process_view, and a router call, each
+    against the same call without them. Needs no server and no database."""
+    import timeit
+
+    os.environ.setdefault("DATABASE_URL", f"{PG}/{DB}")
+    os.environ["DATABASE_REPLICA_URL"] = "postgres://postgres@127.0.0.1:5433/" + DB
+    os.environ.setdefault("FANGKONG_DATA_DIR", tempfile.mkdtemp(prefix="fk-bench-lag-"))
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "fangkong.settings")
+    import django
+
+    django.setup()
+    from django.db import router
+    from django.http import HttpResponse
+    from django.test import RequestFactory
+
+    from fangkong.core.replica import ReplicaReadsMiddleware
+    from fangkong.gates.models import Scan
+
+    request = RequestFactory().post("/api/v1/scans", data=b"{}", content_type="application/json")
+    response = HttpResponse(status=200)
+
+    def view(r):
+        return response
+
+    mw = ReplicaReadsMiddleware(view)
+
+    def per_call(fn) -> float:
+        return min(timeit.repeat(fn, number=n, repeat=5)) / n * 1e9
+
+    bare, through = per_call(lambda: view(request)), per_call(lambda: mw(request))
+    process_view = per_call(lambda: mw.process_view(request, view, (), {}))
+    with_router = per_call(lambda: router.db_for_write(Scan))
+    router.routers = []  # Django's ConnectionRouter without any router: what a scan pays without a replica
+    without_router = per_call(lambda: router.db_for_write(Scan))
+    return {"middleware_call_ns": round(through - bare), "process_view_ns": round(process_view),
+            "router_call_ns": round(with_router - without_router)}
+
+
 def main() -> int:
     ap = argparse.ArgumentParser()
+    ap.add_argument("--overhead", action="store_true",
+                    help="only measure what the middleware and router add to a scan, in-process")
     ap.add_argument("--passes", type=int, default=30_000, help="more than the scans the run will make")
     ap.add_argument("--duration", type=int, default=20)
     ap.add_argument("--connections", type=int, default=8)
@@ -142,6 +185,9 @@ def main() -> int:
     ap.add_argument("--replica", default="postgres://postgres@127.0.0.1:5433", help="the standby, without a database")
     ap.add_argument("--keep", action="store_true", help="keep the bench database")
     args = ap.parse_args()
+    if args.overhead:
+        print(json.dumps(overhead()))
+        return 0
     try:
         with psycopg.connect(f"{args.replica}/postgres", connect_timeout=3) as r:
             if not r.execute("SELECT pg_is_in_recovery()").fetchone()[0]:
@@ -167,11 +213,12 @@ def main() -> int:
             [sys.executable, "-m", "fangkong", "--data-dir", str(data_dir), "serve", "--workers", "2",
              "--worker-class", "gevent", "--bind", f"127.0.0.1:{args.port}"],
             env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        wait_port(args.port)
+        wait_port(args.port, 180)  # gunicorn and two gevent workers start slowly on a busy machine
         wenv = {"FK_TOKEN": token, "FK_PASSES": str(pass_file), "FK_GATE": "bench-gate"}
         url = f"http://127.0.0.1:{args.port}"
         wrk(url, ROOT / "bench/wrk/scan_fangkong.lua", 4, 2, {**wenv, "FK_OFFSET": str(args.passes - 2000)})
 
+        time.sleep(3)  # the warm-up's queued scans finish: the idle sample sees no writes
         idle = Sampler(db_url, f"{args.replica}/{DB}")
         idle.start()
         time.sleep(2)
@@ -187,8 +234,11 @@ def main() -> int:
         sampler.done.wait(15)
     finally:
         if server is not None:
-            server.terminate()
-            server.wait(10)
+            server.terminate()  # fangkong serve stops its gunicorn on SIGTERM
+            try:
+                server.wait(30)
+            except subprocess.TimeoutExpired:
+                server.kill()
         if not args.keep:
             with psycopg.connect(f"{PG}/postgres", autocommit=True) as c:
                 c.execute(f'DROP DATABASE IF EXISTS "{DB}" WITH (FORCE)')
