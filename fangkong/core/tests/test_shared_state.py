@@ -1,6 +1,7 @@
-"""Generation counters (core/shared_state.py): a change made by another process empties the local caches
-within a check interval when the cache is shared in memory, at once in the process that made it, and the
-check costs no SQL statement and at most one cache read per interval."""
+"""Generation counters (core/shared_state.py) under the per-process caches (core/localcache.py): a change
+announced by another process empties them at the next check when the cache is shared in memory, at once in
+the process that made it; the check costs no SQL statement and at most one cache read per interval. The
+writes that bump each counter are tested in tests/test_cross_process_caches.py (core imports no app)."""
 
 from __future__ import annotations
 
@@ -8,14 +9,9 @@ import pytest
 from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from django.utils import timezone
 
-from fangkong.accounts.models import ApiToken
-from fangkong.accounts.services import scope_grant_add, token_authenticate_for_scans, token_create, user_change
 from fangkong.core import shared_state
 from fangkong.core.localcache import TTLCache, clear_all
-from fangkong.passes import keys
-from fangkong.policy.selectors import policy_cache_clear, policy_values_cached
 
 LOCMEM = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "shared-state"}}
 
@@ -31,62 +27,49 @@ def shared(settings):
     clear_all()
 
 
-def _bump_elsewhere(name: str) -> None:
+def bump_elsewhere(name: str) -> None:
     """What another server's process does when it makes a change: the shared counter moves, not ours."""
     key = "fangkong:gen:" + name
     if not cache.add(key, 1, timeout=None):
         cache.incr(key)
 
 
-def _revoke_elsewhere(user) -> None:
-    """Another server revokes the user's tokens: the row changes, this process's cache is not told."""
-    ApiToken.objects.filter(user=user).update(revoked_at=timezone.now())
-
-
-def test_a_token_revoked_on_another_server_stops_at_the_next_check(shared, personas, monkeypatch):
-    guard = personas["guard"]
-    key = token_create(user=guard)
-    assert token_authenticate_for_scans(key) == guard
-    _revoke_elsewhere(guard)
-    _bump_elsewhere("users")
-    # Within the check interval the counters are not read again: the cached user still scans.
-    assert token_authenticate_for_scans(key) == guard
+def test_a_change_announced_elsewhere_empties_the_cache_at_the_next_check(shared, monkeypatch):
+    box: TTLCache[str] = TTLCache(60.0, generation="users")
+    assert box.get_or_set("k", lambda: "old") == "old"
+    bump_elsewhere("users")
+    assert box.get_or_set("k", lambda: "new") == "old"  # within the interval the counters are not read again
     monkeypatch.setattr(shared_state, "CHECK_SECONDS", 0.0)
-    assert token_authenticate_for_scans(key) is None
+    assert box.get_or_set("k", lambda: "new") == "new"
 
 
-def test_without_the_bump_the_revoked_token_stays_cached_for_its_time_bound(shared, personas, monkeypatch):
-    # The counterpart of the test above: it is the counter that ends the token early, not the check.
-    guard = personas["guard"]
-    key = token_create(user=guard)
-    assert token_authenticate_for_scans(key) == guard
-    _revoke_elsewhere(guard)
+def test_another_counter_leaves_the_cache_alone(shared, monkeypatch):
     monkeypatch.setattr(shared_state, "CHECK_SECONDS", 0.0)
-    assert token_authenticate_for_scans(key) == guard
+    box: TTLCache[str] = TTLCache(60.0, generation="users")
+    plain: TTLCache[str] = TTLCache(60.0)
+    box.get_or_set("k", lambda: "old")
+    plain.get_or_set("k", lambda: "old")
+    bump_elsewhere("policy")
+    shared_state.bump("keys")
+    assert box.get_or_set("k", lambda: "new") == "old"
+    shared_state.bump("users")
+    assert plain.get_or_set("k", lambda: "new") == "old"  # no counter: its time bound alone
 
 
-def test_the_process_that_revokes_forgets_at_once_even_without_a_shared_cache(personas,
-                                                                             django_capture_on_commit_callbacks):
-    guard = personas["guard"]
-    key = token_create(user=guard)
-    assert token_authenticate_for_scans(key) == guard
-    with django_capture_on_commit_callbacks(execute=True):
-        token_create(user=guard, replace=True)  # the old one revoked, in this process
-    assert token_authenticate_for_scans(key) is None
+def test_the_process_that_bumps_sees_it_at_once(db):
+    box: TTLCache[str] = TTLCache(60.0, generation="keys")
+    box.get_or_set("k", lambda: "old")
+    shared_state.bump("keys")
+    assert box.get_or_set("k", lambda: "new") == "new"
 
 
-@pytest.mark.django_db(transaction=True)
-def test_a_role_or_scope_change_is_announced_after_its_commit(shared, personas, places):
-    from fangkong.accounts.models import ScopeGrant
-
-    guard = personas["guard"]
-    before = cache.get("fangkong:gen:users")
-    guard.is_active = False
-    user_change(actor=personas["admin"], user=guard, fields=["is_active"])
-    after_change = cache.get("fangkong:gen:users")
-    assert after_change != before
-    scope_grant_add(actor=personas["admin"], grant=ScopeGrant(user=guard, community=places["neighbour"]))
-    assert cache.get("fangkong:gen:users") == after_change + 1
+def test_the_bump_is_announced_after_the_commit(shared, db, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        shared_state.bump_on_commit("gates")
+        assert cache.get("fangkong:gen:gates") is None  # not yet: another process would cache the old row
+    assert len(callbacks) == 1 and cache.get("fangkong:gen:gates") == 1
+    shared_state.bump("gates")
+    assert cache.get("fangkong:gen:gates") == 2
 
 
 def test_an_entry_read_while_a_change_commits_is_stale_once_the_change_is_known(shared, monkeypatch):
@@ -96,41 +79,19 @@ def test_an_entry_read_while_a_change_commits_is_stale_once_the_change_is_known(
     box: TTLCache[str] = TTLCache(60.0, generation="gates")
 
     def read_old_row_while_the_change_commits() -> str:
-        _bump_elsewhere("gates")
+        bump_elsewhere("gates")
         return "old"
 
     assert box.get_or_set("k", read_old_row_while_the_change_commits) == "old"
     assert box.get_or_set("k", lambda: "new") == "new"
 
 
-def test_a_key_retired_elsewhere_stops_verifying_here(shared, db, monkeypatch):
-    first = keys.key_rotate()
-    second = keys.key_rotate()
-    assert set(keys.public_keys()) == {first.kid, second.kid}
-    from fangkong.passes.models import SigningKey
-
-    SigningKey.objects.filter(kid=first.kid).update(retired_at=timezone.now())  # another server's key_retire
-    _bump_elsewhere("keys")
-    monkeypatch.setattr(shared_state, "CHECK_SECONDS", 0.0)
-    assert set(keys.public_keys()) == {second.kid}
-
-
-def test_a_policy_change_elsewhere_reaches_the_scans_cache(shared, places, monkeypatch):
-    from fangkong.policy.models import PolicyValue
-
-    home = places["home"]
-    today = timezone.localdate()
-    assert policy_values_cached(community_id=home.pk, on=today)["observation_days"] == 14
-    PolicyValue.objects.create(community=home, key="observation_days", value=7, effective_from=today)
-    assert policy_values_cached(community_id=home.pk, on=today)["observation_days"] == 14  # cached
-    _bump_elsewhere("policy")
-    monkeypatch.setattr(shared_state, "CHECK_SECONDS", 0.0)
-    assert policy_values_cached(community_id=home.pk, on=today)["observation_days"] == 7
-
-
-def test_policy_cache_clear_announces_the_change(shared):
-    policy_cache_clear()
-    assert cache.get("fangkong:gen:policy") == 1
+def test_a_miss_not_kept_is_read_again(db):
+    box: TTLCache[str | None] = TTLCache(60.0, generation="users")
+    assert box.get_or_set("k", lambda: None, keep_none=False) is None
+    assert box.get_or_set("k", lambda: "found") == "found"
+    assert box.get_or_set("j", lambda: None) is None
+    assert box.get_or_set("j", lambda: "found") is None  # a kept None is a value
 
 
 def test_the_check_reads_the_shared_cache_at_most_once_per_interval(shared, monkeypatch):
@@ -155,7 +116,7 @@ def test_with_the_database_cache_the_check_sends_no_statement(db):
     assert ctx.captured_queries == []
 
 
-def test_an_unreachable_shared_cache_leaves_the_time_bounds(settings, monkeypatch):
+def test_an_unreachable_shared_cache_leaves_the_time_bounds(settings):
     settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
                                    "LOCATION": "redis://127.0.0.1:1/0"}}  # nothing listens on port 1
     clear_all()
