@@ -80,12 +80,14 @@ def feed_policy(community_id: int, day: date) -> dict[str, Any]:
 
 
 def _pass_rows(gate: GateInfo, passes: list[tuple], epoch: str, key: bytes) -> list[list]:
-    ids = [p[0] for p in passes]
-    through = Pass.gates.through
+    ids = {p[0] for p in passes}
+    # The community's gate restrictions in one query (a list of thousands of ids costs more to send).
+    restricted = Pass.gates.through.objects.filter(pass__community_id=gate.community_id)
+    if len(ids) <= 500:
+        restricted = restricted.filter(pass_id__in=ids)
     gates: dict[int, list[str]] = {}
-    for i in range(0, len(ids), 2000):  # SQLite's limit of variables a statement
-        for pass_id, code in (through.objects.filter(pass_id__in=ids[i:i + 2000])
-                              .values_list("pass_id", "gate__code").order_by("pass_id", "gate__code")):
+    for pass_id, code in restricted.values_list("pass_id", "gate__code").order_by("pass_id", "gate__code"):
+        if pass_id in ids:
             gates.setdefault(pass_id, []).append(code)
     banned = set(Ban.objects.filter(community_id=gate.community_id, lifted_at__isnull=True)
                  .values_list("id_number_hash", flat=True))
