@@ -123,6 +123,59 @@ def test_scans_lists_and_a_login_work_behind_pgbouncer_in_transaction_mode(world
         _stop(*bouncer)
 
 
+# Django's chunked read (.iterator(), the ledgers' sources) on its own thread's connection, while another
+# connection holds a transaction open: with server-side cursors, the DECLARE … WITH HOLD lands on one server
+# connection and, once the other transaction ends, a later FETCH on the other (PgBouncer hands out the
+# connection released last).
+ITERATE = """
+import sys, threading
+import django
+django.setup()
+from django.contrib.contenttypes.models import ContentType
+from django.db import connection, connections, transaction
+connection.settings_dict["DISABLE_SERVER_SIDE_CURSORS"] = sys.argv[1] == "1"
+held, release = threading.Event(), threading.Event()
+
+def other_request():
+    with transaction.atomic():
+        ContentType.objects.exists()
+        held.set()
+        release.wait()
+    connections.close_all()
+
+t = threading.Thread(target=other_request)
+t.start()
+held.wait()
+rows = ContentType.objects.order_by("pk").iterator(chunk_size=1)
+first = next(rows)
+release.set()
+t.join()
+try:
+    print("read", 1 + sum(1 for _ in rows))
+except Exception as exc:
+    print("failed", type(exc).__name__, exc)
+"""
+
+
+@pytest.mark.parametrize("disabled", [False, True], ids=["server-side-cursors", "disabled"])
+def test_server_side_cursors_break_behind_the_pooler_unless_disabled(world, disabled):
+    database = world["database"]
+    port, pid, folder = _start_pgbouncer(database, pool_size=2)
+    try:
+        url = database._replace(netloc=f"{database.username or 'postgres'}@127.0.0.1:{port}").geturl()
+        env = world["env"] | {"DATABASE_URL": url, "DB_CONN_MAX_AGE": "0",
+                              "FANGKONG_DATA_DIR": str(world["root"] / "world")}
+        done = subprocess.run([sys.executable, "-c", ITERATE, "1" if disabled else "0"], cwd=live.ROOT, env=env,
+                              capture_output=True, text=True, timeout=120, check=False)
+        assert done.returncode == 0, done.stderr
+        if disabled:
+            assert done.stdout.split()[0] == "read" and int(done.stdout.split()[1]) > 3, done.stdout
+        else:
+            assert done.stdout.startswith("failed") and "does not exist" in done.stdout, done.stdout
+    finally:
+        _stop(pid, folder)
+
+
 def test_the_settings_for_a_transaction_pooler(world):
     """`DB_POOLER=transaction` turns off what a transaction-mode pooler cannot keep between transactions:
     the scan path's prepared statements and Django's server-side cursors (WITH HOLD cursors of .iterator())."""
