@@ -1,8 +1,8 @@
 """Two app servers on one database and one Redis (docs/scaling-out.md): what one server changes, the
 other enforces. Two `fangkong serve` processes on two ports; a ban made through A refuses the next scan
 at B; a token revoked, or its guard deactivated, by a third process stops scanning on both within the token
-cache's bound with Redis (about a second, well within its 10 s time bound); login failures sent to both count
-towards one lockout.
+cache's bound with Redis (about a second, well within its 10 s time bound), as does a policy change; login
+failures sent to both count towards one lockout.
 PostgreSQL and Redis only: skipped on SQLite and when Redis does not answer."""
 
 from __future__ import annotations
@@ -110,6 +110,30 @@ def test_a_guard_deactivated_elsewhere_stops_scanning_on_both_servers(cluster):
     stopped = _stops_on_both(cluster, cluster["world"]["tokens"]["guard3"], cluster["world"]["people"][2],
                              lambda: live.django_child(deactivate, cluster["root"] / "world", cluster["env"]))
     assert max(stopped.values()) <= BOUND, stopped
+
+
+def test_a_policy_change_made_elsewhere_reaches_both_servers_scans_within_the_bound(cluster):
+    """The fever threshold lowered by another process: 37.2 °C, let in before, is refused at both servers
+    within about a second, not after the policy cache's 30 s."""
+    a, b, world = cluster["a"], cluster["b"], cluster["world"]
+    person, guard = world["people"][3], world["tokens"]["guard1"]
+    for server in (a, b):  # each server's process now holds the community's policy for today
+        assert live.scan(server, guard, person, temperature="37.2")[1]["decision"] == "allow"
+    lower = ("from django.utils import timezone\n"
+             "from fangkong.accounts.models import User\n"
+             "from fangkong.policy.services import policy_set\n"
+             "from fangkong.registry.models import Community\n"
+             "policy_set(actor=User.objects.get(username='admin'), key='fever_threshold', value='37.0',\n"
+             "           effective_from=timezone.localdate(), community=Community.objects.get(code='C1'))\n")
+    live.django_child(lower, cluster["root"] / "world", cluster["env"])
+    changed_at = time.monotonic()
+    refused: dict[str, float] = {}
+    while len(refused) < 2 and time.monotonic() - changed_at < 35:
+        for name, server in (("a", a), ("b", b)):
+            if name not in refused and "fever" in live.scan(server, guard, person, temperature="37.2")[1]["reasons"]:
+                refused[name] = time.monotonic() - changed_at
+        time.sleep(0.1)
+    assert set(refused) == {"a", "b"} and max(refused.values()) <= BOUND, refused
 
 
 def test_login_failures_sent_to_both_servers_reach_one_lockout(cluster):

@@ -105,7 +105,7 @@ leader = user_create(username="leader", password=pw, role=Role.COMMUNITY_LEADER,
 guards = [user_create(username=f"guard{i}", password=pw, role=Role.GUARD, communities=[home]) for i in (1, 2, 3)]
 Gate.objects.create(community=home, code="east", name="东门")
 people = []
-for i in range(1, 4):
+for i in range(1, 5):
     first17 = f"3702121990010{i}00{i}"
     number = first17 + id_check_char(first17)
     hh = household_create(actor=admin, community=home, grid=grid, building_name="1号楼", unit="1单元", room=f"10{i}")
