@@ -84,9 +84,12 @@ def fetch(url: str, headers: dict[str, str]) -> tuple[float, int, int, dict[str,
         return (time.perf_counter() - start) * 1000, 0, 0, {}
 
 
-def measure(base: str, token: str, session: str, repeat: int, concurrency: int, deep: int, hh_deep: int) -> list[dict]:
+def measure(base: str, token: str, session: str, repeat: int, concurrency: int, deep: int, hh_deep: int,
+            skip: set[str] = frozenset()) -> list[dict]:
     rows = []
     for group, label, path in le.targets(deep, hh_deep) + EXTRA:
+        if group in skip or label in skip:
+            continue
         is_page = not path.startswith("/api/")
         headers = {"Cookie": f"sessionid={session}"} if is_page else {"Authorization": f"Bearer {token}"}
         path, follow = path.removesuffix("#follow"), path.endswith("#follow")
@@ -120,7 +123,9 @@ def main() -> int:
     ap.add_argument("--repeat", type=int, default=40)
     ap.add_argument("--concurrency", default="1,16")
     ap.add_argument("--json", default="")
+    ap.add_argument("--skip", default="", help="comma-separated groups or labels not to time (e.g. alerts)")
     args = ap.parse_args()
+    skip = {x for x in args.skip.split(",") if x}
     pairs = list(zip(args.database, args.data_dir, strict=True)) or [("fk_district", "/tmp/fk-district"),  # noqa: S108
                                                                       ("fk_city", "/tmp/fk-city")]  # noqa: S108
     report, over = [], 0
@@ -134,7 +139,7 @@ def main() -> int:
             session = login(base, "admin", "fangkong2020")
             for c in (int(x) for x in args.concurrency.split(",")):
                 load = os.getloadavg()[0]
-                rows = measure(base, city["token"], session, args.repeat, c, deep, hh_deep)
+                rows = measure(base, city["token"], session, args.repeat, c, deep, hh_deep, skip)
                 print(f"\n{database}: {people:,} people, {c} at once (load average {load:.1f} before), "
                       f"budget p95 ≤ {budget_ms(people):.0f} ms")
                 print(f"{'request':34} {'p50 ms':>8} {'p95 ms':>8}  status  url")
