@@ -142,6 +142,13 @@ def test_the_console_decides_offline_and_uploads_its_queue_when_the_network_is_b
     assert page.evaluate("navigator.serviceWorker.controller !== null")
     expect(page.locator("#offline-status")).to_be_visible()
     expect(page.locator("link[rel=manifest]")).to_have_count(1)
+    # Chromium found the app's manifest (installable: name, start URL, icons) and the console registered the worker.
+    cdp = context.new_cdp_session(page)
+    app = cdp.send("Page.getAppManifest")
+    assert app["url"].endswith("/gate/manifest.webmanifest") and not app["errors"], app
+    # Installable: nothing missing but a profile that is not incognito (Playwright's contexts all are).
+    errors = {e["errorId"] for e in cdp.send("Page.getInstallabilityErrors")["installabilityErrors"]}
+    assert errors <= {"in-incognito"}, errors
     manifest = page.request.get("/gate/manifest.webmanifest").json()
     assert manifest["start_url"] == "/gate/" and manifest["display"] == "standalone"
     assert {i["purpose"] for i in manifest["icons"]} == {"any", "maskable"}

@@ -477,6 +477,9 @@ async function load() {
 }
 
 function start() {
+  // The manifest counts only in <head>, which base.html gives no block for: the console's link goes there.
+  const manifest = document.querySelector("link[rel=manifest]");
+  if (manifest && manifest.parentElement !== document.head) document.head.append(manifest);
   // The listeners first, before anything is read: a scan made while the data loads waits for it.
   const loaded = load();
   const here = (clientId) => loaded.then(() => decideHere(clientId));
