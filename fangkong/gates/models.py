@@ -74,7 +74,11 @@ class Scan(models.Model):
 
     class Meta:
         ordering = ["-at", "-id"]
-        indexes = [models.Index(fields=["pass_ref", "-at"]), models.Index(fields=["gate", "-at"])]
+        indexes = [models.Index(fields=["pass_ref", "-at"]), models.Index(fields=["gate", "-at"]),
+                   # Offline scans by the device's time, for a day's figures to count them on their day
+                   # (`scanned_at` when present, else `at`). Partial: an online scan adds no entry to it.
+                   models.Index(fields=["community", "scanned_at"], name="scan_offline_by_day",
+                                condition=models.Q(scanned_at__isnull=False))]
         constraints = [models.UniqueConstraint(fields=["guard", "client_id"], name="scan_client_id_once_per_user")]
 
 
