@@ -134,6 +134,35 @@ def test_security_tables_a_transaction_and_an_unswitched_request_read_the_primar
 
 
 @pytest.mark.django_db
+def test_only_listed_pages_and_api_lists_are_switched_to_the_replica(monkeypatch, personas):
+    from django.urls import resolve
+
+    monkeypatch.setattr(rp, "replica_configured", lambda: True)
+    mw = rp.ReplicaReadsMiddleware(lambda r: HttpResponse())
+    rf = RequestFactory()
+
+    def route_for(request, user=None):
+        request.resolver_match = resolve(request.path_info)
+        if user is not None:
+            request.user = user
+        try:
+            mw.process_view(request, None, (), {})
+            return rp.current_route()
+        finally:
+            rp._route.set(None)
+
+    leader = personas["leader"]
+    assert route_for(rf.get("/people/"), leader).replica
+    assert route_for(rf.get("/api/v1/people")).user_id is None  # the token is checked later, in the view
+    assert route_for(rf.get("/api/v1/scans")) is not None  # the gate log, a list
+    assert route_for(rf.get("/gate/duty/"), leader) is None  # a guard's page: always the primary
+    assert route_for(rf.get("/api/v1/gates/g1/sync")) is None  # the offline gates' feed
+    assert route_for(rf.post("/api/v1/people"), leader) is None  # a write
+    rp.writes_record(leader.pk)
+    assert not route_for(rf.get("/people/"), leader).replica  # read-your-writes
+
+
+@pytest.mark.django_db
 def test_a_successful_write_is_recorded_for_its_user_but_a_scan_is_not(monkeypatch, personas):
     monkeypatch.setattr(rp, "replica_configured", lambda: True)
     rf = RequestFactory()
