@@ -133,6 +133,44 @@ def test_security_tables_a_transaction_and_an_unswitched_request_read_the_primar
         assert router.db_for_read(Person) == rp.REPLICA
 
 
+class _FakeReplica:
+    """A replica connection whose probe answers (in recovery, lag, streaming) as told."""
+
+    def __init__(self, row) -> None:
+        self.row = row
+
+    @contextlib.contextmanager
+    def cursor(self):
+        class Cursor:
+            def execute(_, sql, params=None):
+                assert "pg_last_wal_replay_lsn" in sql
+
+            def fetchone(_):
+                return self.row
+
+        yield Cursor()
+
+    def close(self) -> None:
+        pass
+
+
+@pytest.mark.parametrize(("row", "usable", "reason"), [
+    ((True, 0.02, True), True, ""),
+    ((True, 11.0, True), False, "lagging"),  # past FANGKONG_REPLICA_MAX_LAG_SECONDS (10)
+    ((True, 0.0, False), False, "disconnected"),  # not streaming: its data stops at an unknown point
+    ((False, 0.0, False), True, ""),  # not in recovery: a promoted standby, or the primary itself
+])
+def test_the_probe_tells_a_usable_replica_from_a_lagging_or_disconnected_one(settings, row, usable, reason):
+    settings.FANGKONG_REPLICA_MAX_LAG_SECONDS = 10
+    setattr(connections._connections, rp.REPLICA, _FakeReplica(row))
+    try:
+        health = rp.replica_health(refresh=True)
+    finally:
+        delattr(connections._connections, rp.REPLICA)
+        rp.replica_probe_reset()
+    assert (health.usable, health.reason) == (usable, reason)
+
+
 @pytest.mark.django_db
 def test_only_listed_pages_and_api_lists_are_switched_to_the_replica(monkeypatch, personas):
     from django.urls import resolve
