@@ -75,14 +75,16 @@ CURSOR_PATTERN = r"^[A-Za-z0-9_-]*$"  # base64url: checked at the edge (400), de
 CURSOR_MAX = 400
 
 
-def count_bounded(queryset, cap: int | None = None) -> tuple[int, bool]:
-    """(rows, more): the exact count up to `cap`, else (cap, True). Counts at most cap + 1 index entries
-    (`SELECT COUNT(*) FROM (… LIMIT cap + 1)`), where a plain COUNT(*) reads the whole scope on every view."""
+def count_bounded(queryset, cap: int | None = None, *, in_order: bool = False) -> tuple[int, bool]:
+    """(rows, more): the exact count up to `cap`, else (cap, True). Counts at most cap + 1 rows
+    (`SELECT COUNT(*) FROM (… LIMIT cap + 1)`), where a plain COUNT(*) reads the whole scope on every view.
+    `in_order` keeps the queryset's order: where an index serves that order and the filters, PostgreSQL then
+    counts cap + 1 index entries (an index-only scan) rather than scanning the table until cap + 1 match."""
     cap = COUNT_CAP if cap is None else cap
     if isinstance(queryset, list | tuple):
         n = len(queryset)
     else:
-        n = queryset.order_by().values("pk")[:cap + 1].count()
+        n = (queryset if in_order else queryset.order_by()).values("pk")[:cap + 1].count()
     return min(n, cap), n > cap
 
 

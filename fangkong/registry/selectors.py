@@ -123,8 +123,9 @@ def person_page(
     for the plain list, however deep the offset), then only those rows are read with their relations.
     A name search walks its three ranks one after the other, each in id order (docs/lists-at-scale.md)."""
     people = person_list(actor=actor, q=q, grid=grid, category=category, tag=tag, community=community, via=via)
-    total, more = count_bounded(people) if count else (None, False)
     q = unicodedata.normalize("NFKC", q or "").strip()
+    # Unranked, in the list's order: counted from its index; a search's rank is no index's order.
+    total, more = count_bounded(people, in_order=not _is_name_search(q)) if count else (None, False)
     if _is_name_search(q):
         page = _ranked_page(people, q, cursor=cursor, offset=offset, limit=limit)
     else:
@@ -218,7 +219,7 @@ def household_page(*, actor: User, q: str = "", grid: int | None = None, cursor:
         households = households.filter(address__icontains=q.strip())
     if grid:
         households = households.filter(grid_id=grid)
-    total, more = count_bounded(households)
+    total, more = count_bounded(households.order_by(*(k.expression for k in HOUSEHOLD_ORDER)), in_order=True)
 
     def fetch(ids: list[int]) -> list[Household]:
         by_id = _with_member_count(Household.objects.filter(id__in=ids).select_related(
