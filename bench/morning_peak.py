@@ -17,9 +17,9 @@ answers on `--replica-port` (H4's `./run test` keeps one, docs/replicas.md) they
 
 Prints scans/s, scan latency p50/p99 (wrk's, the p99 the worst of the wrk processes), the decisions the
 scans got (from the table), dashboard p50/p95, replica lag p99, WAL bytes per scan (`pg_current_wal_lsn()`
-before and after, less the rate measured in the 10 s before with no load: the WAL is the whole cluster's)
-and CPU seconds per scan of the app servers and of the whole machine, the inputs of the sizing table in
-docs/operations.md.
+before and after, less the rate measured in the 10 s before with no load: the WAL is the whole cluster's;
+and, exactly, the records of this database alone, read back with pg_waldump) and CPU seconds per scan
+of the app servers and of the whole machine, the inputs of the sizing table in docs/operations.md.
 """
 
 from __future__ import annotations
@@ -83,6 +83,24 @@ def machine_cpu() -> tuple[float, float]:
     v = [int(x) for x in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
     idle = v[3] + v[4]
     return (sum(v) - idle) / TICK, sum(v) / TICK
+
+
+def wal_of_database(start: str, end: str, db_oid: int, wal_dir: str) -> tuple[int, int] | None:
+    """(bytes, records) of the WAL records between two LSNs that touch the database `db_oid`, read with
+    pg_waldump: the cluster's WAL also carries what other databases write meanwhile. Commit records name
+    no relation and are left out (a few dozen bytes a transaction). None when pg_waldump cannot read it."""
+    waldump = Path("/usr/lib/postgresql/15/bin/pg_waldump")
+    if not waldump.exists() or not os.access(wal_dir, os.R_OK):
+        return None
+    proc = subprocess.run([str(waldump), "-p", wal_dir, "-s", start, "-e", end], capture_output=True, text=True,
+                          check=False)
+    marker = f"/{db_oid}/"
+    total = records = 0
+    for line in proc.stdout.splitlines():
+        if marker in line and "len (rec/tot):" in line:
+            total += int(line.split("len (rec/tot):", 1)[1].split(",", 1)[0].split("/")[1])
+            records += 1
+    return (total, records) if records else None
 
 
 def wait_ready(port: int) -> None:
@@ -169,9 +187,9 @@ def main() -> int:
         def wrk(port: int, index: int, seconds: int, offset_base: int) -> subprocess.Popen:
             wenv = dict(os.environ, FK_TOKEN=city["token"], FK_PASSES=str(passes),
                         FK_OFFSET=str(offset_base + index), FK_STRIDE=str(args.servers))
-            return subprocess.Popen(["wrk",  # noqa: S607 - wrk from PATH "-t1", f"-c{per}", f"-d{seconds}s", "--timeout", "10s",
-                                     "-s", str(ROOT / "bench/wrk/scan_city.lua"), f"http://127.0.0.1:{port}"],
-                                    env=wenv, stdout=subprocess.PIPE, text=True)
+            command = ["wrk", "-t1", f"-c{per}", f"-d{seconds}s", "--timeout", "10s",
+                       "-s", str(ROOT / "bench/wrk/scan_city.lua"), f"http://127.0.0.1:{port}"]
+            return subprocess.Popen(command, env=wenv, stdout=subprocess.PIPE, text=True)
 
         # Warm-up: every worker's caches and connection pools, with passes at the far end of the file.
         for w in [wrk(p, i, 5, lines // 2) for i, p in enumerate(ports)]:
@@ -237,7 +255,11 @@ def main() -> int:
             t.join(35)
         busy1, total1 = machine_cpu()
         cpu_after = [tree_cpu(s.pid) for s in servers]
-        wal = db.execute("SELECT pg_wal_lsn_diff(pg_current_wal_lsn(), %s)", [lsn_before]).fetchone()[0]
+        lsn_after = db.execute("SELECT pg_current_wal_lsn()").fetchone()[0]
+        wal = db.execute("SELECT pg_wal_lsn_diff(%s, %s)", [lsn_after, lsn_before]).fetchone()[0]
+        db_oid = db.execute("SELECT oid FROM pg_database WHERE datname = current_database()").fetchone()[0]
+        wal_dir = db.execute("SELECT current_setting('data_directory')").fetchone()[0] + "/pg_wal"
+        own_wal = wal_of_database(str(lsn_before), str(lsn_after), db_oid, wal_dir)
         decisions = dict(db.execute("SELECT decision, count(*) FROM gates_scan WHERE id > %s GROUP BY decision",
                                     [scan_before]).fetchall())
         reasons = dict(db.execute("SELECT reasons::text, count(*) FROM gates_scan WHERE id > %s AND decision = 'deny' "
@@ -268,6 +290,8 @@ def main() -> int:
         "replica_lag_p99_bytes": pct(lag_bytes, 0.99) if lag_bytes else None,
         "wal_bytes": int(wal), "background_wal_bytes_per_s": round(bg_wal_per_s),
         "wal_bytes_per_scan": round(max(0.0, float(wal) - bg_wal_per_s * elapsed) / max(1, scans)),
+        "database_wal_bytes": own_wal[0] if own_wal else None,
+        "database_wal_bytes_per_scan": round(own_wal[0] / max(1, scans)) if own_wal else None,
         "app_cpu_s": round(app_cpu, 1), "app_cpu_ms_per_request": round(1000 * app_cpu / max(1, requests), 2),
         "machine_busy_fraction": round((busy1 - busy0) / max(1e-9, total1 - total0), 3),
         "machine_cpu_ms_per_scan": round(1000 * (busy1 - busy0) / max(1, scans), 2),
