@@ -444,6 +444,26 @@ def _indexes_to_rebuild(cur, tables: list[str]) -> list[tuple[str, str]]:
     return cur.fetchall()
 
 
+def check(layout: Layout) -> None:
+    """Read a few rows back through the models: the ciphertexts open for their row, the blind index finds
+    the person, pass numbers carry the app's check digit, and the layout's arithmetic names the right
+    holder (what morning_peak.py relies on). Raises on a mismatch."""
+    from fangkong.core.identifiers import luhn_digit as app_luhn
+    from fangkong.passes.models import Pass
+    from fangkong.registry.models import Person
+
+    rng = random.Random(7)
+    for _ in range(5):
+        ci, k = rng.randrange(layout.communities), rng.randrange(layout.passes)
+        p = Pass.objects.select_related("person").get(pk=ci * layout.passes + k + 1)
+        assert p.number == pass_number(ci * layout.passes + k) and p.number[-1] == app_luhn(p.number[:-1])
+        number = id_number_of_pass_holder(layout, ci, k)
+        assert p.person.id_number == number, (p.pk, number)
+        assert Person.objects.by_id_number(number).get().pk == p.person_id
+        assert p.person.phone == phone(p.person_id - 1)
+    print("checked: identifiers open for their rows, blind index, pass numbers and holders", flush=True)
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--communities", type=int, default=1000)
@@ -560,6 +580,7 @@ def main() -> int:
     size = conn.execute("SELECT pg_database_size(current_database())").fetchone()[0]
     conn.close()
 
+    check(layout)
     token = token_create(user=User.objects.get(pk=1), name="city-bench")
     data_dir = Path(os.environ.get("FANGKONG_DATA_DIR", "fangkong-data"))
     (data_dir / "city.json").write_text(json.dumps({"layout": asdict(layout), "token": token,
