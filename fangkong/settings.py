@@ -226,7 +226,13 @@ FANGKONG_REPLICA_MAX_LAG_SECONDS = float(env("FANGKONG_REPLICA_MAX_LAG_SECONDS",
 
 # The gate-scan statements are prepared once per PostgreSQL connection (fangkong/core/db.py); 0 turns
 # that off, for a transaction-mode pooler without prepared-statement support.
-DB_PREPARED_STATEMENTS = (env("DB_PREPARED_STATEMENTS", "1") or "1") != "0"
+# Behind a transaction-mode pooler nothing may outlive a transaction on a server connection: DB_POOLER=transaction
+# turns Django's server-side cursors off and, unless DB_PREPARED_STATEMENTS=1 says the pooler keeps them, the
+# scan path's prepared statements too (docs/scaling-out.md).
+DB_POOLER = env("DB_POOLER", "") or ""
+if DB_POOLER == "transaction":
+    DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = True
+DB_PREPARED_STATEMENTS = (env("DB_PREPARED_STATEMENTS") or ("0" if DB_POOLER == "transaction" else "1")) != "0"
 
 # How long a person's record is kept after registration or its last change, before `fangkong purge`
 # anonymises it (docs/decisions/0004).

@@ -125,8 +125,8 @@ class ScanOutcome:
         return self.scan.decision
 
 
-_gates: TTLCache[GateInfo | None] = TTLCache(60.0)
-_scopes: TTLCache[Scope] = TTLCache(30.0)
+_gates: TTLCache[GateInfo | None] = TTLCache(60.0, generation="gates")
+_scopes: TTLCache[Scope] = TTLCache(30.0, generation="users")
 
 
 def gate_for_scan(*, actor: User, code: str) -> GateInfo:
