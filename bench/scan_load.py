@@ -126,7 +126,8 @@ def pgbench_ceiling(db_url: str, token_hash: str, npasses: int, clients: int, du
         token = f"\\set guard {_guard_id(db_url, token_hash)}\n"
     record = {"community": ":p_community_id", "gate": "1", "pass_ref": ":pid", "person": ":p_person_id",
               "guard": ":guard", "device": "''", "at": "now()", "scanned_at": "NULL", "direction": "'out'",
-              "temperature": "NULL", "plate": "''", "client_id": "NULL"}
+              "temperature": "NULL", "plate": "''", "client_id": "NULL",
+              "device_decision": "''", "device_reasons": "'[]'"}
     allowed_or_refused = {"decision": ["'allow'", "'deny'"], "reasons": ["'[]'", "'[\"exit_quota_reached\"]'"],
                           "conflict": ["false", "false"]}
     values = [":pid", "'2030-01-01'", "1000000", *(record[n] for n in sql["scan_fields"]),

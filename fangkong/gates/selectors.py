@@ -57,6 +57,12 @@ def scan_health(scan: Scan, *, health: bool) -> ScanHealth:
     return ScanHealth(scan.temperature if health else None, reasons_for(scan.reasons, health=health))
 
 
+def scan_made_between(start: datetime, end: datetime) -> Q:
+    """Scans made in [start, end): an offline scan by the device's time (`scanned_at`), not its upload (`at`),
+    so reports and counts put it on the day it happened."""
+    return Q(scanned_at__isnull=True, at__gte=start, at__lt=end) | Q(scanned_at__gte=start, scanned_at__lt=end)
+
+
 def scan_list(*, actor: User, pass_number: str | None = None, gate: str | None = None,
               since: datetime | None = None, until: datetime | None = None) -> QuerySet[Scan]:
     """Recorded scans in the actor's scope, newest first; present each with `scan_health`."""

@@ -32,6 +32,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from fangkong.gates.models import Gate, Scan, Shift, Visitor
+from fangkong.gates.selectors import scan_made_between
 from fangkong.observation.models import Alert, FollowUp, Observation
 from fangkong.passes.models import Pass
 from fangkong.policy.selectors import policy_values_cached
@@ -186,7 +187,7 @@ def _gates(ids: list[int], start: datetime, end: datetime, as_of: datetime) -> d
     deny = Q(decision=Scan.Decision.DENY)
     # A day's scans are the biggest table the report reads (2,000,000 rows for a district): the plain
     # counts in one pass the database may run in parallel, the people refused apart (below).
-    scans = _grouped(Scan.objects.filter(community_id__in=ids, at__gte=start, at__lt=end),
+    scans = _grouped(Scan.objects.filter(scan_made_between(start, end), community_id__in=ids),
                      gate_checks_today=Count("id"), gate_denials_today=Count("id", filter=deny),
                      vehicles_checked_today=Count("id", filter=~Q(plate="")))
     for cid, n in _denied_people(ids, start, end).items():
@@ -221,12 +222,13 @@ def _denied_people(ids: list[int], start: datetime, end: datetime) -> dict[int, 
     table = connection.ops.quote_name(Scan._meta.db_table)
     marks = ", ".join(["%s"] * len(ids))
     sql = (f"SELECT community_id, COUNT(*) FROM (SELECT DISTINCT community_id, person_id FROM {table} "  # noqa: S608
-           f"WHERE decision = %s AND person_id IS NOT NULL AND community_id IN ({marks}) AND at >= %s AND at < %s)"
+           f"WHERE decision = %s AND person_id IS NOT NULL AND community_id IN ({marks}) "
+           "AND ((scanned_at IS NULL AND at >= %s AND at < %s) OR (scanned_at >= %s AND scanned_at < %s)))"
            " AS denied GROUP BY community_id")
     with connection.cursor() as cursor:
         # Raw SQL gets no field conversion: the backend's own form of the instants (SQLite stores UTC text).
         adapt = connection.ops.adapt_datetimefield_value
-        cursor.execute(sql, [Scan.Decision.DENY.value, *ids, adapt(start), adapt(end)])
+        cursor.execute(sql, [Scan.Decision.DENY.value, *ids, adapt(start), adapt(end), adapt(start), adapt(end)])
         return {cid: int(n) for cid, n in cursor.fetchall()}
 
 

@@ -105,9 +105,14 @@ def world(places, personas, make_person, day):
     # Gates: 2 gates in C1, 1 in C2. Scans inside: 5 allow (2 with plates), 3 deny (people 5, 5, 6), one before.
     gate, gate2 = (Gate.objects.create(community=home, code=f"c1g{i}", name=f"门{i}") for i in (1, 2))
     gate_c2 = Gate.objects.create(community=neighbour, code="c2g", name="门")
-    def scan(at, decision="allow", person=None, plate="", g=gate, community=home):
+    def scan(at, decision="allow", person=None, plate="", g=gate, community=home, scanned_at=None):
         Scan.objects.create(community=community, gate=g, pass_ref=pass5, person=person, at=at, direction="in",
-                            decision=decision, plate=plate)
+                            decision=decision, plate=plate, scanned_at=scanned_at)
+    # Offline scans count on the day they were made, not the day they were uploaded: two made inside the
+    # period and uploaded after it count; one made before it and uploaded inside it does not.
+    scan(after, scanned_at=inside)
+    scan(after, scanned_at=inside)
+    scan(inside, scanned_at=before)
     for i in range(5):
         scan(inside + timedelta(minutes=i), plate="鲁B1234" if i < 2 else "")
     scan(inside, "deny", people[5])
@@ -193,7 +198,7 @@ def test_every_figure_equals_the_count_made_by_hand(world, places, day):
         "temporary_passes_issued_today": 2, "temporary_passes_total": 3,
         "visitors_registered_today": 2,
         "gates": 2, "staff_on_duty": 3,  # leader + guard + office
-        "gate_checks_today": 8, "vehicles_checked_today": 2, "gate_denials_today": 3,
+        "gate_checks_today": 10, "vehicles_checked_today": 2, "gate_denials_today": 3,
         "people_turned_back_today": 3,  # people[5], people[6] at the gates, one refused visitor
         "verification_rows_received": 3, "verification_rows_checked": 2,
         "verification_rows_received_total": 5, "verification_rows_checked_total": 3,
@@ -210,7 +215,7 @@ def test_the_neighbour_computed_together_gets_only_its_own(world, places, day):
     assert c2["gates"] == 1 and c2["gate_checks_today"] == 1
     assert c2["verification_rows_received"] == 1 and c2["verification_rows_checked"] == 1
     assert c2["home_observation_now"] == 0 and c2["screened_people_today"] == 0
-    assert views[0].figures["gate_checks_today"] == 8
+    assert views[0].figures["gate_checks_today"] == 10
 
 
 def test_a_period_ending_at_16_counts_from_the_day_before(world, places, personas, day):
@@ -224,5 +229,6 @@ def test_a_period_ending_at_16_counts_from_the_day_before(world, places, persona
     assert p.end - p.start == timedelta(days=1) and p.end.hour == 16
     figures = report_views(communities=[places["home"]], day=day)[0].figures
     # The period is now the day before 16:00 to `day` 16:00: the refusal at 22:00 the evening before
-    # (outside the calendar day) now counts too; the scans at 03:00 on `day` still do.
-    assert figures["gate_checks_today"] == 9 and figures["gate_denials_today"] == 4
+    # (outside the calendar day) now counts too, and so does the offline scan made then; the scans at 03:00
+    # on `day` still do, the two made then and uploaded later too.
+    assert figures["gate_checks_today"] == 12 and figures["gate_denials_today"] == 4
