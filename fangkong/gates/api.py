@@ -16,12 +16,13 @@ from fangkong.accounts.scope import scope_of
 from fangkong.core.dates import client_instant
 from fangkong.core.errors import FieldError
 from fangkong.core.identifiers import mask_name, normalise_plate
+from fangkong.core.paging import CURSOR_MAX, CURSOR_PATTERN, api_page
 from fangkong.gates.devices import device_report
 from fangkong.gates.errors import REASONS, GateCode, ScanReason
 from fangkong.gates.models import Gate
 from fangkong.gates.offline_feed import gate_feed, gzipped
 from fangkong.gates.scanning import ScanOutcome, ScanRequest, gate_for_scan, scan_record
-from fangkong.gates.selectors import can_see_health, conflict_list, scan_health, scan_list
+from fangkong.gates.selectors import SCAN_ORDER, can_see_health, conflict_list, scan_health, scan_list
 
 router = Router(tags=["gates"])
 
@@ -242,16 +243,20 @@ def scan_batch(request, body: BatchIn):
             summary="Recorded scans, newest first; temperatures and health reasons for roles with health permission")
 def scans(
     request,
+    response: HttpResponse,
     pass_number: str | None = Query(None, alias="pass", max_length=24, pattern=r"^[0-9]*$"),
     gate: str | None = Query(None, max_length=32, pattern=r"^[^\x00]*$"),
     since: Instant | None = None,
     until: Instant | None = None,
     limit: int = Query(100, ge=1, le=1000),
+    offset: int = Query(0, ge=0, le=10**7),
+    cursor: str = Query("", max_length=CURSOR_MAX, pattern=CURSOR_PATTERN),
 ):
     qs = scan_list(actor=request.user, pass_number=pass_number, gate=gate, since=since, until=until)
     health = can_see_health(request.user)
     out = []
-    for s in qs[:limit]:
+    for s in api_page(request, response, qs, SCAN_ORDER, cursor=cursor, offset=offset, limit=limit,
+                      descending=True):
         h = scan_health(s, health=health)
         out.append({
             "id": s.id, "gate": s.gate.code, "direction": s.direction, "decision": s.decision, "reasons": h.reasons,

@@ -6,10 +6,12 @@ While an observation is active the person's passes are suspended, so every gate 
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterable
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
+from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -265,45 +267,81 @@ def followup_record(
     return fu
 
 
-def missed_followups_sweep(*, now: datetime | None = None, community_ids: Iterable[int] | None = None) -> int:
+def missed_followups_sweep(*, now: datetime | None = None, community_ids: Iterable[int] | None = None,
+                           after: datetime | None = None) -> int:
     """Raise one alert per follow-up slot that closed without a follow-up. Safe to run anywhere, any time:
-    the partial unique index keeps one alert per slot however many processes sweep at once."""
+    the partial unique index keeps one alert per slot however many processes sweep at once.
+
+    `after`: the slots that closed by then were swept already (a watermark), so only those closing in
+    (after, now] are looked at, and only those days' follow-ups and alerts read: the cost of an incremental
+    sweep follows the observations under way, not the days they have run."""
     now = now or timezone.now()
-    active = Observation.objects.filter(status=Observation.Status.ACTIVE, start__lte=timezone.localtime(now).date())
+    today = timezone.localtime(now).date()
+    if after is not None and after >= now:
+        return 0
+    first_day = timezone.localtime(after).date() if after is not None else None
+    active = Observation.objects.filter(status=Observation.Status.ACTIVE, start__lte=today)
     if community_ids is not None:
         active = active.filter(community_id__in=list(community_ids))
-    active = list(active)
+    if first_day is not None:  # a slot of day D closes on day D: observations released before then are done
+        active = active.filter(planned_end__gt=first_day)
+    active = list(active.only("id", "community_id", "grid_id", "person_id", "responsible_id", "start",
+                              "planned_end", "opened_at"))
     if not active:
         return 0
     ids = [o.id for o in active]
-    done = set(FollowUp.objects.filter(observation_id__in=ids).values_list("observation_id", "day", "slot"))
-    raised = set(Alert.objects.filter(observation_id__in=ids, kind=Alert.Kind.MISSED_FOLLOWUP)
-                 .values_list("observation_id", "day", "slot"))
+    done_qs = FollowUp.objects.filter(observation_id__in=ids)
+    raised_qs = Alert.objects.filter(observation_id__in=ids, kind=Alert.Kind.MISSED_FOLLOWUP)
+    if first_day is not None:
+        done_qs, raised_qs = done_qs.filter(day__gte=first_day), raised_qs.filter(day__gte=first_day)
+    done = set(done_qs.values_list("observation_id", "day", "slot"))
+    raised = set(raised_qs.values_list("observation_id", "day", "slot"))
     new: list[Alert] = []
     for obs in active:
         # Follow-ups are due on the days of observation, not on the day of release; each day by the
         # number of follow-ups the policy asked for on that day.
-        last_day = obs.planned_end - timedelta(days=1)
-        day = obs.start
-        while day <= min(last_day, timezone.localtime(now).date()):
+        day = max(obs.start, first_day) if first_day is not None else obs.start
+        last_day = min(obs.planned_end - timedelta(days=1), today)
+        opened_at = max(obs.opened_at, after) if after is not None else obs.opened_at
+        while day <= last_day:
             per_day = int(policy_values_cached(community_id=obs.community_id, on=day)["followups_per_day"])
-            new.extend(_missed_on(obs, day, per_day, now, done, raised))
+            new.extend(_missed_on(obs, day, per_day, now, opened_at, done, raised))
             day += timedelta(days=1)
     if new:
         Alert.objects.bulk_create(new, ignore_conflicts=True)
     return len(new)
 
 
-def missed_followups_sweep_in_scope(*, actor: User) -> int:
+# The alert lists sweep their scope before answering, at most this often per scope; each sweep looks only
+# at the slots closed since the scope's last one (its watermark, kept in the shared cache a day). The
+# worker's full sweep (`fangkong worker`) stays the safety net for anything a watermark could miss.
+SWEEP_SCOPE_EVERY = timedelta(seconds=30)
+_WATERMARK_TTL = 24 * 3600
+
+
+def missed_followups_sweep_in_scope(*, actor: User, now: datetime | None = None) -> int:
     """The sweep over the actor's communities, before a list of alerts is shown: the list is current
-    without the worker (idempotent, like every sweep)."""
+    without the worker (idempotent, like every sweep), within `SWEEP_SCOPE_EVERY`, at a cost that does
+    not grow with the scope's history."""
     scope = scope_of(actor)
-    return missed_followups_sweep(community_ids=None if scope.is_all else sorted(scope.visible_community_ids))
+    ids = None if scope.is_all else sorted(scope.visible_community_ids)
+    key = "fk:missed-sweep:" + ("all" if ids is None else hashlib.sha256(
+        ",".join(map(str, ids)).encode()).hexdigest()[:32])
+    now = now or timezone.now()
+    swept = cache.get(key)
+    if swept is not None and swept > now:  # the clock went back (a test, a corrected server): start over
+        swept = None
+    if swept is not None and now - swept < SWEEP_SCOPE_EVERY:
+        return 0
+    raised = missed_followups_sweep(now=now, community_ids=ids, after=swept)
+    cache.set(key, now, _WATERMARK_TTL)
+    return raised
 
 
-def _missed_on(obs: Observation, day: date, per_day: int, now: datetime, done: set, raised: set) -> list[Alert]:
+def _missed_on(obs: Observation, day: date, per_day: int, now: datetime, opened_at: datetime, done: set,
+               raised: set) -> list[Alert]:
     out = []
-    for _day, slot, deadline in due_slots(start=day, last_day=day, opened_at=obs.opened_at, now=now,
+    for _day, slot, deadline in due_slots(start=day, last_day=day, opened_at=opened_at, now=now,
                                           per_day=per_day):
         key = (obs.id, day, slot)
         if key in done or key in raised:

@@ -5,24 +5,12 @@ SQLite (the demo, the tests) lists the same without them. docs/lists-at-scale.md
 
 from django.db import migrations
 
+from fangkong.core.pg_indexes import concurrent_indexes
+
 INDEXES = [
     ("audit_list_order", "accounts_auditentry (at, id)"),
     ("audit_community_order", "accounts_auditentry (community_id, at, id)"),
 ]
-
-
-def create(apps, schema_editor):
-    if schema_editor.connection.vendor != "postgresql":
-        return
-    for name, definition in INDEXES:
-        schema_editor.execute(f"CREATE INDEX CONCURRENTLY IF NOT EXISTS {name} ON {definition}")
-
-
-def drop(apps, schema_editor):
-    if schema_editor.connection.vendor != "postgresql":
-        return
-    for name, _definition in INDEXES:
-        schema_editor.execute(f"DROP INDEX CONCURRENTLY IF EXISTS {name}")
 
 
 class Migration(migrations.Migration):
@@ -30,4 +18,4 @@ class Migration(migrations.Migration):
 
     dependencies = [("accounts", "0004_apitoken_hash_only")]
 
-    operations = [migrations.RunPython(create, drop, elidable=False)]
+    operations = [concurrent_indexes(INDEXES)]

@@ -6,6 +6,8 @@ SQLite (the demo, the tests) lists the same without them. docs/lists-at-scale.md
 
 from django.db import migrations
 
+from fangkong.core.pg_indexes import concurrent_indexes
+
 INDEXES = [
     ("alert_list_order", "observation_alert (raised_at, id)"),
     ("alert_community_order", "observation_alert (community_id, raised_at, id)"),
@@ -18,23 +20,9 @@ INDEXES = [
 ]
 
 
-def create(apps, schema_editor):
-    if schema_editor.connection.vendor != "postgresql":
-        return
-    for name, definition in INDEXES:
-        schema_editor.execute(f"CREATE INDEX CONCURRENTLY IF NOT EXISTS {name} ON {definition}")
-
-
-def drop(apps, schema_editor):
-    if schema_editor.connection.vendor != "postgresql":
-        return
-    for name, _definition in INDEXES:
-        schema_editor.execute(f"DROP INDEX CONCURRENTLY IF EXISTS {name}")
-
-
 class Migration(migrations.Migration):
     atomic = False
 
     dependencies = [("observation", "0005_alert_gate_fever")]
 
-    operations = [migrations.RunPython(create, drop, elidable=False)]
+    operations = [concurrent_indexes(INDEXES)]

@@ -16,6 +16,7 @@ from fangkong.observation.services import (
     alert_close,
     followup_record,
     missed_followups_sweep,
+    missed_followups_sweep_in_scope,
     observation_end,
     observation_extend,
     observation_start,
@@ -135,6 +136,43 @@ def test_missed_follow_ups_are_raised_at_each_deadline_once(personas, person):
     assert (a.day, a.slot, a.status, a.responsible) == (day, 1, "open", personas["grid1"])
     # Two more days without anything: 4 more slots.
     assert missed_followups_sweep(now=at(day + timedelta(days=2), 22, 0)) == 4
+
+
+def test_a_sweep_after_a_watermark_looks_only_at_the_slots_closed_since(personas, person):
+    day = date(2026, 3, 2)
+    obs = _start(personas, person, day)
+    Observation.objects.filter(pk=obs.pk).update(opened_at=at(day, 0))
+    later = day + timedelta(days=3)
+    # Six slots closed empty by `later` 23:00; a sweep told that everything up to `later` 12:00 was swept
+    # raises only the two that closed after it (14:00 and 22:00 of `later`).
+    assert missed_followups_sweep(now=at(later, 23), after=at(later, 12)) == 2
+    assert set(Alert.objects.values_list("day", "slot")) == {(later, 0), (later, 1)}
+    # Without a watermark the whole history is swept, once.
+    assert missed_followups_sweep(now=at(later, 23)) == 6
+    assert missed_followups_sweep(now=at(later, 23), after=at(later, 12)) == 0
+    assert missed_followups_sweep(now=at(later, 12), after=at(later, 12)) == 0  # an empty window
+
+
+def test_the_alert_lists_sweep_a_scope_at_most_every_half_minute_from_its_watermark(personas, person):
+    from django.core.cache import cache
+
+    cache.clear()
+    day = date(2026, 3, 2)
+    obs = _start(personas, person, day)
+    Observation.objects.filter(pk=obs.pk).update(opened_at=at(day, 8))
+    leader = personas["leader"]
+    swept = at(day, 13, 59) + timedelta(seconds=50)
+    assert missed_followups_sweep_in_scope(actor=leader, now=swept) == 0
+    # 14:00 closes slot 0 empty; 20 s after the scope's last sweep, the list does not sweep again…
+    assert missed_followups_sweep_in_scope(actor=leader, now=swept + timedelta(seconds=20)) == 0
+    assert not Alert.objects.exists()
+    # …31 s after it, it does, from its watermark; and the slot is raised once.
+    assert missed_followups_sweep_in_scope(actor=leader, now=swept + timedelta(seconds=31)) == 1
+    assert missed_followups_sweep_in_scope(actor=leader, now=at(day, 15)) == 0
+    assert Alert.objects.get().slot == 0
+    # A clock set back (a test, a corrected server) starts a full sweep again rather than trusting the mark.
+    Alert.objects.all().delete()
+    assert missed_followups_sweep_in_scope(actor=leader, now=at(day, 14, 30)) == 1
 
 
 def test_slots_before_the_observation_was_entered_are_not_missed(personas, person):

@@ -13,6 +13,8 @@ SQLite (the demo, the tests) needs none of them to be correct; the lists read th
 
 from django.db import migrations
 
+from fangkong.core.pg_indexes import concurrent_indexes
+
 INDEXES = [
     ("person_list_order",
      "registry_person (community_id, COALESCE(grid_id, 0), COALESCE(household_id, 0), id) "
@@ -27,24 +29,9 @@ INDEXES = [
 ]
 
 
-def create(apps, schema_editor):
-    if schema_editor.connection.vendor != "postgresql":
-        return
-    schema_editor.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
-    for name, definition in INDEXES:
-        schema_editor.execute(f"CREATE INDEX CONCURRENTLY IF NOT EXISTS {name} ON {definition}")
-
-
-def drop(apps, schema_editor):
-    if schema_editor.connection.vendor != "postgresql":
-        return
-    for name, _definition in INDEXES:
-        schema_editor.execute(f"DROP INDEX CONCURRENTLY IF EXISTS {name}")
-
-
 class Migration(migrations.Migration):
     atomic = False
 
     dependencies = [("registry", "0004_person_row_key_unique")]
 
-    operations = [migrations.RunPython(create, drop, elidable=False)]
+    operations = [concurrent_indexes(INDEXES, extensions=["pg_trgm"])]

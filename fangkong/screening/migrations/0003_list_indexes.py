@@ -5,23 +5,11 @@ SQLite (the demo, the tests) lists the same without them. docs/lists-at-scale.md
 
 from django.db import migrations
 
+from fangkong.core.pg_indexes import concurrent_indexes
+
 INDEXES = [
     ("visit_list_order", "screening_visit (round_id, at, id)"),
 ]
-
-
-def create(apps, schema_editor):
-    if schema_editor.connection.vendor != "postgresql":
-        return
-    for name, definition in INDEXES:
-        schema_editor.execute(f"CREATE INDEX CONCURRENTLY IF NOT EXISTS {name} ON {definition}")
-
-
-def drop(apps, schema_editor):
-    if schema_editor.connection.vendor != "postgresql":
-        return
-    for name, _definition in INDEXES:
-        schema_editor.execute(f"DROP INDEX CONCURRENTLY IF EXISTS {name}")
 
 
 class Migration(migrations.Migration):
@@ -29,4 +17,4 @@ class Migration(migrations.Migration):
 
     dependencies = [("screening", "0002_visit_client_id_per_user")]
 
-    operations = [migrations.RunPython(create, drop, elidable=False)]
+    operations = [concurrent_indexes(INDEXES)]
