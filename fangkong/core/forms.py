@@ -5,6 +5,9 @@ this), and the date and time fields that hold what someone types to the years ev
 from __future__ import annotations
 
 from django import forms
+from django.forms.utils import flatatt
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
 
 from fangkong.core.dates import client_date
 from fangkong.core.errors import DomainError, FieldError
@@ -39,3 +42,17 @@ class ClientDateField(_ClientDateBound, forms.DateField):
 
 class ClientDateTimeField(_ClientDateBound, forms.DateTimeField):
     widget = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+
+
+class FastSelect(forms.Select):
+    """A `<select>` whose options are joined in Python, not rendered one template each: a scope's
+    communities or grids (a thousand at a city's office) cost a few milliseconds instead of a few hundred.
+    Flat choices only (no groups); the attributes and the chosen value as Django's own widget writes them."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        attrs = self.build_attrs(self.attrs, attrs)
+        chosen = {str(v) for v in self.format_value(value)}
+        options = "".join(
+            f'<option value="{escape(str(v))}"{" selected" if str(v) in chosen else ""}>{escape(str(label))}</option>'
+            for v, label in self.choices)
+        return mark_safe(f'<select name="{escape(name)}"{flatatt(attrs)}>{options}</select>')  # noqa: S308 (escaped)

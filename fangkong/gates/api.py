@@ -12,17 +12,22 @@ from ninja.responses import NinjaJSONEncoder
 from pydantic import AfterValidator, BaseModel
 
 from fangkong.accounts.bearer import GateDeviceBearerToken
-from fangkong.accounts.scope import scope_of
 from fangkong.core.dates import client_instant
 from fangkong.core.errors import FieldError
 from fangkong.core.identifiers import mask_name, normalise_plate
 from fangkong.core.paging import CURSOR_MAX, CURSOR_PATTERN, api_page
 from fangkong.gates.devices import device_report
 from fangkong.gates.errors import REASONS, GateCode, ScanReason
-from fangkong.gates.models import Gate
 from fangkong.gates.offline_feed import gate_feed, gzipped
 from fangkong.gates.scanning import ScanOutcome, ScanRequest, gate_for_scan, scan_record
-from fangkong.gates.selectors import SCAN_ORDER, can_see_health, conflict_list, scan_health, scan_list
+from fangkong.gates.selectors import (
+    SCAN_ORDER,
+    can_see_health,
+    conflict_list,
+    gate_list,
+    scan_health,
+    scan_list,
+)
 
 router = Router(tags=["gates"])
 
@@ -269,7 +274,7 @@ def scans(
 
 @router.get("/gates", response=list[GateOut], summary="Gates in scope")
 def gates(request):
-    return list(Gate.objects.for_scope(scope_of(request.user)).select_related("community"))
+    return list(gate_list(actor=request.user))
 
 
 @router.get("/gates/{code}/sync", response=SyncOut,

@@ -64,6 +64,11 @@ def scan_made_between(start: datetime, end: datetime) -> Q:
     return Q(scanned_at__isnull=True, at__gte=start, at__lt=end) | Q(scanned_at__gte=start, scanned_at__lt=end)
 
 
+def gate_list(*, actor: User) -> QuerySet[Gate]:
+    """The gates in the actor's scope, by community and code (the gate page and `GET /api/v1/gates`)."""
+    return Gate.objects.for_scope(scope_of(actor)).select_related("community").order_by("community__code", "code")
+
+
 # The scan list's order, newest first, by key (`core.paging`): served by the (scope, at, id) indexes.
 SCAN_ORDER = (Key("k_at", F("at"), datetime), Key("pk", F("pk")))
 

@@ -10,7 +10,8 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from fangkong.core.forms import ClientDateField
+from fangkong.accounts.roles import Role
+from fangkong.core.forms import ClientDateField, FastSelect
 from fangkong.core.health import Symptom
 from fangkong.observation.models import Alert, Observation
 
@@ -50,10 +51,12 @@ class ObservationStartForm(forms.Form):
     kind = forms.ChoiceField(label=_("Kind"), choices=Observation.Kind.choices, initial=Observation.Kind.HOME)
     start = ClientDateField(label=_("Start"), widget=DATE)
     site = forms.ModelChoiceField(label=_("Observation site"), queryset=None, required=False,
-                                  help_text=_("For centralised observation"))
+                                  help_text=_("For centralised observation"), widget=FastSelect)
     room = forms.CharField(label=_("Room"), max_length=16, required=False)
+    # FastSelect: at a district's or city's office the workers in scope number in the thousands.
     responsible = forms.ModelChoiceField(label=_("Responsible worker"), queryset=None, required=False,
-                                         empty_label=_("The household's liaison, else the grid worker"))
+                                         empty_label=_("The household's liaison, else the grid worker"),
+                                         widget=FastSelect)
     reason = forms.CharField(label=_("Why observed"), max_length=200, required=False)
 
     def __init__(self, *args, sites, users, **kwargs) -> None:
@@ -62,7 +65,8 @@ class ObservationStartForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["site"].queryset = sites
         self.fields["responsible"].queryset = users
-        self.fields["responsible"].label_from_instance = lambda u: f"{u} ({u.get_role_display()})"
+        roles = {value: str(label) for value, label in Role.choices}  # translated once, not once per user
+        self.fields["responsible"].label_from_instance = lambda u: f"{u} ({roles.get(u.role, u.role)})"
 
     def clean(self):
         data = super().clean()
@@ -143,7 +147,8 @@ class _JourneyFields(forms.Form):
 
 
 class OfficeReportForm(_JourneyFields):
-    community = forms.TypedChoiceField(label=_("Community"), coerce=int, required=False, empty_value=None)
+    community = forms.TypedChoiceField(label=_("Community"), coerce=int, required=False, empty_value=None,
+                                       widget=FastSelect)
     name = forms.CharField(label=_("Name"), max_length=64, required=False)
     id_number = forms.CharField(label=_("ID number"), max_length=32, required=False,
                                 widget=forms.TextInput(attrs={"autocapitalize": "characters", "spellcheck": "false"}))

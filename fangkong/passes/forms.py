@@ -6,7 +6,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from fangkong.core.forms import ClientDateField
+from fangkong.core.forms import ClientDateField, FastSelect
 from fangkong.passes.models import Pass
 from fangkong.passes.selectors import BULK_BY, BULK_GROUPS, MAX_PICKED
 from fangkong.registry.models import Person
@@ -27,12 +27,13 @@ class PassFilterForm(forms.Form):
     kind = forms.ChoiceField(label=_("Kind"), required=False, choices=[("", _("All kinds")), *Pass.Kind.choices])
     status = forms.ChoiceField(label=_("Status"), required=False,
                                choices=[("", _("All statuses")), *Pass.Status.choices])
-    community = forms.TypedChoiceField(label=_("Community"), required=False, coerce=int, empty_value=None)
+    community = forms.TypedChoiceField(label=_("Community"), required=False, coerce=int, empty_value=None,
+                                       widget=FastSelect)
 
     def __init__(self, *args, communities=(), suspended: bool = True, **kwargs) -> None:
         """`suspended`: whether the reader may filter by the suspended status (health permission)."""
         super().__init__(*args, **kwargs)
-        self.fields["community"].choices = [("", _("All communities"))] + [(c.id, c.name) for c in communities]
+        self.fields["community"].choices = [("", _("All communities")), *communities]  # (id, name)
         if not suspended:
             self.fields["status"].choices = [c for c in self.fields["status"].choices
                                              if c[0] != Pass.Status.SUSPENDED]

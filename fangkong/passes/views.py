@@ -13,7 +13,7 @@ from fangkong.accounts.roles import Perm, role_can
 from fangkong.accounts.scope import scope_of
 from fangkong.core.errors import FieldError, NotFound
 from fangkong.core.identifiers import mask_name
-from fangkong.core.paging import page_of
+from fangkong.core.paging import count_bounded, page_of
 from fangkong.passes import selectors, services, tasks
 from fangkong.passes.forms import BulkIssueForm, PassFilterForm, PickerForm
 from fangkong.registry.models import Community
@@ -25,7 +25,7 @@ def _filters(request, *, strict: bool = False) -> tuple[PassFilterForm, dict]:
     """The list's filters; `strict` (printing) refuses a bad filter rather than dropping it."""
     # Refused before anything is read, as the API refuses it: the suspended passes list who is under observation.
     selectors.status_filter_check(actor=request.user, status=request.GET.get("status", ""))
-    communities = Community.objects.for_scope(scope_of(request.user)).order_by("code")
+    communities = Community.objects.for_scope(scope_of(request.user)).order_by("code").values_list("id", "name")
     form = PassFilterForm(request.GET or None, communities=communities,
                           suspended=role_can(request.user.role, Perm.VIEW_HEALTH))
     if form.is_bound and not form.is_valid() and strict:
@@ -33,6 +33,10 @@ def _filters(request, *, strict: bool = False) -> tuple[PassFilterForm, dict]:
         raise FieldError(field, "invalid", errors[0])
     params = {k: v for k, v in form.cleaned_data.items() if v} if form.is_bound and form.is_valid() else {}
     return form, params
+
+
+# The most PDF parts the list offers at once (10,000 cards); beyond, it asks for a narrower filter.
+PRINT_PARTS_MAX = 20
 
 
 def _parts(count: int) -> list[tuple[int, int, int, bool]]:
@@ -51,12 +55,15 @@ def pass_list(request):
     for p in page:
         p.holder_masked = mask_name(p.person.name)
     can_print = role_can(request.user.role, Perm.PRINT_PASSES)
-    parts = []
-    if can_print:
-        parts = _parts(selectors.pass_print_list(actor=request.user, **params).count())
+    parts, print_more = [], False
+    if can_print:  # counted up to what one page of links may offer: a city's passes are printed by community
+        cards, print_more = count_bounded(selectors.pass_print_list(actor=request.user, **params),
+                                          PRINT_PARTS_MAX * services.MAX_CARDS_PER_PDF)
+        parts = [] if print_more else _parts(cards)
     template = "passes/_pass_rows.html" if request.htmx else "passes/pass_list.html"
     return render(request, template, {
         "form": form, "page": page, "can_print": can_print, "parts": parts, "print_query": urlencode(params),
+        "print_more": print_more, "print_max": PRINT_PARTS_MAX * services.MAX_CARDS_PER_PDF,
         "single_part": len(parts) == 1, "can_issue": role_can(request.user.role, Perm.ISSUE_PASSES),
         "can_view_people": role_can(request.user.role, Perm.VIEW_REGISTRY),
     })

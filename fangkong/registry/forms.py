@@ -4,21 +4,43 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from fangkong.core.errors import Code
+from fangkong.core.forms import FastSelect
 from fangkong.registry.errors import RegistryCode
 from fangkong.registry.importing.read import SUFFIXES, UNSUPPORTED_TYPE_MESSAGE
 from fangkong.registry.models import Membership, Person
 
 
 class PersonSearchForm(forms.Form):
+    """The people list's filters. A reader with up to `GRID_CHOICES_MAX` grids picks one from all of them;
+    above that (a district's or a city's office) the form asks for the community first and offers its
+    grids, so that no page carries thousands of options."""
+
+    GRID_CHOICES_MAX = 300
+
     q = forms.CharField(label=_("Search"), required=False, max_length=64)
-    grid = forms.TypedChoiceField(label=_("Grid"), required=False, coerce=int, empty_value=None)
+    community = forms.TypedChoiceField(label=_("Community"), required=False, coerce=int, empty_value=None,
+                                       widget=FastSelect)
+    grid = forms.TypedChoiceField(label=_("Grid"), required=False, coerce=int, empty_value=None, widget=FastSelect)
     category = forms.ChoiceField(label=_("Category"), required=False,
                                  choices=[("", _("All categories")), *Person.Category.choices])
     tag = forms.ChoiceField(label=_("Tag"), required=False)
 
-    def __init__(self, *args, grids=(), tags=(), **kwargs) -> None:
+    def __init__(self, *args, grids=(), tags=(), communities=None, **kwargs) -> None:
+        """`communities`: None when all the reader's `grids` are offered; else the (id, name) of the
+        communities to choose from, and `grids` those of the chosen one."""
         super().__init__(*args, **kwargs)
-        self.fields["grid"].choices = [("", _("All grids"))] + [(g.id, f"{g.community.name} {g.name}") for g in grids]
+        grids = list(grids)
+        if communities is None:
+            del self.fields["community"]
+            self.fields["grid"].choices = [("", _("All grids"))] + [(g.id, f"{g.community.name} {g.name}")
+                                                                    for g in grids]
+        else:
+            self.fields["community"].choices = [("", _("All communities")), *communities]
+            self.fields["grid"].choices = [("", _("All grids"))] + [(g.id, g.name) for g in grids]
+        if self.is_bound and self.data.get("grid") and self.data["grid"] not in {str(g.id) for g in grids}:
+            # A grid of the community chosen before: dropped, rather than the whole search refused.
+            self.data = self.data.copy()
+            self.data.pop("grid")
         self.fields["tag"].choices = [("", _("All tags"))] + [(t.code, t.name) for t in tags]
 
 

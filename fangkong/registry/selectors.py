@@ -55,6 +55,19 @@ def grid_list(*, actor: User) -> QuerySet[Grid]:
     return Grid.objects.for_scope(scope_of(actor)).select_related("community")
 
 
+def grid_choices(*, actor: User, community: str | None, most: int
+                 ) -> tuple[list[tuple[int, str]] | None, list[Grid]]:
+    """(communities, grids) for a filter by grid: (None, every grid) when the reader has at most `most`
+    grids; else ((id, name) of the reader's communities, the grids of `community` — the chosen one's id as
+    typed — or none), so that a page's options stay a community's or a street's, never a city's."""
+    grids = grid_list(actor=actor).order_by("community__code", "number", "id")
+    if grids.order_by()[:most + 1].count() <= most:
+        return None, list(grids)
+    communities = list(community_list(actor=actor).order_by("code").values_list("id", "name"))
+    chosen = int(community) if community and community.isdigit() and int(community) < 2**31 else None
+    return communities, list(grids.filter(community_id=chosen)) if chosen else []
+
+
 def person_list(
     *, actor: User, q: str = "", grid: int | None = None, category: str = "", tag: str = "",
     community: int | None = None, via: str = "web",
@@ -140,15 +153,17 @@ def _people_by_ids(people: QuerySet[Person], ids: list[int]) -> list[Person]:
 
 
 def _ranked_page(people: QuerySet[Person], q: str, *, cursor: str | None, offset: int, limit: int) -> CursorPage:
-    """Exact names, then names beginning with `q`, then the rest, by id in each. A cursor (rank, id)
-    resumes inside one rank and reads the ranks after it each from its own index in id order, where one
-    ORDER BY over the rank would rank every match first. An offset (rare in a search) goes through the
-    ranked order in SQL."""
-    if not cursor:
+    """Exact names, then names beginning with `q`, then the rest, by id in each. The first page and a
+    cursor (rank, id) read rank after rank, each from its own index in id order, where one ORDER BY over
+    the rank would rank every match first (a common surname matches 7 % of a city). An offset (rare in a
+    search) goes through the ranked order in SQL."""
+    if not cursor and offset:
         keys = (Key("k_rank", _rank(q)), Key("pk", F("pk")))
         return cursor_page(people, keys, offset=offset, limit=limit, fetch=lambda ids: _people_by_ids(people, ids))
-    rank, after = Cursor.decode(cursor, [int, int])
+    rank, after = Cursor.decode(cursor, [int, int]) if cursor else (0, 0)
     tiers = (Q(name=q), Q(name__startswith=q) & ~Q(name=q), ~Q(name__startswith=q))
+    if len(q) < TRIGRAM_MIN:  # a short search matches by prefix only (`_name_or_address`): no third rank
+        tiers = tiers[:2]
     ids: list[tuple[int, int]] = []
     for r in range(max(rank, 0), len(tiers)):
         rows = people.filter(tiers[r])

@@ -45,11 +45,12 @@ def home(request):
 
 @page(Perm.VIEW_REGISTRY)
 def person_list(request):
-    grids = selectors.grid_list(actor=request.user)
-    form = PersonSearchForm(request.GET or None, grids=grids, tags=Tag.objects.all())
+    communities, grids = selectors.grid_choices(actor=request.user, community=request.GET.get("community"),
+                                                most=PersonSearchForm.GRID_CHOICES_MAX)
+    form = PersonSearchForm(request.GET or None, grids=grids, communities=communities, tags=Tag.objects.all())
     params = form.cleaned_data if form.is_valid() else {}
     page = selectors.person_page(
-        actor=request.user, q=params.get("q") or "", grid=params.get("grid"),
+        actor=request.user, q=params.get("q") or "", grid=params.get("grid"), community=params.get("community"),
         category=params.get("category") or "", tag=params.get("tag") or "", cursor=_cursor(request),
     )
     # One call for the page (key-area history…), with the flags this reader may see.

@@ -23,9 +23,10 @@ from fangkong.accounts.services import require
 from fangkong.core.dates import EARLIEST_DATE, LATEST_DATE
 from fangkong.core.errors import DomainError
 from fangkong.core.forms import form_add_domain_error
+from fangkong.core.paging import page_of
 from fangkong.gates.forms import ShiftForm
 from fangkong.gates.models import Gate, Shift
-from fangkong.gates.selectors import roster_gate, roster_week, uncovered, week_start
+from fangkong.gates.selectors import gate_list, roster_gate, roster_week, uncovered, week_start
 from fangkong.gates.services import (
     clash_message,
     roster_conflicts,
@@ -218,11 +219,14 @@ def shift_remove(request, pk: int):
 
 @page(Perm.VIEW_WORKGROUP, methods=("GET", "HEAD"))
 def index(request):
-    gates = _scoped_gates(request.user)
+    """The gates where the user is on duty now first, then every gate of the scope, a page at a time
+    (a street's dozens, a city's thousands)."""
+    gates = gate_list(actor=request.user)
     now = timezone.now()
     mine = set(Shift.objects.filter(Q(staff=request.user) | Q(leader__user=request.user), starts_at__lte=now,
                                     ends_at__gt=now).values_list("gate_id", flat=True))
-    gates.sort(key=lambda g: g.id not in mine)  # the gates where the user is on duty first
+    others = page_of(request, gates.exclude(id__in=mine))
     return render(request, "gates/index.html", {
-        "gates": gates, "on_duty": mine, "can_scan": role_can(request.user.role, Perm.SCAN),
+        "on_duty_gates": list(gates.filter(id__in=mine)) if others.number == 1 else [], "page": others,
+        "can_scan": role_can(request.user.role, Perm.SCAN),
     })

@@ -68,3 +68,18 @@ def test_the_pass_list_reads_an_index_for_each_filter(transactional_db, places, 
             ("passes_pass",))
         if who == "admin" and not filters:
             assert any("pass_list_order" in p for p in plans), plans
+
+
+def test_past_the_print_cap_the_page_asks_for_a_narrower_filter(five, places, login, monkeypatch):
+    from fangkong.passes import services, views
+
+    client = login("leader")
+    page = client.get("/passes/").content.decode()
+    assert 'data-part="1"' in page and "cards: choose a community" not in page
+    monkeypatch.setattr(services, "MAX_CARDS_PER_PDF", 2)
+    monkeypatch.setattr(views, "PRINT_PARTS_MAX", 2)  # 4 cards at most; five passes are more
+    page = client.get("/passes/").content.decode()
+    assert "More than 4 cards: choose a community, a kind or a status to print them." in page
+    assert "data-part=" not in page
+    narrowed = client.get(f"/passes/?q={five[0].number}").content.decode()  # one card: its link is back
+    assert 'data-part="1"' in narrowed and "More than 4 cards" not in narrowed

@@ -131,3 +131,29 @@ def test_households_walk_by_cursor_with_their_member_counts(seven, api_client):
     assert sorted(h["id"] for h in seen) == sorted(p.household_id for p in seven)
     assert all(h["member_count"] == 1 for h in seen)
     assert client.get("/api/v1/households").json()["count"] == 7
+
+
+def test_past_the_grid_cap_the_people_page_asks_for_the_community_first(places, make_person, login, monkeypatch):
+    from fangkong.registry.forms import PersonSearchForm
+
+    home, far = places["home"], places["far"]
+    in_grid2 = make_person(places["grid2"], name="二网格居民")
+    make_person(places["grid1"], name="一网格居民")
+    client = login("admin")
+    few = client.get("/people/").content.decode()
+    assert 'name="community"' not in few and few.count("<option") > 4  # every grid, by community
+    monkeypatch.setattr(PersonSearchForm, "GRID_CHOICES_MAX", 2)  # the admin sees 4 grids
+    many = client.get("/people/").content.decode()
+    assert 'name="community"' in many
+    assert re.search(r'<select name="grid"[^>]*><option value="" selected>[^<]*</option></select>', many)
+    chosen = client.get(f"/people/?community={home.id}").content.decode()
+    grid_options = re.search(r'<select name="grid"[^>]*>(.*?)</select>', chosen).group(1)
+    assert set(re.findall(r'value="(\d+)"', grid_options)) == {str(g.id) for g in home.grids.all()}
+    # A grid of the community chosen before is dropped, and the other filters still apply.
+    narrowed = client.get(f"/people/?community={home.id}&grid={places['grid2'].id}").content.decode()
+    assert in_grid2.name in narrowed and "一网格居民" not in narrowed
+    moved = client.get(f"/people/?community={far.id}&grid={places['grid2'].id}&q=二网格").content.decode()
+    assert in_grid2.name not in moved and "No one found" in moved
+    # Through htmx the rows come with the chosen community's grids, swapped in beside them.
+    rows = client.get(f"/people/?community={home.id}", HTTP_HX_REQUEST="true").content.decode()
+    assert 'id="grid-filter" hx-swap-oob="true"' in rows and f'value="{places["grid2"].id}"' in rows

@@ -2,6 +2,8 @@
 no sequential scan of registry_person or registry_household, for each scope, filter and order they offer.
 One district a test (its inserts and VACUUM are the slow part), every variant checked on it."""
 
+import re
+
 import pytest
 
 from fangkong.registry import selectors
@@ -66,3 +68,15 @@ def test_the_household_list_reads_an_index_for_every_page_and_search(district, p
     assert any("household_list_order" in p for p in plans)
     plans = assert_no_full_scans(lambda: selectors.household_page(actor=admin, q="测试楼123").items, BIG)
     assert any("household_address_trgm" in p for p in plans)
+
+
+def test_a_surname_search_counts_through_a_name_index(district, personas):
+    # At this size the planner may take the plain LIKE index and the table; at a city's (bench/city_lists.py)
+    # it counts from person_name_prefix alone (an index-only scan). Either way, never the whole table; a
+    # street office's count may as well walk its communities' order index.
+    for who in ("admin", "street"):
+        plans = assert_no_full_scans(
+            lambda who=who: selectors.person_page(actor=personas[who], q="王", limit=50).count, BIG)
+        if who == "admin":
+            assert any(re.search(r"(Scan using|Index Scan on) (person_name_prefix|registry_person_name_\w+_like)",
+                                 p) for p in plans), plans
