@@ -33,10 +33,12 @@ from django.db.models import (
     Value,
     When,
 )
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from fangkong.dashboard.area import Area
 from fangkong.gates.models import Gate, Scan
+from fangkong.gates.selectors import scan_made_between
 from fangkong.observation.models import Alert, Observation
 from fangkong.passes.errors import REASONS
 from fangkong.passes.models import Pass
@@ -94,12 +96,13 @@ class HourBin(Func):
 
 def _scan_counts(area: Area, day: date) -> list[tuple[int, str, str, int, list, int]]:
     """The day's scans of the area's gates in one pass: (gate, direction, decision, local hour, reasons of a
-    refusal, count). Gates serve the whole community: a grid worker sees their grid's community's gates."""
-    start = _start_of(day)
-    scans = Scan.objects.filter(community_id__in=area.ids, at__gte=start, at__lt=_start_of(day + timedelta(days=1)))
+    refusal, count). Gates serve the whole community: a grid worker sees their grid's community's gates.
+    An offline scan counts on the day and in the hour the device made it (`scanned_at`), not its upload's."""
+    scans = Scan.objects.filter(scan_made_between(_start_of(day), _start_of(day + timedelta(days=1))),
+                                community_id__in=area.ids)
     refused = Case(When(decision=Scan.Decision.DENY, then=F("reasons")), default=Value(None),
                    output_field=JSONField())
-    rows = (scans.annotate(bin=HourBin("at"), refused=refused)
+    rows = (scans.annotate(bin=HourBin(Coalesce("scanned_at", "at")), refused=refused)
             .values("gate_id", "direction", "decision", "bin", "refused").annotate(n=Count("*"))
             .values_list("gate_id", "direction", "decision", "bin", "refused", "n").order_by())
     out = []

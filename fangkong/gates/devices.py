@@ -18,10 +18,10 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from fangkong.accounts.models import User
+from fangkong.accounts.models import AuditEntry, User
 from fangkong.accounts.roles import Perm
 from fangkong.accounts.scope import scope_of
-from fangkong.accounts.services import require, token_create
+from fangkong.accounts.services import audit_record, require, token_create
 from fangkong.core.errors import FieldError
 from fangkong.core.shared_state import bump_on_commit
 from fangkong.gates.errors import GateCode
@@ -45,13 +45,17 @@ def token_name(device: str) -> str:
 @transaction.atomic
 def device_token_create(*, actor: User, gate_code: str, device: str) -> str:
     """A bearer token for the console on `device` at the gate (the guard may scan there); the previous
-    token of the same (guard, device) stops working."""
-    gate_for_scan(actor=actor, code=gate_code)
+    token of the same (guard, device) stops working. Audited as a token of the guard's, by device and gate:
+    never the token itself."""
+    gate = gate_for_scan(actor=actor, code=gate_code)
     device = _device_id(device)
     name = token_name(device)
     if actor.api_tokens.filter(name=name, revoked_at__isnull=True).update(revoked_at=timezone.now()):
         bump_on_commit("users")  # the cached bearer lookups of the scan endpoints forget the old token
-    return token_create(user=actor, name=name)
+    token = token_create(user=actor, name=name)
+    audit_record(actor=actor, action=AuditEntry.Action.CREATE, object_type="user", object_id=actor.pk,
+                 community_id=gate.community_id, fields=["api_token", f"device:{device}", f"gate:{gate.code}"])
+    return token
 
 
 def device_report(*, actor: User, gate: GateInfo, device: str, app_version: str, queue: int,

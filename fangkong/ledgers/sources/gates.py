@@ -5,20 +5,21 @@ every scan. Both are filtered by gate and time — the gates of the communities,
 from __future__ import annotations
 
 import json
+import secrets
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from datetime import datetime, timedelta
 from functools import lru_cache
 
 from django.core.exceptions import EmptyResultSet
-from django.db import connection
-from django.db.models import F, FloatField, TextField
-from django.db.models.functions import Cast, Extract
+from django.db import connections, router, transaction
+from django.db.models import FloatField, TextField
+from django.db.models.functions import Cast, Coalesce, Extract
 from django.utils import timezone, translation
 
 from fangkong.accounts.roles import Perm
 from fangkong.core.identifiers import mask_name
 from fangkong.gates.models import Gate, Scan, Visitor
+from fangkong.gates.selectors import scan_made_between
 from fangkong.ledgers.sources._common import DECISION, DIRECTION, community_ids, identifier, local_bounds, user_name
 from fangkong.ledgers.spec import REMARKS, SERIAL, Column, ExportContext, Kind, LedgerSpec, Level
 from fangkong.passes.errors import REASONS
@@ -120,80 +121,101 @@ GATE_LOG_COLUMNS = (
 
 
 def _scans(ctx: ExportContext, gates: dict[int, str]):
+    """The range's scans of the gates: an offline scan by the device's time (`scanned_at`), not its upload."""
     start, end = local_bounds(ctx)
-    return Scan.objects.filter(gate_id__in=list(gates), at__gte=start, at__lt=end)
+    return Scan.objects.filter(scan_made_between(start, end), gate_id__in=list(gates))
 
 
 def gate_log_count(ctx: ExportContext) -> int:
     return _scans(ctx, _gates(ctx)).count()
 
 
-@contextmanager
-def _planned_for_every_row():
-    """PostgreSQL plans a cursor for its first tenth of rows by default: the day's scans in time order then
-    come from the index on `at` alone, reading every gate's scans to keep one community's (6 s for 40,000
-    rows of 2,000,000). Planned for all its rows, the cursor reads the (gate, at) index and sorts. Without
-    JIT: compiling the plan cost 2 of the 9 s the server spent on the 2,000,000 rows of fifty communities."""
-    if connection.vendor != "postgresql":
-        yield
-        return
-    with connection.cursor() as cursor:
-        cursor.execute("SET cursor_tuple_fraction = 1.0")
-        cursor.execute("SET jit = off")
-    try:
-        yield
-    finally:
-        with connection.cursor() as cursor:
-            cursor.execute("RESET cursor_tuple_fraction")
-            cursor.execute("RESET jit")
-
-
-def _local_clock() -> tuple[object, Callable[[object], datetime]]:
+def _local_clock(vendor: str) -> tuple[object, Callable[[object], datetime]]:
     """The scan time as SQL gives it fastest and its conversion to a naive local time. Django's loader of
     `timestamptz` parses in Python (≈9 µs a row, a fifth of the gate log's cost at 2,000,000 rows); the
     epoch of the local wall-clock time (Django's Extract converts to the current time zone first) comes
     as a double through psycopg's C loader, and is one addition from a naive local datetime."""
-    if connection.vendor != "postgresql":
+    made = Coalesce("scanned_at", "at")  # when the scan was made: an offline one at the device's time
+    if vendor != "postgresql":
         tz = timezone.get_current_timezone()
-        return F("at"), lambda at: timezone.localtime(at, tz).replace(tzinfo=None)
-    return Cast(Extract("at", "epoch"), FloatField()), lambda seconds: _EPOCH + timedelta(seconds=seconds)
+        return made, lambda at: timezone.localtime(at, tz).replace(tzinfo=None)
+    return Cast(Extract(made, "epoch"), FloatField()), lambda seconds: _EPOCH + timedelta(seconds=seconds)
 
 
 _EPOCH = datetime(1970, 1, 1)
 
 
 def gate_log_rows(ctx: ExportContext) -> Iterator[dict]:
-    """Every scan, in time order, streamed from a server-side cursor: the pass, the person and the guard
-    come joined in SQL; the person's name is always masked (the issue: "person masked"). Times are local
-    and naive (the writer takes them as they are); the reasons come as JSON text, read only when not []."""
+    """Every scan, in the order the scans were made (an offline one at the device's time), streamed from a
+    server-side cursor: the pass, the person and the guard come joined in SQL; the person's name is always
+    masked (the issue: "person masked"). Times are local and naive (the writer takes them as they are); the
+    reasons come as JSON text, read only when not []."""
     gates, labels = _gates(ctx), reason_labels()
-    clock, local = _local_clock()
-    qs = (_scans(ctx, gates).order_by("at", "id")
+    alias = router.db_for_read(Scan)
+    clock, local = _local_clock(connections[alias].vendor)
+    qs = (_scans(ctx, gates).using(alias).order_by(Coalesce("scanned_at", "at"), "id")
           .annotate(clock=clock, reason_text=Cast("reasons", TextField()))
           .values_list("clock", "gate_id", "direction", "pass_ref__number", "person__name", "decision",
                        "reason_text", "temperature", "plate", "guard__display_name", "guard__username"))
     # A community's few thousand names come back again and again: masked once each, in a bounded cache
     # of this export's own (no name outlives the export in the worker's memory).
     masked = lru_cache(maxsize=8192)(mask_name)
-    with _planned_for_every_row():
-        yield from _gate_log_dicts(_tuples(qs), gates, labels, local, masked)
+    yield from _gate_log_dicts(_tuples(qs, alias), gates, labels, local, masked)
 
 
-def _tuples(qs) -> Iterator[tuple]:
+def _tuples(qs, alias: str) -> Iterator[tuple]:
     """The query's rows from a server-side cursor. On PostgreSQL the ORM's per-row converters are skipped:
     every column is already what the rows need (a double, text, a Decimal), and they cost a quarter of
     the source's time at two million rows."""
-    if connection.vendor != "postgresql":
+    conn = connections[alias]
+    if conn.vendor != "postgresql":
         yield from qs.iterator(chunk_size=CHUNK)
         return
     try:
         sql, params = qs.query.sql_with_params()
     except EmptyResultSet:  # a filter Django knows matches nothing (a community with no gates)
         return
-    with connection.chunked_cursor() as cursor:
-        cursor.execute(sql, params)
-        while rows := cursor.fetchmany(CHUNK):
+    yield from _planned_for_every_row(conn, sql, params)
+
+
+def _planned_for_every_row(conn, sql: str, params) -> Iterator[tuple]:
+    """PostgreSQL plans a cursor for its first tenth of rows by default: the day's scans in time order then
+    come from the index on `at` alone, reading every gate's scans to keep one community's (6 s for 40,000
+    rows of 2,000,000). Planned for all its rows, the cursor reads the (gate, at) index and sorts. Without
+    JIT: compiling the plan cost 2 of the 9 s the server spent on the 2,000,000 rows of fifty communities.
+
+    Both settings are `SET LOCAL`, in a transaction of their own that plans the query: a session setting
+    would outlive the export on a pooled connection (PgBouncer in transaction mode hands the server
+    connection to the next client). The cursor is declared `WITH HOLD`, as Django declares its server-side
+    cursors outside a transaction: PostgreSQL runs the query at the commit and keeps the rows for the
+    fetches that follow, so the export's progress updates, made between fetches, commit as they go. With
+    server-side cursors disabled (`DB_POOLER=transaction`), the rows come to the client in that transaction."""
+    with transaction.atomic(using=conn.alias):
+        with conn.cursor() as cursor:
+            cursor.execute("SET LOCAL cursor_tuple_fraction = 1.0")
+            cursor.execute("SET LOCAL jit = off")
+        if conn.settings_dict.get("DISABLE_SERVER_SIDE_CURSORS"):
+            cursor = conn.cursor()
+            cursor.execute(sql, params)
+            name = None
+        else:
+            name = f"fk_gate_log_{secrets.token_hex(6)}"
+            cursor = conn.cursor()
+            cursor.execute(f"DECLARE {name} NO SCROLL CURSOR WITH HOLD FOR {sql}", params)
+    try:
+        while True:
+            if name is not None:
+                cursor.execute(f"FETCH FORWARD {CHUNK} FROM {name}")
+            rows = cursor.fetchmany(CHUNK)
+            if not rows:
+                return
             yield from rows
+    finally:
+        try:
+            if name is not None:
+                cursor.execute(f"CLOSE {name}")
+        finally:
+            cursor.close()
 
 
 def _gate_log_dicts(rows: Iterator[tuple], gates: dict[int, str], labels: dict[str, str], local,

@@ -103,7 +103,7 @@ def test_gate_log_rows(personas, places, make_person, gates, ctx):
     rows = list(spec.rows(context))
     scans = list(Scan.objects.filter(gate=gates["east"]).order_by("at", "id"))
     assert len(rows) == spec.count(context) == len(scans) == 3
-    assert [r["at"] for r in rows] == [timezone.localtime(s.at).replace(tzinfo=None) for s in scans]
+    assert [r["at"] for r in rows] == [timezone.localtime(s.scanned_at or s.at).replace(tzinfo=None) for s in scans]
     assert [r["direction"] for r in rows] == ["出", "进", "出"]
     assert [r["decision"] for r in rows] == ["放行" if s.decision == "allow" else "拒绝" for s in scans]
     assert rows[2]["decision"] == "拒绝" and rows[2]["reasons"] == _zh("exit_quota_reached")  # one exit a day
