@@ -12,13 +12,17 @@ returnee reports, audit log) plus the ones below (a round's visits, returnee and
 `--repeat` times after a warm-up, at every `--concurrency`. The budgets of the city benchmark: p95 ≤ 100 ms
 at 200,000 people and ≤ 150 ms at 4,000,000; rows over budget are flagged and the exit status is 1.
 The requests run in threads of this process: at 16 the client's own CPU share is part of the figure
-(the machine has 2 cores for client, servers and PostgreSQL alike).
+(the machine has 2 cores for client, servers and PostgreSQL alike). Each row also gives the machine's CPU
+time per request (`cpu ms`, from /proc/stat over the timed requests) and the cores at which that many
+requests in flight would be served within the budget on average (`cores`, Little's law): with 16 in flight
+on 2 cores, a request waits for the work of about 8 others, whatever the code.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import math
 import os
 import re
 import statistics
@@ -39,6 +43,21 @@ EXTRA = [
     ("reports", "page returnee reports", "/observation/returnees/"),
     ("scans", "page gates", "/gate/"),
 ]
+
+
+def machine_busy_ms() -> float:
+    """CPU time the whole machine has spent busy (all cores: client, app servers and PostgreSQL alike), in ms,
+    from /proc/stat: per request, what a request costs the machine, whoever spends it."""
+    fields = [int(x) for x in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    idle = fields[3] + (fields[4] if len(fields) > 4 else 0)  # idle and iowait
+    return (sum(fields[:8]) - idle) * 1000 / os.sysconf("SC_CLK_TCK")
+
+
+def cores_for(concurrency: int, cpu_ms: float, budget: float) -> int:
+    """Cores at which `concurrency` requests in flight, each costing `cpu_ms` of machine time, are served
+    within `budget` on average (Little's law: the time in the system is the work queued ahead of a request
+    divided by the cores); p95 needs a margin above it."""
+    return max(1, math.ceil(concurrency * cpu_ms / budget))
 
 
 def budget_ms(people: int) -> float:
@@ -103,14 +122,18 @@ def measure(base: str, token: str, session: str, repeat: int, concurrency: int, 
             url = link if link.startswith("http") else base + link
         # A request that takes seconds is timed a few times only: its figure is clear, and the run ends.
         n = repeat if warm_ms < 5000 else min(repeat, max(3, concurrency))
+        busy = machine_busy_ms()
         with ThreadPoolExecutor(concurrency) as pool:
             results = list(pool.map(fetch, [url] * n, [headers] * n))
+        cpu_ms = (machine_busy_ms() - busy) / n
         times = sorted(r[0] for r in results)
         rows.append({"group": group, "label": label, "url": url[len(base):], "concurrency": concurrency,
                      "p50_ms": round(statistics.median(times), 1),
                      "p95_ms": round(times[min(len(times) - 1, int(0.95 * len(times)))], 1),
-                     "status": sorted({r[1] for r in results}), "bytes": results[-1][2], "n": n})
-        print(f"  {label:34} p50 {rows[-1]['p50_ms']:8.1f}  p95 {rows[-1]['p95_ms']:8.1f}  n={n}", flush=True)
+                     "status": sorted({r[1] for r in results}), "bytes": results[-1][2], "n": n,
+                     "cpu_ms": round(cpu_ms, 1)})
+        print(f"  {label:34} p50 {rows[-1]['p50_ms']:8.1f}  p95 {rows[-1]['p95_ms']:8.1f}  cpu {cpu_ms:6.1f}  n={n}",
+              flush=True)
     return rows
 
 
@@ -142,15 +165,16 @@ def main() -> int:
                 rows = measure(base, city["token"], session, args.repeat, c, deep, hh_deep, skip)
                 print(f"\n{database}: {people:,} people, {c} at once (load average {load:.1f} before), "
                       f"budget p95 ≤ {budget_ms(people):.0f} ms")
-                print(f"{'request':34} {'p50 ms':>8} {'p95 ms':>8}  status  url")
+                print(f"{'request':34} {'p50 ms':>8} {'p95 ms':>8} {'cpu ms':>7} {'cores':>5}  status  url")
                 for r in rows:
                     if "skipped" in r:
                         print(f"{r['label']:34} {'—':>8} {'—':>8}  {r['skipped']}")
                         continue
                     flag = " OVER" if r["p95_ms"] > budget_ms(people) else ""
                     over += bool(flag)
-                    print(f"{r['label']:34} {r['p50_ms']:8.1f} {r['p95_ms']:8.1f}  {r['status']}  {r['url']}{flag}",
-                          flush=True)
+                    r["cores_for_budget"] = cores_for(c, r["cpu_ms"], budget_ms(people))
+                    print(f"{r['label']:34} {r['p50_ms']:8.1f} {r['p95_ms']:8.1f} {r['cpu_ms']:7.1f} "
+                          f"{r['cores_for_budget']:5}  {r['status']}  {r['url']}{flag}", flush=True)
                 report.append({"database": database, "people": people, "concurrency": c, "load": load,
                                "rows": rows})
         finally:

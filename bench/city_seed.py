@@ -490,6 +490,7 @@ def main() -> int:
     from fangkong.registry.services import tags_ensure
 
     call_command("migrate", verbosity=0)
+    call_command("createcachetable", verbosity=0)  # as `fangkong migrate` does: the cache without Redis
     with connection.cursor() as c:
         c.execute("SELECT count(*) FROM registry_community")
         existing = c.fetchone()[0]
