@@ -55,7 +55,9 @@ def person_find(*, actor: User, pk: int | None = None, id_number: str = "") -> P
 def office_communities(*, actor: User) -> list[Community]:
     """The communities whose returnees the actor may enter and decide: those they cover as a whole."""
     scope = scope_of(actor)
-    return [c for c in community_list(actor=actor).order_by("code") if scope.covers_whole_community(c.id)]
+    # The columns the office's forms use (a city's office holds a thousand communities); the rest load if read.
+    communities = community_list(actor=actor).select_related(None).only("id", "code", "name", "street_id")
+    return [c for c in communities.order_by("code") if scope.covers_whole_community(c.id)]
 
 
 def household_in_community(*, actor: User, community_id: int, pk: int | None = None,

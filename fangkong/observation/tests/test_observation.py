@@ -283,3 +283,31 @@ def test_each_day_is_judged_by_the_follow_ups_asked_that_day(personas, person, p
     assert missed_followups_sweep(now=at(day + timedelta(days=1), 23)) == 2 + 3
     slots = sorted(Alert.objects.filter(day=day + timedelta(days=1)).values_list("slot", flat=True))
     assert slots == [0, 1, 2]
+
+
+def test_a_scope_past_the_inline_limit_is_swept_by_a_task(personas, person, monkeypatch):
+    from django.core.cache import cache
+
+    from fangkong.observation import services, tasks
+
+    cache.clear()
+    day = date(2026, 3, 2)
+    obs = _start(personas, person, day)
+    Observation.objects.filter(pk=obs.pk).update(opened_at=at(day, 8))
+    enqueued, task = [], tasks.run_missed_followups_sweep
+
+    class Queue:
+        @staticmethod
+        def enqueue(*args):
+            enqueued.append(args)
+
+    monkeypatch.setattr(tasks, "run_missed_followups_sweep", Queue)
+    monkeypatch.setattr(services, "SWEEP_INLINE_COMMUNITIES", 0)
+    assert missed_followups_sweep_in_scope(actor=personas["leader"], now=at(day, 15)) == 0
+    assert not Alert.objects.exists() and len(enqueued) == 1  # the request raised nothing itself
+    ids, after, now = enqueued[0]
+    assert ids == [personas["leader"].scope_grants.get().community_id] and after is None
+    # What the worker runs raises the slot, and the window of the next view starts at this one's `now`.
+    assert task.call(ids, after, now) == 1
+    missed_followups_sweep_in_scope(actor=personas["leader"], now=at(day, 15, 1))
+    assert enqueued[1][1] == now
