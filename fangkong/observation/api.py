@@ -13,7 +13,7 @@ from fangkong.accounts.services import require
 from fangkong.core.errors import FieldError, NotFound
 from fangkong.core.identifiers import mask_name
 from fangkong.core.paging import CURSOR_MAX, CURSOR_PATTERN, api_page
-from fangkong.observation import returnees, selectors, services
+from fangkong.observation import returnees, selectors, services, sweeps
 from fangkong.observation.errors import ObservationCode
 from fangkong.observation.models import Alert, Observation, ReturneeReport
 from fangkong.registry.errors import RegistryCode
@@ -263,7 +263,7 @@ def alert_list(
     limit: int = Query(200, ge=1, le=1000), offset: int = Query(0, ge=0, le=10**7), cursor: str = CURSOR,
 ):
     require(request.user, Perm.VIEW_OBSERVATION)
-    services.missed_followups_sweep_in_scope(actor=request.user)
+    sweeps.missed_followups_sweep_in_scope(actor=request.user)
     qs = selectors.alert_list(actor=request.user, statuses=[status] if status else [], kind=kind,
                               responsible=request.user if mine else None)
     rows = api_page(request, response, qs, selectors.ALERT_ORDER, cursor=cursor, offset=offset, limit=limit,

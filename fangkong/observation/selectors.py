@@ -180,7 +180,7 @@ def followups_recent(*, obs: Observation, limit: int = 6) -> list[FollowUp]:
 def alert_list(*, actor: User, statuses: Iterable[str] = (), kind: str = "", responsible: User | None = None
                ) -> QuerySet[Alert]:
     """Alerts in the actor's scope, newest first; `statuses` empty for all. Raise the missed follow-ups
-    first (`services.missed_followups_sweep_in_scope`) where the list must be current."""
+    first (`sweeps.missed_followups_sweep_in_scope`) where the list must be current."""
     require(actor, Perm.VIEW_OBSERVATION)
     # The users by prefetch (one small query each): eight joins cost PostgreSQL 20 ms to plan, on each view,
     # for a page whose rows it reads in 1 ms.

@@ -16,12 +16,12 @@ from fangkong.observation.services import (
     alert_close,
     followup_record,
     missed_followups_sweep,
-    missed_followups_sweep_in_scope,
     observation_end,
     observation_extend,
     observation_start,
     site_create,
 )
+from fangkong.observation.sweeps import missed_followups_sweep_in_scope
 from fangkong.passes.models import Pass
 from fangkong.passes.services import pass_issue
 from fangkong.policy.selectors import policy_cache_clear
@@ -288,21 +288,21 @@ def test_each_day_is_judged_by_the_follow_ups_asked_that_day(personas, person, p
 def test_a_scope_past_the_inline_limit_is_swept_by_a_task(personas, person, monkeypatch):
     from django.core.cache import cache
 
-    from fangkong.observation import services, tasks
+    from fangkong.observation import sweeps
 
     cache.clear()
     day = date(2026, 3, 2)
     obs = _start(personas, person, day)
     Observation.objects.filter(pk=obs.pk).update(opened_at=at(day, 8))
-    enqueued, task = [], tasks.run_missed_followups_sweep
+    enqueued, task = [], sweeps.run_missed_followups_sweep
 
     class Queue:
         @staticmethod
         def enqueue(*args):
             enqueued.append(args)
 
-    monkeypatch.setattr(tasks, "run_missed_followups_sweep", Queue)
-    monkeypatch.setattr(services, "SWEEP_INLINE_COMMUNITIES", 0)
+    monkeypatch.setattr(sweeps, "run_missed_followups_sweep", Queue)
+    monkeypatch.setattr(sweeps, "SWEEP_INLINE_COMMUNITIES", 0)
     assert missed_followups_sweep_in_scope(actor=personas["leader"], now=at(day, 15)) == 0
     assert not Alert.objects.exists() and len(enqueued) == 1  # the request raised nothing itself
     ids, after, now = enqueued[0]

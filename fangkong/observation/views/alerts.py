@@ -19,7 +19,8 @@ from fangkong.core.redirects import next_url
 from fangkong.observation import selectors
 from fangkong.observation.forms import AlertCloseForm, AlertFilterForm
 from fangkong.observation.models import Alert
-from fangkong.observation.services import alert_acknowledge, alert_close, missed_followups_sweep_in_scope
+from fangkong.observation.services import alert_acknowledge, alert_close
+from fangkong.observation.sweeps import missed_followups_sweep_in_scope
 from fangkong.observation.views.common import put_errors
 
 _STATUSES = {
