@@ -32,11 +32,8 @@ class AuditFilterForm(forms.Form):
 
     def __init__(self, *args, actors=(), **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        # Only the two columns a choice shows: a city's office picks among thousands of users.
-        self.fields["actor"].choices = [("", _("Everyone"))] + [
-            (pk, display_name or username) for pk, display_name, username in
-            (actors.values_list("pk", "display_name", "username") if hasattr(actors, "values_list")
-             else ((u.pk, u.display_name, u.username) for u in actors))]
+        # (pk, display name, username) rows, not users: a city's office picks among thousands of them.
+        self.fields["actor"].choices = [("", _("Everyone"))] + [(pk, name or username) for pk, name, username in actors]
         self.fields["action"].choices = [("", _("All actions")), *AuditEntry.Action.choices]
 
     def clean(self):

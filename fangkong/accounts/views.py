@@ -51,7 +51,8 @@ class LoginView(auth_views.LoginView):
 
 @page(Perm.VIEW_AUDIT, methods=("GET", "HEAD"))
 def audit_log(request):
-    form = AuditFilterForm(request.GET or None, actors=audit_actors(actor=request.user))
+    form = AuditFilterForm(request.GET or None,
+                           actors=audit_actors(actor=request.user).values_list("pk", "display_name", "username"))
     where = AuditFilter()
     if form.is_bound and form.is_valid():
         d = form.cleaned_data

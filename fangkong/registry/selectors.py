@@ -18,6 +18,7 @@ from fangkong.core.dates import local_today
 from fangkong.core.errors import FieldError, NotFound
 from fangkong.core.identifiers import normalise_id_number, normalise_phone
 from fangkong.core.paging import Cursor, CursorPage, Key, count_bounded, cursor_page
+from fangkong.core.params import int_param
 from fangkong.registry.identifier_search import Field, identifier_search_check, identifier_search_record
 from fangkong.registry.models import Community, Grid, Household, Person
 
@@ -64,7 +65,7 @@ def grid_choices(*, actor: User, community: str | None, most: int
     if grids.order_by()[:most + 1].count() <= most:
         return None, list(grids)
     communities = list(community_list(actor=actor).order_by("code").values_list("id", "name"))
-    chosen = int(community) if community and community.isdigit() and int(community) < 2**31 else None
+    chosen = int_param(community)
     return communities, list(grids.filter(community_id=chosen)) if chosen else []
 
 
